@@ -1,0 +1,203 @@
+package cache
+
+import (
+	"context"
+	"strings"
+
+	"github.com/stsd/stsd/internal/store"
+)
+
+// recorder wraps a backend transaction and notes which entries each write
+// makes stale; Cache.Update applies the notes after the commit. Reads pass
+// straight to the transaction (never the cache), so fn sees its own writes.
+type recorder struct {
+	store.Tx
+	inv []func(c *Cache) // run with c.mu held
+}
+
+func (r *recorder) note(f func(c *Cache)) { r.inv = append(r.inv, f) }
+
+// CreateAccount implements store.Tx.
+func (r *recorder) CreateAccount(ctx context.Context, a store.Account) error {
+	r.note(func(c *Cache) { delete(c.accounts.m, a.ID) })
+	return r.Tx.CreateAccount(ctx, a)
+}
+
+// UpdateAccount implements store.Tx.
+func (r *recorder) UpdateAccount(ctx context.Context, a store.Account) error {
+	r.note(func(c *Cache) { delete(c.accounts.m, a.ID) })
+	return r.Tx.UpdateAccount(ctx, a)
+}
+
+// CreateAccessKey implements store.Tx.
+func (r *recorder) CreateAccessKey(ctx context.Context, k store.AccessKey) error {
+	r.note(func(c *Cache) { delete(c.accessKeys.m, k.ID) })
+	return r.Tx.CreateAccessKey(ctx, k)
+}
+
+// UpdateAccessKey implements store.Tx.
+func (r *recorder) UpdateAccessKey(ctx context.Context, k store.AccessKey) error {
+	r.note(func(c *Cache) { delete(c.accessKeys.m, k.ID) })
+	return r.Tx.UpdateAccessKey(ctx, k)
+}
+
+// DeleteAccessKey implements store.Tx.
+func (r *recorder) DeleteAccessKey(ctx context.Context, id string) error {
+	r.note(func(c *Cache) { delete(c.accessKeys.m, id) })
+	return r.Tx.DeleteAccessKey(ctx, id)
+}
+
+// CreateUser implements store.Tx.
+func (r *recorder) CreateUser(ctx context.Context, u store.User) error {
+	r.note(func(c *Cache) { delete(c.users.m, nameKey(u.AccountID, u.Name)) })
+	return r.Tx.CreateUser(ctx, u)
+}
+
+// UpdateUser implements store.Tx. A rename (even of case only, which the
+// caller's oldName may not reveal) rewrites the owner of keys, inline
+// policies and attachments, which are keyed elsewhere, so those kinds are
+// dropped whole; user updates are rare next to the reads they serve.
+func (r *recorder) UpdateUser(ctx context.Context, oldName string, u store.User) error {
+	r.note(func(c *Cache) {
+		delete(c.users.m, nameKey(u.AccountID, oldName))
+		delete(c.users.m, nameKey(u.AccountID, u.Name))
+		c.accessKeys = newTable[store.AccessKey]()
+		c.attached = newTable[[]string]()
+		c.inline = newTable[[]store.InlinePolicy]()
+	})
+	return r.Tx.UpdateUser(ctx, oldName, u)
+}
+
+// DeleteUser implements store.Tx.
+func (r *recorder) DeleteUser(ctx context.Context, accountID, name string) error {
+	r.note(func(c *Cache) { delete(c.users.m, nameKey(accountID, name)) })
+	return r.Tx.DeleteUser(ctx, accountID, name)
+}
+
+// CreateRole implements store.Tx.
+func (r *recorder) CreateRole(ctx context.Context, ro store.Role) error {
+	r.note(func(c *Cache) { delete(c.roles.m, nameKey(ro.AccountID, ro.Name)) })
+	return r.Tx.CreateRole(ctx, ro)
+}
+
+// UpdateRole implements store.Tx.
+func (r *recorder) UpdateRole(ctx context.Context, ro store.Role) error {
+	r.note(func(c *Cache) { delete(c.roles.m, nameKey(ro.AccountID, ro.Name)) })
+	return r.Tx.UpdateRole(ctx, ro)
+}
+
+// DeleteRole implements store.Tx.
+func (r *recorder) DeleteRole(ctx context.Context, accountID, name string) error {
+	r.note(func(c *Cache) { delete(c.roles.m, nameKey(accountID, name)) })
+	return r.Tx.DeleteRole(ctx, accountID, name)
+}
+
+// CreatePolicy implements store.Tx.
+func (r *recorder) CreatePolicy(ctx context.Context, p store.ManagedPolicy) error {
+	r.note(func(c *Cache) { delete(c.policies.m, nameKey(p.AccountID, p.Name)) })
+	return r.Tx.CreatePolicy(ctx, p)
+}
+
+// UpdatePolicy implements store.Tx.
+func (r *recorder) UpdatePolicy(ctx context.Context, p store.ManagedPolicy) error {
+	r.note(func(c *Cache) { delete(c.policies.m, nameKey(p.AccountID, p.Name)) })
+	return r.Tx.UpdatePolicy(ctx, p)
+}
+
+// DeletePolicy implements store.Tx; the policy's versions go too.
+func (r *recorder) DeletePolicy(ctx context.Context, accountID, name string) error {
+	r.note(func(c *Cache) {
+		k := nameKey(accountID, name)
+		delete(c.policies.m, k)
+		for vk := range c.versions.m {
+			if strings.HasPrefix(vk, k+"\x00") {
+				delete(c.versions.m, vk)
+			}
+		}
+	})
+	return r.Tx.DeletePolicy(ctx, accountID, name)
+}
+
+// CreatePolicyVersion implements store.Tx.
+func (r *recorder) CreatePolicyVersion(ctx context.Context, v store.PolicyVersion) error {
+	r.note(func(c *Cache) { delete(c.versions.m, versionKey(v.AccountID, v.PolicyName, v.VersionID)) })
+	return r.Tx.CreatePolicyVersion(ctx, v)
+}
+
+// DeletePolicyVersion implements store.Tx.
+func (r *recorder) DeletePolicyVersion(ctx context.Context, accountID, policyName, versionID string) error {
+	r.note(func(c *Cache) { delete(c.versions.m, versionKey(accountID, policyName, versionID)) })
+	return r.Tx.DeletePolicyVersion(ctx, accountID, policyName, versionID)
+}
+
+// PutInlinePolicy implements store.Tx.
+func (r *recorder) PutInlinePolicy(ctx context.Context, p store.InlinePolicy) error {
+	r.note(func(c *Cache) { delete(c.inline.m, principalKey(p.AccountID, p.Kind, p.PrincipalName)) })
+	return r.Tx.PutInlinePolicy(ctx, p)
+}
+
+// DeleteInlinePolicy implements store.Tx.
+func (r *recorder) DeleteInlinePolicy(ctx context.Context, accountID string, kind store.PrincipalKind, principalName, name string) error {
+	r.note(func(c *Cache) { delete(c.inline.m, principalKey(accountID, kind, principalName)) })
+	return r.Tx.DeleteInlinePolicy(ctx, accountID, kind, principalName, name)
+}
+
+// AttachPolicy implements store.Tx.
+func (r *recorder) AttachPolicy(ctx context.Context, accountID string, kind store.PrincipalKind, principalName, policyARN string) error {
+	r.note(func(c *Cache) { delete(c.attached.m, principalKey(accountID, kind, principalName)) })
+	return r.Tx.AttachPolicy(ctx, accountID, kind, principalName, policyARN)
+}
+
+// DetachPolicy implements store.Tx.
+func (r *recorder) DetachPolicy(ctx context.Context, accountID string, kind store.PrincipalKind, principalName, policyARN string) error {
+	r.note(func(c *Cache) { delete(c.attached.m, principalKey(accountID, kind, principalName)) })
+	return r.Tx.DetachPolicy(ctx, accountID, kind, principalName, policyARN)
+}
+
+// CreateOIDCProvider implements store.Tx.
+func (r *recorder) CreateOIDCProvider(ctx context.Context, p store.OIDCProvider) error {
+	r.note(func(c *Cache) { delete(c.oidc.m, p.ARN) })
+	return r.Tx.CreateOIDCProvider(ctx, p)
+}
+
+// UpdateOIDCProvider implements store.Tx.
+func (r *recorder) UpdateOIDCProvider(ctx context.Context, p store.OIDCProvider) error {
+	r.note(func(c *Cache) { delete(c.oidc.m, p.ARN) })
+	return r.Tx.UpdateOIDCProvider(ctx, p)
+}
+
+// DeleteOIDCProvider implements store.Tx.
+func (r *recorder) DeleteOIDCProvider(ctx context.Context, arn string) error {
+	r.note(func(c *Cache) { delete(c.oidc.m, arn) })
+	return r.Tx.DeleteOIDCProvider(ctx, arn)
+}
+
+// CreateSAMLProvider implements store.Tx.
+func (r *recorder) CreateSAMLProvider(ctx context.Context, p store.SAMLProvider) error {
+	r.note(func(c *Cache) { delete(c.saml.m, p.ARN) })
+	return r.Tx.CreateSAMLProvider(ctx, p)
+}
+
+// UpdateSAMLProvider implements store.Tx.
+func (r *recorder) UpdateSAMLProvider(ctx context.Context, p store.SAMLProvider) error {
+	r.note(func(c *Cache) { delete(c.saml.m, p.ARN) })
+	return r.Tx.UpdateSAMLProvider(ctx, p)
+}
+
+// DeleteSAMLProvider implements store.Tx.
+func (r *recorder) DeleteSAMLProvider(ctx context.Context, arn string) error {
+	r.note(func(c *Cache) { delete(c.saml.m, arn) })
+	return r.Tx.DeleteSAMLProvider(ctx, arn)
+}
+
+// CreateTokenKey implements store.Tx.
+func (r *recorder) CreateTokenKey(ctx context.Context, k store.TokenKey) error {
+	r.note(func(c *Cache) { delete(c.tokenKeys.m, "") })
+	return r.Tx.CreateTokenKey(ctx, k)
+}
+
+// UpdateTokenKey implements store.Tx.
+func (r *recorder) UpdateTokenKey(ctx context.Context, k store.TokenKey) error {
+	r.note(func(c *Cache) { delete(c.tokenKeys.m, "") })
+	return r.Tx.UpdateTokenKey(ctx, k)
+}

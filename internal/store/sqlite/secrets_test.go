@@ -1,0 +1,266 @@
+package sqlite_test
+
+import (
+	"bytes"
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/stsd/stsd/internal/seal"
+	"github.com/stsd/stsd/internal/store"
+	"github.com/stsd/stsd/internal/store/sqlite"
+	"github.com/stsd/stsd/internal/store/sqlstore"
+)
+
+const acct = "123456789012"
+
+var bg = context.Background()
+
+const (
+	keySecret = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYzzSECRET1"
+	mfaSeed   = "MFASEEDPLAINTEXT-0123456789"
+	tokSecret = "TOKENKEYPLAINTEXT-0123456789abc"
+)
+
+// populate writes one of every secret-bearing row plus some plain rows.
+func populate(t *testing.T, s store.Store) {
+	t.Helper()
+	err := s.Update(bg, func(tx store.Tx) error {
+		for _, err := range []error{
+			tx.CreateAccount(bg, store.Account{ID: acct, Alias: "alias", CreatedAt: time.Now()}),
+			tx.CreateUser(bg, store.User{AccountID: acct, Name: "Ann", ID: "AIDAEXAMPLE", Path: "/", Tags: []store.Tag{{Key: "a", Value: "b"}}}),
+			tx.CreateAccessKey(bg, store.AccessKey{ID: "AKIAEXAMPLE000000001", Secret: keySecret, AccountID: acct, UserName: "Ann", Status: store.AccessKeyActive}),
+			tx.CreateAccessKey(bg, store.AccessKey{ID: "AKIAEXAMPLE000000002", Secret: strings.ToLower(keySecret), AccountID: acct, Status: store.AccessKeyActive}),
+			tx.CreateMFADevice(bg, store.MFADevice{AccountID: acct, SerialNumber: "arn:aws:iam::" + acct + ":mfa/d", Seed: []byte(mfaSeed), LastUsedStep: 42}),
+			tx.CreateTokenKey(bg, store.TokenKey{ID: 7, Secret: []byte(tokSecret), CreatedAt: time.Now()}),
+			tx.CreatePolicy(bg, store.ManagedPolicy{AccountID: acct, Name: "P", ID: "ANPA", Path: "/", DefaultVersionID: "v1"}),
+			tx.CreatePolicyVersion(bg, store.PolicyVersion{AccountID: acct, PolicyName: "P", VersionID: "v1", Document: "{}"}),
+			tx.AttachPolicy(bg, acct, store.KindUser, "Ann", "arn:aws:iam::"+acct+":policy/P"),
+		} {
+			if err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatalf("populate: %v", err)
+	}
+}
+
+func TestSecretsNotStoredInPlaintext(t *testing.T) {
+	dir := t.TempDir()
+	s := openAt(t, filepath.Join(dir, "stsd.db"), testSealer(t, 1))
+	populate(t, s)
+	// Read before closing too: the WAL file holds recent pages.
+	check := func(when string) {
+		entries, err := os.ReadDir(dir)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, e := range entries {
+			data, err := os.ReadFile(filepath.Join(dir, e.Name()))
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, secret := range []string{keySecret, strings.ToLower(keySecret), mfaSeed, tokSecret} {
+				if bytes.Contains(data, []byte(secret)) {
+					t.Fatalf("%s: %s contains secret %q in plaintext", when, e.Name(), secret)
+				}
+			}
+			if e.Name() == "stsd.db" && when == "after close" && !bytes.Contains(data, []byte("AKIAEXAMPLE000000001")) {
+				t.Fatalf("database file lacks the key id: the plaintext check looks at the wrong file")
+			}
+		}
+	}
+	check("while open")
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	check("after close")
+}
+
+func TestReopenKeepsEverything(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "stsd.db")
+	s := openAt(t, path, testSealer(t, 1))
+	populate(t, s)
+	type snapshot struct {
+		Key   store.AccessKey
+		Users []store.User
+		MFA   store.MFADevice
+		Tok   []store.TokenKey
+		Att   []string
+		Ver   store.PolicyVersion
+		Gen   uint64
+	}
+	take := func(s store.Store) snapshot {
+		t.Helper()
+		var sn snapshot
+		var errs [7]error
+		sn.Key, errs[0] = s.GetAccessKey(bg, "AKIAEXAMPLE000000001")
+		sn.Users, errs[1] = s.ListUsers(bg, acct, "/", store.Page{})
+		sn.MFA, errs[2] = s.GetMFADevice(bg, "arn:aws:iam::"+acct+":mfa/d")
+		sn.Tok, errs[3] = s.ListTokenKeys(bg)
+		sn.Att, errs[4] = s.ListAttachedPolicies(bg, acct, store.KindUser, "ann")
+		sn.Ver, errs[5] = s.GetPolicyVersion(bg, acct, "p", "v1")
+		sn.Gen, errs[6] = s.Generation(bg)
+		if err := errors.Join(errs[:]...); err != nil {
+			t.Fatal(err)
+		}
+		return sn
+	}
+	before := take(s)
+	if before.Key.Secret != keySecret || string(before.MFA.Seed) != mfaSeed || string(before.Tok[0].Secret) != tokSecret {
+		t.Fatalf("secrets did not round-trip: %+v", before)
+	}
+	s.Close()
+	s2 := openAt(t, path, testSealer(t, 1))
+	defer s2.Close()
+	after := take(s2)
+	if !reflect.DeepEqual(before, after) {
+		t.Fatalf("after reopen:\n got  %+v\n want %+v", after, before)
+	}
+	var versions int
+	if err := s2.DB().QueryRowContext(bg, `SELECT COUNT(*) FROM schema_migrations`).Scan(&versions); err != nil {
+		t.Fatal(err)
+	}
+	if versions != sqlstore.SchemaVersion() {
+		t.Fatalf("schema_migrations has %d rows after reopen, want %d (re-applied or skipped steps)", versions, sqlstore.SchemaVersion())
+	}
+}
+
+func TestWrongMasterKeyIsRefused(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "stsd.db")
+	s := openAt(t, path, testSealer(t, 1))
+	populate(t, s)
+	s.Close()
+	_, err := sqlite.Open(bg, path, testSealer(t, 2))
+	if !errors.Is(err, seal.ErrWrongKey) || !strings.Contains(err.Error(), "master key") {
+		t.Fatalf("Open with another key: %v, want a master key error wrapping seal.ErrWrongKey", err)
+	}
+
+	// Even past the start-up check, each secret refuses the wrong key.
+	raw := rawDB(t, path)
+	if _, err := raw.Exec(`DELETE FROM seal_check`); err != nil {
+		t.Fatal(err)
+	}
+	raw.Close()
+	s2 := openAt(t, path, testSealer(t, 2))
+	defer s2.Close()
+	if _, err := s2.GetAccessKey(bg, "AKIAEXAMPLE000000001"); !errors.Is(err, seal.ErrWrongKey) {
+		t.Fatalf("GetAccessKey under another key: %v, want seal.ErrWrongKey", err)
+	}
+	if _, err := s2.GetMFADevice(bg, "arn:aws:iam::"+acct+":mfa/d"); !errors.Is(err, seal.ErrWrongKey) {
+		t.Fatalf("GetMFADevice under another key: %v, want seal.ErrWrongKey", err)
+	}
+	if _, err := s2.ListTokenKeys(bg); !errors.Is(err, seal.ErrWrongKey) {
+		t.Fatalf("ListTokenKeys under another key: %v, want seal.ErrWrongKey", err)
+	}
+}
+
+func TestSwappedCiphertextsDoNotOpen(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "stsd.db")
+	s := openAt(t, path, testSealer(t, 1))
+	populate(t, s)
+	s.Close()
+	raw := rawDB(t, path)
+	// Give key 2 the sealed secret of key 1: without row binding it would
+	// open as key 1's secret.
+	if _, err := raw.Exec(`UPDATE access_keys SET secret = (SELECT secret FROM access_keys WHERE id = 'AKIAEXAMPLE000000001') WHERE id = 'AKIAEXAMPLE000000002'`); err != nil {
+		t.Fatal(err)
+	}
+	raw.Close()
+	s2 := openAt(t, path, testSealer(t, 1))
+	defer s2.Close()
+	if _, err := s2.GetAccessKey(bg, "AKIAEXAMPLE000000002"); !errors.Is(err, seal.ErrCorrupt) {
+		t.Fatalf("swapped secret: %v, want seal.ErrCorrupt", err)
+	}
+	if k, err := s2.GetAccessKey(bg, "AKIAEXAMPLE000000001"); err != nil || k.Secret != keySecret {
+		t.Fatalf("untouched key: %v", err)
+	}
+}
+
+func TestOpenRefusesNonFilePaths(t *testing.T) {
+	for _, p := range []string{"", ":memory:", "file:x.db", "x.db?mode=ro", filepath.Join(t.TempDir(), "missing-dir", "x.db")} {
+		if s, err := sqlite.Open(bg, p, testSealer(t, 1)); err == nil {
+			s.Close()
+			t.Errorf("Open(%q) succeeded", p)
+		}
+	}
+}
+
+// TestTwoHandlesOneFile writes through two stores on the same file at once,
+// as two processes would: the busy timeout and IMMEDIATE transactions must
+// turn contention into waiting, not SQLITE_BUSY.
+func TestTwoHandlesOneFile(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "stsd.db")
+	a := openAt(t, path, testSealer(t, 1))
+	defer a.Close()
+	b := openAt(t, path, testSealer(t, 1))
+	defer b.Close()
+	if err := a.Update(bg, func(tx store.Tx) error { return tx.CreateAccount(bg, store.Account{ID: acct}) }); err != nil {
+		t.Fatal(err)
+	}
+	var wg sync.WaitGroup
+	errs := make(chan error, 40)
+	for i, s := range []*sqlite.Store{a, b, a, b} {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for j := 0; j < 10; j++ {
+				errs <- s.Update(bg, func(tx store.Tx) error {
+					return tx.CreateUser(bg, store.User{AccountID: acct, Name: fmt.Sprintf("u%d-%d", i, j), Path: "/"})
+				})
+			}
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		if err != nil {
+			t.Fatalf("concurrent write from two handles: %v", err)
+		}
+	}
+	users, err := b.ListUsers(bg, acct, "", store.Page{})
+	if err != nil || len(users) != 40 {
+		t.Fatalf("ListUsers = %d users, %v; want 40", len(users), err)
+	}
+}
+
+func rawDB(t *testing.T, path string) *sql.DB {
+	t.Helper()
+	db, err := sql.Open("sqlite", path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return db
+}
+
+func BenchmarkSQLiteGetAccessKey(b *testing.B) {
+	s := openAt(b, filepath.Join(b.TempDir(), "stsd.db"), testSealer(b, 1))
+	defer s.Close()
+	err := s.Update(bg, func(tx store.Tx) error {
+		if err := tx.CreateAccount(bg, store.Account{ID: acct}); err != nil {
+			return err
+		}
+		return tx.CreateAccessKey(bg, store.AccessKey{ID: "AKIAEXAMPLE000000001", Secret: keySecret, AccountID: acct, Status: store.AccessKeyActive, CreatedAt: time.Now()})
+	})
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	b.ResetTimer()
+	for b.Loop() {
+		if _, err := s.GetAccessKey(bg, "AKIAEXAMPLE000000001"); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

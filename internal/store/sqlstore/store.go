@@ -1,0 +1,270 @@
+package sqlstore
+
+import (
+	"bytes"
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+
+	"github.com/stsd/stsd/internal/seal"
+	"github.com/stsd/stsd/internal/store"
+)
+
+// Store is a store.Store over a SQL database.
+type Store struct {
+	reader
+	db *sql.DB
+	// wsem lets one Update run at a time in this process: SQLite allows a
+	// single writer, and queueing here (with context) beats SQLITE_BUSY or
+	// holding a PostgreSQL connection while waiting for the row lock.
+	wsem chan struct{}
+}
+
+var (
+	_ store.Store = (*Store)(nil)
+	_ store.Tx    = (*writer)(nil)
+)
+
+// querier is what reads and writes need from *sql.DB and *sql.Tx alike.
+type querier interface {
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+}
+
+// reader implements store.Reader over the database or a transaction.
+type reader struct {
+	q      querier
+	d      *Dialect
+	sealer *seal.Sealer
+}
+
+// writer implements store.Tx inside one transaction.
+type writer struct {
+	reader
+}
+
+// New migrates the schema of db and returns a Store using it. It checks the
+// master key against the one the database was first used with, so a wrong
+// key is refused at start rather than on the first secret read. The Store
+// owns db and closes it in Close.
+func New(ctx context.Context, db *sql.DB, d *Dialect, sealer *seal.Sealer) (*Store, error) {
+	if sealer == nil {
+		return nil, errors.New("sqlstore: nil sealer")
+	}
+	if err := migrate(ctx, db, d); err != nil {
+		return nil, fmt.Errorf("%s store: %w", d.Name, err)
+	}
+	s := &Store{reader: reader{q: db, d: d, sealer: sealer}, db: db, wsem: make(chan struct{}, 1)}
+	if err := s.checkKey(ctx); err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+var sealCheckPlain = []byte("stsd master key check")
+
+func (s *Store) checkKey(ctx context.Context) error {
+	const read = `SELECT value FROM seal_check WHERE id = 1`
+	var sealed []byte
+	err := s.q.QueryRowContext(ctx, read).Scan(&sealed)
+	if errors.Is(err, sql.ErrNoRows) {
+		// First start. Another node may be recording its own check at this
+		// moment: whichever insert lands first wins, and every node then
+		// verifies its key against the row that is there.
+		_, err = s.db.ExecContext(ctx, s.d.rebind(`INSERT INTO seal_check (id, value) VALUES (1, ?) ON CONFLICT (id) DO NOTHING`),
+			s.sealer.Seal(sealCheckPlain, aadSealCheck()))
+		if err != nil {
+			return fmt.Errorf("%s store: recording master key check: %w", s.d.Name, err)
+		}
+		err = s.q.QueryRowContext(ctx, read).Scan(&sealed)
+	}
+	if err != nil {
+		return fmt.Errorf("%s store: reading master key check: %w", s.d.Name, err)
+	}
+	pt, err := s.sealer.Open(sealed, aadSealCheck())
+	if err != nil || !bytes.Equal(pt, sealCheckPlain) {
+		return fmt.Errorf("%s store: the master key (id %s) is not the one this database's secrets were sealed with: %w",
+			s.d.Name, s.sealer.KeyID(), err)
+	}
+	return nil
+}
+
+// Update runs fn in a transaction, bumps the generation and commits when
+// fn returns nil. Any error, or a panic, rolls everything back.
+func (s *Store) Update(ctx context.Context, fn func(tx store.Tx) error) error {
+	select {
+	case s.wsem <- struct{}{}:
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+	defer func() { <-s.wsem }()
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("%s store: begin: %w", s.d.Name, err)
+	}
+	defer tx.Rollback() // no-op after Commit
+	// Bump first: the write locks the generation row until commit, so
+	// Updates from every process sharing the database run one after
+	// another, and under PostgreSQL's READ COMMITTED each statement of fn
+	// then sees everything committed before — no lost read-modify-writes
+	// between nodes, and no serialization failures to retry.
+	if _, err := tx.ExecContext(ctx, `UPDATE generation SET value = value + 1 WHERE id = 1`); err != nil {
+		return fmt.Errorf("%s store: bumping generation: %w", s.d.Name, err)
+	}
+	if err := fn(&writer{reader{q: tx, d: s.d, sealer: s.sealer}}); err != nil {
+		return err
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("%s store: commit: %w", s.d.Name, err)
+	}
+	return nil
+}
+
+// Generation returns the count of committed Updates.
+func (s *Store) Generation(ctx context.Context) (uint64, error) {
+	var g int64
+	if err := s.q.QueryRowContext(ctx, `SELECT value FROM generation WHERE id = 1`).Scan(&g); err != nil {
+		return 0, fmt.Errorf("%s store: generation: %w", s.d.Name, err)
+	}
+	return uint64(g), nil
+}
+
+// Close closes the database.
+func (s *Store) Close() error { return s.db.Close() }
+
+// DB returns the underlying database, for backends' own maintenance.
+func (s *Store) DB() *sql.DB { return s.db }
+
+// scanner is a *sql.Row or *sql.Rows.
+type scanner interface{ Scan(dest ...any) error }
+
+// getOne runs a single-row query; no row is store.ErrNotFound.
+func getOne[T any](ctx context.Context, r *reader, scan func(*reader, scanner) (T, error), what, query string, args ...any) (T, error) {
+	v, err := scan(r, r.q.QueryRowContext(ctx, r.d.rebind(query), args...))
+	if errors.Is(err, sql.ErrNoRows) {
+		var zero T
+		return zero, fmt.Errorf("%s: %w", what, store.ErrNotFound)
+	}
+	if err != nil {
+		var zero T
+		return zero, fmt.Errorf("%s store: %s: %w", r.d.Name, what, err)
+	}
+	return v, nil
+}
+
+// list runs a query and scans every row.
+func list[T any](ctx context.Context, r *reader, scan func(*reader, scanner) (T, error), what, query string, args ...any) ([]T, error) {
+	rows, err := r.q.QueryContext(ctx, r.d.rebind(query), args...)
+	if err != nil {
+		return nil, fmt.Errorf("%s store: listing %s: %w", r.d.Name, what, err)
+	}
+	defer rows.Close()
+	var out []T
+	for rows.Next() {
+		v, err := scan(r, rows)
+		if err != nil {
+			return nil, fmt.Errorf("%s store: listing %s: %w", r.d.Name, what, err)
+		}
+		out = append(out, v)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("%s store: listing %s: %w", r.d.Name, what, err)
+	}
+	return out, nil
+}
+
+// exists reports whether a query returns a row.
+func (r *reader) exists(ctx context.Context, query string, args ...any) (bool, error) {
+	var one int
+	err := r.q.QueryRowContext(ctx, r.d.rebind(query), args...).Scan(&one)
+	if errors.Is(err, sql.ErrNoRows) {
+		return false, nil
+	}
+	if err != nil {
+		return false, fmt.Errorf("%s store: %w", r.d.Name, err)
+	}
+	return true, nil
+}
+
+// exec runs a write and maps constraint failures to the store's errors.
+func (w *writer) exec(ctx context.Context, what, query string, args ...any) (int64, error) {
+	res, err := w.q.ExecContext(ctx, w.d.rebind(query), args...)
+	if err != nil {
+		switch {
+		case w.d.IsUniqueViolation != nil && w.d.IsUniqueViolation(err):
+			return 0, fmt.Errorf("%s: %w", what, store.ErrAlreadyExists)
+		case w.d.IsForeignKeyViolation != nil && w.d.IsForeignKeyViolation(err):
+			return 0, fmt.Errorf("%s: parent row missing: %w", what, store.ErrNotFound)
+		}
+		return 0, fmt.Errorf("%s store: %s: %w", w.d.Name, what, err)
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return 0, fmt.Errorf("%s store: %s: %w", w.d.Name, what, err)
+	}
+	return n, nil
+}
+
+// mustAffect turns "no row changed" into store.ErrNotFound.
+func mustAffect(n int64, err error, what string) error {
+	if err != nil {
+		return err
+	}
+	if n == 0 {
+		return fmt.Errorf("%s: %w", what, store.ErrNotFound)
+	}
+	return nil
+}
+
+// create inserts a row after checking its key is free, so a conflict does
+// not fail a statement (which would abort a PostgreSQL transaction and
+// leave fn unable to go on).
+func (w *writer) create(ctx context.Context, what, existsQuery string, existsArgs []any, accountID, insert string, args ...any) error {
+	taken, err := w.exists(ctx, existsQuery, existsArgs...)
+	if err != nil {
+		return err
+	}
+	if taken {
+		return fmt.Errorf("%s: %w", what, store.ErrAlreadyExists)
+	}
+	if accountID != "" {
+		if err := w.requireAccount(ctx, accountID); err != nil {
+			return err
+		}
+	}
+	_, err = w.exec(ctx, what, insert, args...)
+	return err
+}
+
+func (w *writer) requireAccount(ctx context.Context, id string) error {
+	ok, err := w.exists(ctx, `SELECT 1 FROM accounts WHERE id = ?`, id)
+	if err != nil {
+		return err
+	}
+	if !ok {
+		return fmt.Errorf("account %s: %w", id, store.ErrNotFound)
+	}
+	return nil
+}
+
+// listClauses builds the filter and tail of a paged, path-filtered list
+// ordered by keyCol. substr is in both SQLite and PostgreSQL, and unlike
+// LIKE has no wildcards or case rules to escape.
+func listClauses(keyCol, pathPrefix string, p store.Page, args []any) (where, tail string, out []any) {
+	if pathPrefix != "" {
+		where += " AND substr(path, 1, ?) = ?"
+		args = append(args, len([]rune(pathPrefix)), pathPrefix)
+	}
+	if p.After != "" {
+		where += " AND " + keyCol + " > ?"
+		args = append(args, p.After)
+	}
+	tail = " ORDER BY " + keyCol
+	if p.Limit > 0 {
+		tail += " LIMIT ?"
+		args = append(args, p.Limit)
+	}
+	return where, tail, args
+}

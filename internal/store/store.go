@@ -1,0 +1,309 @@
+// Package store defines how stsd keeps its state: accounts, IAM users and
+// their access keys, roles, managed and inline policies and their
+// attachments, MFA devices, OIDC and SAML providers, and the session-token
+// key ring.
+//
+// The package holds only the data types and the Store interface; backends
+// live in sub-packages (store/sqlite is the embedded default) and must all
+// pass the conformance suite in store/storetest. The store knows nothing of
+// what a policy means: documents are opaque strings here.
+//
+// Secrets (secret access keys, MFA seeds, token keys) are plaintext in these
+// types and encrypted by the backend before they reach disk, with the master
+// key's sealer (package seal) and the row's identity as associated data.
+package store
+
+import (
+	"context"
+	"errors"
+	"time"
+)
+
+// Errors every backend returns, so callers can map them to IAM error codes.
+var (
+	// ErrNotFound means the named entity does not exist.
+	ErrNotFound = errors.New("store: not found")
+	// ErrAlreadyExists means a Create found an entity with the same key.
+	ErrAlreadyExists = errors.New("store: already exists")
+)
+
+// Tag is a key/value pair attached to a user, role, policy or provider. Keys
+// are unique case-insensitively within one entity; order is preserved.
+type Tag struct {
+	Key   string
+	Value string
+}
+
+// Account is an AWS-style account: a 12-digit id and an optional alias.
+type Account struct {
+	ID        string
+	Alias     string
+	CreatedAt time.Time
+}
+
+// AccessKeyStatus is Active or Inactive, as IAM names them.
+type AccessKeyStatus string
+
+// Access key statuses.
+const (
+	AccessKeyActive   AccessKeyStatus = "Active"
+	AccessKeyInactive AccessKeyStatus = "Inactive"
+)
+
+// AccessKey is a long-term credential. UserName is empty for the account
+// root's keys.
+type AccessKey struct {
+	ID          string // AKIA…, 20 characters, globally unique
+	Secret      string // 40 characters; encrypted at rest
+	AccountID   string
+	UserName    string // "" for root
+	Status      AccessKeyStatus
+	CreatedAt   time.Time
+	LastUsedAt  time.Time // zero when never used
+	LastService string
+	LastRegion  string
+}
+
+// User is an IAM user. Names are unique case-insensitively within an account.
+type User struct {
+	AccountID           string
+	Name                string
+	ID                  string // AIDA…
+	Path                string
+	PermissionsBoundary string // policy ARN or ""
+	Tags                []Tag
+	CreatedAt           time.Time
+	PasswordLastUsed    time.Time
+}
+
+// Role is an IAM role. Names are unique case-insensitively within an account.
+type Role struct {
+	AccountID           string
+	Name                string
+	ID                  string // AROA…
+	Path                string
+	Description         string
+	TrustPolicy         string // JSON document
+	MaxSessionDuration  int32  // seconds, 3600..43200
+	PermissionsBoundary string // policy ARN or ""
+	Tags                []Tag
+	CreatedAt           time.Time
+	LastUsedAt          time.Time
+	LastUsedRegion      string
+}
+
+// ManagedPolicy is a customer managed policy. Its ARN is
+// arn:aws:iam::ACCOUNT:policy{Path}{Name}.
+type ManagedPolicy struct {
+	AccountID        string
+	Name             string
+	ID               string // ANPA…
+	Path             string
+	Description      string
+	DefaultVersionID string // "v1", "v2", …
+	Tags             []Tag
+	CreatedAt        time.Time
+	UpdatedAt        time.Time
+}
+
+// PolicyVersion is one version of a managed policy.
+type PolicyVersion struct {
+	AccountID  string
+	PolicyName string
+	VersionID  string // "v1", "v2", …
+	Document   string // JSON
+	CreatedAt  time.Time
+}
+
+// PrincipalKind says whether an inline policy or attachment belongs to a user
+// or a role.
+type PrincipalKind string
+
+// Principal kinds that carry policies.
+const (
+	KindUser PrincipalKind = "user"
+	KindRole PrincipalKind = "role"
+)
+
+// InlinePolicy is a policy embedded in a user or role.
+type InlinePolicy struct {
+	AccountID     string
+	Kind          PrincipalKind
+	PrincipalName string
+	Name          string
+	Document      string
+}
+
+// MFADevice is a virtual (TOTP) MFA device. UserName is empty while the
+// device is created but not enabled for a user.
+type MFADevice struct {
+	AccountID    string
+	SerialNumber string // arn:aws:iam::ACCOUNT:mfa/NAME
+	Path         string
+	Seed         []byte // raw TOTP secret; encrypted at rest
+	UserName     string
+	EnabledAt    time.Time
+	// LastUsedStep is the highest TOTP time step accepted so far; a code for
+	// this step or an earlier one is refused (replay protection).
+	LastUsedStep int64
+	Tags         []Tag
+	CreatedAt    time.Time
+}
+
+// OIDCProvider is an OpenID Connect identity provider of an account.
+type OIDCProvider struct {
+	AccountID   string
+	ARN         string // arn:aws:iam::ACCOUNT:oidc-provider/HOST/PATH
+	URL         string // https://host/path as registered
+	ClientIDs   []string
+	Thumbprints []string
+	JWKS        string // inline JSON Web Key Set, or "" to use discovery
+	Tags        []Tag
+	CreatedAt   time.Time
+}
+
+// SAMLProvider is a SAML 2.0 identity provider of an account.
+type SAMLProvider struct {
+	AccountID  string
+	ARN        string // arn:aws:iam::ACCOUNT:saml-provider/NAME
+	Name       string
+	Metadata   string // SAML metadata XML
+	ValidUntil time.Time
+	Tags       []Tag
+	CreatedAt  time.Time
+}
+
+// TokenKey is one key of the session-token key ring.
+type TokenKey struct {
+	ID        uint32
+	Secret    []byte // 32 bytes; encrypted at rest
+	CreatedAt time.Time
+	// RetiredAt is when the key stopped being used to mint; a retired key
+	// still opens tokens until they expire. Zero while active.
+	RetiredAt time.Time
+}
+
+// Page asks a List call for one page of results in key order.
+type Page struct {
+	// After is the exclusive lower bound: results start with the first key
+	// greater than After. "" starts at the beginning.
+	After string
+	// Limit is the most results to return; 0 means no limit.
+	Limit int
+}
+
+// Reader is the read side of the store. Names passed to Get calls match
+// case-insensitively, as IAM names do; results carry the stored spelling.
+type Reader interface {
+	GetAccount(ctx context.Context, id string) (Account, error)
+	ListAccounts(ctx context.Context) ([]Account, error)
+
+	// GetAccessKey finds a root or user access key by its id.
+	GetAccessKey(ctx context.Context, id string) (AccessKey, error)
+	// ListAccessKeys lists the keys of a user, or of the root when userName
+	// is "", ordered by id.
+	ListAccessKeys(ctx context.Context, accountID, userName string) ([]AccessKey, error)
+
+	GetUser(ctx context.Context, accountID, name string) (User, error)
+	// ListUsers lists users whose path starts with pathPrefix, ordered by
+	// lower-cased name; Page.After is a lower-cased name.
+	ListUsers(ctx context.Context, accountID, pathPrefix string, page Page) ([]User, error)
+
+	GetRole(ctx context.Context, accountID, name string) (Role, error)
+	ListRoles(ctx context.Context, accountID, pathPrefix string, page Page) ([]Role, error)
+
+	GetPolicy(ctx context.Context, accountID, name string) (ManagedPolicy, error)
+	ListPolicies(ctx context.Context, accountID, pathPrefix string, page Page) ([]ManagedPolicy, error)
+	GetPolicyVersion(ctx context.Context, accountID, policyName, versionID string) (PolicyVersion, error)
+	ListPolicyVersions(ctx context.Context, accountID, policyName string) ([]PolicyVersion, error)
+
+	GetInlinePolicy(ctx context.Context, accountID string, kind PrincipalKind, principalName, name string) (InlinePolicy, error)
+	// ListInlinePolicies lists a principal's inline policies ordered by name.
+	ListInlinePolicies(ctx context.Context, accountID string, kind PrincipalKind, principalName string) ([]InlinePolicy, error)
+	// ListAttachedPolicies lists the ARNs of the managed policies attached to
+	// a principal, ordered by ARN.
+	ListAttachedPolicies(ctx context.Context, accountID string, kind PrincipalKind, principalName string) ([]string, error)
+	// CountPolicyAttachments counts users and roles the policy is attached to.
+	CountPolicyAttachments(ctx context.Context, policyARN string) (int, error)
+
+	GetMFADevice(ctx context.Context, serialNumber string) (MFADevice, error)
+	// ListMFADevices lists the devices of an account, or of one user when
+	// userName is not "", ordered by serial number.
+	ListMFADevices(ctx context.Context, accountID, userName string) ([]MFADevice, error)
+
+	GetOIDCProvider(ctx context.Context, arn string) (OIDCProvider, error)
+	ListOIDCProviders(ctx context.Context, accountID string) ([]OIDCProvider, error)
+	GetSAMLProvider(ctx context.Context, arn string) (SAMLProvider, error)
+	ListSAMLProviders(ctx context.Context, accountID string) ([]SAMLProvider, error)
+
+	ListTokenKeys(ctx context.Context) ([]TokenKey, error)
+}
+
+// Tx is a read-write transaction: everything done through it commits
+// together or not at all. Create calls return ErrAlreadyExists when the key
+// is taken; Update and Delete calls return ErrNotFound when it is absent.
+// Deleting a user or role does not cascade: callers delete dependants first
+// (IAM answers DeleteConflict otherwise).
+type Tx interface {
+	Reader
+
+	CreateAccount(ctx context.Context, a Account) error
+	UpdateAccount(ctx context.Context, a Account) error
+
+	CreateAccessKey(ctx context.Context, k AccessKey) error
+	// UpdateAccessKey rewrites status and last-used facts; id, secret,
+	// account and user never change.
+	UpdateAccessKey(ctx context.Context, k AccessKey) error
+	DeleteAccessKey(ctx context.Context, id string) error
+
+	CreateUser(ctx context.Context, u User) error
+	// UpdateUser replaces the user found by (u.AccountID, oldName); a rename
+	// carries the user's keys, policies, attachments and MFA devices along.
+	UpdateUser(ctx context.Context, oldName string, u User) error
+	DeleteUser(ctx context.Context, accountID, name string) error
+
+	CreateRole(ctx context.Context, r Role) error
+	UpdateRole(ctx context.Context, r Role) error
+	DeleteRole(ctx context.Context, accountID, name string) error
+
+	CreatePolicy(ctx context.Context, p ManagedPolicy) error
+	UpdatePolicy(ctx context.Context, p ManagedPolicy) error
+	// DeletePolicy deletes the policy and all its versions.
+	DeletePolicy(ctx context.Context, accountID, name string) error
+	CreatePolicyVersion(ctx context.Context, v PolicyVersion) error
+	DeletePolicyVersion(ctx context.Context, accountID, policyName, versionID string) error
+
+	// PutInlinePolicy creates or replaces an inline policy.
+	PutInlinePolicy(ctx context.Context, p InlinePolicy) error
+	DeleteInlinePolicy(ctx context.Context, accountID string, kind PrincipalKind, principalName, name string) error
+	// AttachPolicy is idempotent; DetachPolicy returns ErrNotFound when the
+	// policy was not attached.
+	AttachPolicy(ctx context.Context, accountID string, kind PrincipalKind, principalName, policyARN string) error
+	DetachPolicy(ctx context.Context, accountID string, kind PrincipalKind, principalName, policyARN string) error
+
+	CreateMFADevice(ctx context.Context, d MFADevice) error
+	UpdateMFADevice(ctx context.Context, d MFADevice) error
+	DeleteMFADevice(ctx context.Context, serialNumber string) error
+
+	CreateOIDCProvider(ctx context.Context, p OIDCProvider) error
+	UpdateOIDCProvider(ctx context.Context, p OIDCProvider) error
+	DeleteOIDCProvider(ctx context.Context, arn string) error
+	CreateSAMLProvider(ctx context.Context, p SAMLProvider) error
+	UpdateSAMLProvider(ctx context.Context, p SAMLProvider) error
+	DeleteSAMLProvider(ctx context.Context, arn string) error
+
+	CreateTokenKey(ctx context.Context, k TokenKey) error
+	UpdateTokenKey(ctx context.Context, k TokenKey) error
+}
+
+// Store is a backend. Reads outside a transaction see the latest committed
+// state. Update runs fn in a transaction and commits when fn returns nil; on
+// any error nothing of fn's work remains.
+type Store interface {
+	Reader
+	Update(ctx context.Context, fn func(tx Tx) error) error
+	// Generation returns a number that grows with every committed Update on
+	// any node sharing this store; caches compare it to know they are stale.
+	Generation(ctx context.Context) (uint64, error)
+	Close() error
+}
