@@ -1,0 +1,266 @@
+// Package authz decides whether an authenticated principal may perform an
+// action: it gathers the principal's policies from the store (identity
+// policies of the user or the session's role, its permissions boundary, the
+// session policies carried in the token), builds the request context AWS
+// defines (the aws:* global condition keys), and asks the policy engine.
+//
+// It reads only the in-memory cache over the store and the policy compile
+// cache, so authorizing a request touches no database in the steady state.
+package authz
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/stsd/stsd/internal/arn"
+	"github.com/stsd/stsd/internal/auth"
+	"github.com/stsd/stsd/internal/policy"
+	"github.com/stsd/stsd/internal/session"
+	"github.com/stsd/stsd/internal/store"
+)
+
+// allowAll is the implicit identity policy of an account root: the root
+// may do everything in its own account (IAM User Guide, "AWS account root
+// user"); resource policies of other accounts still apply.
+const allowAll = `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}`
+
+// allowNothing stands for a policy that can never allow: a boundary or
+// session policy that could not be read must narrow to nothing, not vanish.
+const allowNothing = `{"Version":"2012-10-17","Statement":[{"Effect":"Deny","NotAction":"*","Resource":"*"}]}`
+
+// Authorizer loads principals' policies and evaluates requests.
+type Authorizer struct {
+	store    store.Reader
+	policies *policy.Cache
+	root     *policy.Policy // allows everything
+	none     *policy.Policy // allows nothing
+}
+
+// New returns an Authorizer reading from st (normally the cache over the
+// store) and compiling documents through pc.
+func New(st store.Reader, pc *policy.Cache) *Authorizer {
+	return &Authorizer{
+		store:    st,
+		policies: pc,
+		root:     policy.MustParse(allowAll, policy.KindInlineUser),
+		none:     policy.MustParse(allowNothing, policy.KindSession),
+	}
+}
+
+// Subject is a principal with the policies that govern what it may do and
+// the tags policies see as aws:PrincipalTag.
+type Subject struct {
+	Principal *auth.Principal
+	// Identity holds the identity-based policies: the user's, the
+	// session's role's, or the root's implicit allow-all.
+	Identity []*policy.Policy
+	// Boundary is the user's or role's permissions boundary, nil if none.
+	Boundary *policy.Policy
+	// Session holds the session policies the session was created with.
+	Session []*policy.Policy
+	// Tags are the principal tags: the user's tags, or the role's tags
+	// overridden by the session tags of the same key ("session tags
+	// override role tags", IAM User Guide, id_session-tags.html).
+	Tags []store.Tag
+	// RoleARN is, for a role session, the role's ARN with its path
+	// (aws:PrincipalArn of a role session is the role's ARN).
+	RoleARN string
+}
+
+// Subject gathers everything needed to authorize requests made by p.
+func (a *Authorizer) Subject(ctx context.Context, p *auth.Principal) (*Subject, error) {
+	s := &Subject{Principal: p}
+	c := p.Session
+	switch {
+	case p.Type == auth.Root:
+		s.Identity = []*policy.Policy{a.root}
+	case p.Type == auth.User:
+		if err := a.loadUser(ctx, s, p.AccountID, p.Name); err != nil {
+			return nil, err
+		}
+	case p.Type == auth.AssumedRole:
+		if err := a.loadRole(ctx, s, c); err != nil {
+			return nil, err
+		}
+	case p.Type == auth.FederatedUser:
+		// GetFederationToken: the federating user's permissions narrowed by
+		// the session policies; a root-federated session has root's.
+		if c.UserName == "" {
+			s.Identity = []*policy.Policy{a.root}
+		} else if err := a.loadUser(ctx, s, p.AccountID, c.UserName); err != nil {
+			return nil, err
+		}
+		s.Tags = overlay(s.Tags, c.Tags)
+	}
+	if c != nil && c.PrincipalType != session.IAMUserSession && c.PrincipalType != session.RootSession {
+		if err := a.loadSessionPolicies(ctx, s, c); err != nil {
+			return nil, err
+		}
+		// "If you do not pass a policy to this operation, the resulting
+		// temporary credentials have no effective permissions" (STS API
+		// reference, GetFederationToken): an empty session policy list would
+		// mean "no narrowing" to the engine, so narrow to nothing instead.
+		if c.PrincipalType == session.FederatedUser && len(s.Session) == 0 {
+			s.Session = []*policy.Policy{a.none}
+		}
+	}
+	return s, nil
+}
+
+// loadUser reads a user's inline and attached policies, boundary and tags.
+// A user that no longer exists has no permissions.
+func (a *Authorizer) loadUser(ctx context.Context, s *Subject, account, name string) error {
+	u, err := a.store.GetUser(ctx, account, name)
+	if errors.Is(err, store.ErrNotFound) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	s.Tags = u.Tags
+	return a.loadPrincipalPolicies(ctx, s, account, store.KindUser, u.Name, u.PermissionsBoundary, policy.KindInlineUser)
+}
+
+// loadRole reads the policies of a session's role. A role deleted (or
+// deleted and recreated under the same name, so with another id) since the
+// session began grants nothing.
+func (a *Authorizer) loadRole(ctx context.Context, s *Subject, c *session.Claims) error {
+	r, err := a.store.GetRole(ctx, c.AccountID, c.RoleName)
+	if errors.Is(err, store.ErrNotFound) {
+		s.Tags = overlay(nil, c.Tags)
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	s.RoleARN = arn.Role(r.AccountID, r.Path, r.Name)
+	s.Tags = overlay(r.Tags, c.Tags)
+	if r.ID != c.RoleID {
+		return nil
+	}
+	return a.loadPrincipalPolicies(ctx, s, r.AccountID, store.KindRole, r.Name, r.PermissionsBoundary, policy.KindInlineRole)
+}
+
+func (a *Authorizer) loadPrincipalPolicies(ctx context.Context, s *Subject, account string, kind store.PrincipalKind, name, boundary string, inlineKind policy.Kind) error {
+	inline, err := a.store.ListInlinePolicies(ctx, account, kind, name)
+	if err != nil {
+		return err
+	}
+	for _, ip := range inline {
+		p, err := a.policies.Parse(ip.Document, inlineKind)
+		if err != nil {
+			return fmt.Errorf("stored inline policy %s of %s %s: %w", ip.Name, kind, name, err)
+		}
+		s.Identity = append(s.Identity, p)
+	}
+	attached, err := a.store.ListAttachedPolicies(ctx, account, kind, name)
+	if err != nil {
+		return err
+	}
+	for _, policyARN := range attached {
+		p, err := a.managed(ctx, policyARN)
+		if err != nil {
+			return err
+		}
+		if p != nil {
+			s.Identity = append(s.Identity, p)
+		}
+	}
+	if boundary != "" {
+		p, err := a.managed(ctx, boundary)
+		if err != nil {
+			return err
+		}
+		if p == nil {
+			// A boundary that cannot be read must not widen anything.
+			p = a.none
+		}
+		s.Boundary = p
+	}
+	return nil
+}
+
+// managed returns the default version of a customer managed policy, or nil
+// when it does not exist (deleted since it was referenced).
+func (a *Authorizer) managed(ctx context.Context, policyARN string) (*policy.Policy, error) {
+	doc, err := a.ManagedDocument(ctx, policyARN)
+	if errors.Is(err, store.ErrNotFound) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	return a.policies.Parse(doc, policy.KindManaged)
+}
+
+// ManagedDocument returns the default version's document of the customer
+// managed policy named by policyARN, or store.ErrNotFound.
+func (a *Authorizer) ManagedDocument(ctx context.Context, policyARN string) (string, error) {
+	res, err := arn.ParseIAM(policyARN)
+	if err != nil || res.Type != arn.TypePolicy {
+		return "", store.ErrNotFound
+	}
+	mp, err := a.store.GetPolicy(ctx, res.AccountID, res.Name)
+	if err != nil {
+		return "", err
+	}
+	if mp.Path != res.Path && !(mp.Path == "" && res.Path == "/") {
+		return "", store.ErrNotFound
+	}
+	v, err := a.store.GetPolicyVersion(ctx, res.AccountID, res.Name, mp.DefaultVersionID)
+	if err != nil {
+		return "", err
+	}
+	return v.Document, nil
+}
+
+// loadSessionPolicies compiles the session's inline policy and managed
+// session policies. A managed session policy deleted since the session was
+// created allows nothing, so it narrows to nothing rather than vanishing.
+func (a *Authorizer) loadSessionPolicies(ctx context.Context, s *Subject, c *session.Claims) error {
+	if c.SessionPolicy != "" {
+		p, err := a.policies.Parse(c.SessionPolicy, policy.KindSession)
+		if err != nil {
+			return fmt.Errorf("session policy: %w", err)
+		}
+		s.Session = append(s.Session, p)
+	}
+	for _, pa := range c.PolicyARNs {
+		p, err := a.managed(ctx, pa)
+		if err != nil {
+			return err
+		}
+		if p == nil {
+			p = a.none
+		}
+		s.Session = append(s.Session, p)
+	}
+	return nil
+}
+
+// overlay returns base with the tags of top replacing those of the same
+// key (compared case-insensitively, as tag keys are unique that way).
+func overlay(base []store.Tag, top []session.Tag) []store.Tag {
+	if len(top) == 0 {
+		return base
+	}
+	out := make([]store.Tag, 0, len(base)+len(top))
+	for _, t := range base {
+		overridden := false
+		for _, s := range top {
+			if strings.EqualFold(s.Key, t.Key) {
+				overridden = true
+				break
+			}
+		}
+		if !overridden {
+			out = append(out, t)
+		}
+	}
+	for _, t := range top {
+		out = append(out, store.Tag{Key: t.Key, Value: t.Value})
+	}
+	return out
+}

@@ -1,0 +1,336 @@
+package bootstrap
+
+import (
+	"bytes"
+	"context"
+	"maps"
+	"slices"
+	"sort"
+	"strings"
+	"sync"
+
+	"github.com/stsd/stsd/internal/store"
+)
+
+// memStore is a small in-memory store.Store for Apply's tests. Update works
+// on a deep copy and swaps it in on success, so a failed Update leaves
+// nothing behind, as the interface requires of every backend.
+type memStore struct {
+	mu  sync.Mutex
+	gen uint64
+	*memState
+}
+
+type memState struct {
+	accounts map[string]store.Account
+	keys     map[string]store.AccessKey
+	users    map[string]store.User
+	roles    map[string]store.Role
+	policies map[string]store.ManagedPolicy
+	versions map[string]store.PolicyVersion
+	inline   map[string]store.InlinePolicy
+	attached map[string][]string
+	mfa      map[string]store.MFADevice
+	oidc     map[string]store.OIDCProvider
+	saml     map[string]store.SAMLProvider
+	tokens   map[uint32]store.TokenKey
+}
+
+func newMemStore() *memStore {
+	return &memStore{memState: &memState{
+		accounts: map[string]store.Account{}, keys: map[string]store.AccessKey{},
+		users: map[string]store.User{}, roles: map[string]store.Role{},
+		policies: map[string]store.ManagedPolicy{}, versions: map[string]store.PolicyVersion{},
+		inline: map[string]store.InlinePolicy{}, attached: map[string][]string{},
+		mfa: map[string]store.MFADevice{}, oidc: map[string]store.OIDCProvider{},
+		saml: map[string]store.SAMLProvider{}, tokens: map[uint32]store.TokenKey{},
+	}}
+}
+
+func (s *memState) clone() *memState {
+	c := &memState{
+		accounts: maps.Clone(s.accounts), keys: maps.Clone(s.keys),
+		users: maps.Clone(s.users), roles: maps.Clone(s.roles),
+		policies: maps.Clone(s.policies), versions: maps.Clone(s.versions),
+		inline: maps.Clone(s.inline), attached: map[string][]string{},
+		mfa: maps.Clone(s.mfa), oidc: maps.Clone(s.oidc),
+		saml: maps.Clone(s.saml), tokens: maps.Clone(s.tokens),
+	}
+	for k, v := range s.attached {
+		c.attached[k] = slices.Clone(v)
+	}
+	return c
+}
+
+func (m *memStore) Update(ctx context.Context, fn func(tx store.Tx) error) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	work := m.memState.clone()
+	if err := fn(work); err != nil {
+		return err
+	}
+	m.memState = work
+	m.gen++
+	return nil
+}
+
+func (m *memStore) Generation(context.Context) (uint64, error) { return m.gen, nil }
+func (m *memStore) Close() error                               { return nil }
+
+func low(parts ...string) string { return strings.ToLower(strings.Join(parts, "\x00")) }
+
+func get[V any](mp map[string]V, key string) (V, error) {
+	v, ok := mp[key]
+	if !ok {
+		return v, store.ErrNotFound
+	}
+	return v, nil
+}
+
+func create[V any](mp map[string]V, key string, v V) error {
+	if _, ok := mp[key]; ok {
+		return store.ErrAlreadyExists
+	}
+	mp[key] = v
+	return nil
+}
+
+func update[V any](mp map[string]V, key string, v V) error {
+	if _, ok := mp[key]; !ok {
+		return store.ErrNotFound
+	}
+	mp[key] = v
+	return nil
+}
+
+func del[V any](mp map[string]V, key string) error {
+	if _, ok := mp[key]; !ok {
+		return store.ErrNotFound
+	}
+	delete(mp, key)
+	return nil
+}
+
+func sorted[V any](mp map[string]V, keep func(k string, v V) bool) []V {
+	keys := slices.Sorted(maps.Keys(mp))
+	var out []V
+	for _, k := range keys {
+		if keep(k, mp[k]) {
+			out = append(out, mp[k])
+		}
+	}
+	return out
+}
+
+func (s *memState) GetAccount(_ context.Context, id string) (store.Account, error) {
+	return get(s.accounts, id)
+}
+func (s *memState) ListAccounts(context.Context) ([]store.Account, error) {
+	return sorted(s.accounts, func(string, store.Account) bool { return true }), nil
+}
+func (s *memState) GetAccessKey(_ context.Context, id string) (store.AccessKey, error) {
+	return get(s.keys, id)
+}
+func (s *memState) ListAccessKeys(_ context.Context, acc, user string) ([]store.AccessKey, error) {
+	return sorted(s.keys, func(_ string, k store.AccessKey) bool {
+		return k.AccountID == acc && strings.EqualFold(k.UserName, user)
+	}), nil
+}
+func (s *memState) GetUser(_ context.Context, acc, name string) (store.User, error) {
+	return get(s.users, low(acc, name))
+}
+func (s *memState) ListUsers(_ context.Context, acc, prefix string, _ store.Page) ([]store.User, error) {
+	return sorted(s.users, func(_ string, u store.User) bool { return u.AccountID == acc && strings.HasPrefix(u.Path, prefix) }), nil
+}
+func (s *memState) GetRole(_ context.Context, acc, name string) (store.Role, error) {
+	return get(s.roles, low(acc, name))
+}
+func (s *memState) ListRoles(_ context.Context, acc, prefix string, _ store.Page) ([]store.Role, error) {
+	return sorted(s.roles, func(_ string, r store.Role) bool { return r.AccountID == acc && strings.HasPrefix(r.Path, prefix) }), nil
+}
+func (s *memState) GetPolicy(_ context.Context, acc, name string) (store.ManagedPolicy, error) {
+	return get(s.policies, low(acc, name))
+}
+func (s *memState) ListPolicies(_ context.Context, acc, prefix string, _ store.Page) ([]store.ManagedPolicy, error) {
+	return sorted(s.policies, func(_ string, p store.ManagedPolicy) bool {
+		return p.AccountID == acc && strings.HasPrefix(p.Path, prefix)
+	}), nil
+}
+func (s *memState) GetPolicyVersion(_ context.Context, acc, pol, vid string) (store.PolicyVersion, error) {
+	return get(s.versions, low(acc, pol, vid))
+}
+func (s *memState) ListPolicyVersions(_ context.Context, acc, pol string) ([]store.PolicyVersion, error) {
+	return sorted(s.versions, func(k string, _ store.PolicyVersion) bool { return strings.HasPrefix(k, low(acc, pol)+"\x00") }), nil
+}
+func (s *memState) GetInlinePolicy(_ context.Context, acc string, kind store.PrincipalKind, principal, name string) (store.InlinePolicy, error) {
+	return get(s.inline, low(acc, string(kind), principal, name))
+}
+func (s *memState) ListInlinePolicies(_ context.Context, acc string, kind store.PrincipalKind, principal string) ([]store.InlinePolicy, error) {
+	return sorted(s.inline, func(k string, _ store.InlinePolicy) bool {
+		return strings.HasPrefix(k, low(acc, string(kind), principal)+"\x00")
+	}), nil
+}
+func (s *memState) ListAttachedPolicies(_ context.Context, acc string, kind store.PrincipalKind, principal string) ([]string, error) {
+	out := slices.Clone(s.attached[low(acc, string(kind), principal)])
+	sort.Strings(out)
+	return out, nil
+}
+func (s *memState) CountPolicyAttachments(_ context.Context, arn string) (int, error) {
+	n := 0
+	for _, l := range s.attached {
+		if slices.Contains(l, arn) {
+			n++
+		}
+	}
+	return n, nil
+}
+func (s *memState) GetMFADevice(_ context.Context, serial string) (store.MFADevice, error) {
+	return get(s.mfa, serial)
+}
+func (s *memState) ListMFADevices(_ context.Context, acc, user string) ([]store.MFADevice, error) {
+	return sorted(s.mfa, func(_ string, d store.MFADevice) bool {
+		return d.AccountID == acc && (user == "" || strings.EqualFold(d.UserName, user))
+	}), nil
+}
+func (s *memState) GetOIDCProvider(_ context.Context, arn string) (store.OIDCProvider, error) {
+	return get(s.oidc, arn)
+}
+func (s *memState) ListOIDCProviders(_ context.Context, acc string) ([]store.OIDCProvider, error) {
+	return sorted(s.oidc, func(_ string, p store.OIDCProvider) bool { return p.AccountID == acc }), nil
+}
+func (s *memState) GetSAMLProvider(_ context.Context, arn string) (store.SAMLProvider, error) {
+	return get(s.saml, arn)
+}
+func (s *memState) ListSAMLProviders(_ context.Context, acc string) ([]store.SAMLProvider, error) {
+	return sorted(s.saml, func(_ string, p store.SAMLProvider) bool { return p.AccountID == acc }), nil
+}
+func (s *memState) ListTokenKeys(context.Context) ([]store.TokenKey, error) {
+	var out []store.TokenKey
+	for _, k := range s.tokens {
+		out = append(out, k)
+	}
+	return out, nil
+}
+
+func (s *memState) CreateAccount(_ context.Context, a store.Account) error {
+	return create(s.accounts, a.ID, a)
+}
+func (s *memState) UpdateAccount(_ context.Context, a store.Account) error {
+	return update(s.accounts, a.ID, a)
+}
+func (s *memState) CreateAccessKey(_ context.Context, k store.AccessKey) error {
+	return create(s.keys, k.ID, k)
+}
+func (s *memState) UpdateAccessKey(_ context.Context, k store.AccessKey) error {
+	return update(s.keys, k.ID, k)
+}
+func (s *memState) DeleteAccessKey(_ context.Context, id string) error { return del(s.keys, id) }
+func (s *memState) CreateUser(_ context.Context, u store.User) error {
+	u.Tags = slices.Clone(u.Tags)
+	return create(s.users, low(u.AccountID, u.Name), u)
+}
+func (s *memState) UpdateUser(_ context.Context, old string, u store.User) error {
+	if err := del(s.users, low(u.AccountID, old)); err != nil {
+		return err
+	}
+	u.Tags = slices.Clone(u.Tags)
+	return create(s.users, low(u.AccountID, u.Name), u)
+}
+func (s *memState) DeleteUser(_ context.Context, acc, name string) error {
+	return del(s.users, low(acc, name))
+}
+func (s *memState) CreateRole(_ context.Context, r store.Role) error {
+	r.Tags = slices.Clone(r.Tags)
+	return create(s.roles, low(r.AccountID, r.Name), r)
+}
+func (s *memState) UpdateRole(_ context.Context, r store.Role) error {
+	r.Tags = slices.Clone(r.Tags)
+	return update(s.roles, low(r.AccountID, r.Name), r)
+}
+func (s *memState) DeleteRole(_ context.Context, acc, name string) error {
+	return del(s.roles, low(acc, name))
+}
+func (s *memState) CreatePolicy(_ context.Context, p store.ManagedPolicy) error {
+	return create(s.policies, low(p.AccountID, p.Name), p)
+}
+func (s *memState) UpdatePolicy(_ context.Context, p store.ManagedPolicy) error {
+	return update(s.policies, low(p.AccountID, p.Name), p)
+}
+func (s *memState) DeletePolicy(_ context.Context, acc, name string) error {
+	return del(s.policies, low(acc, name))
+}
+func (s *memState) CreatePolicyVersion(_ context.Context, v store.PolicyVersion) error {
+	return create(s.versions, low(v.AccountID, v.PolicyName, v.VersionID), v)
+}
+func (s *memState) DeletePolicyVersion(_ context.Context, acc, pol, vid string) error {
+	return del(s.versions, low(acc, pol, vid))
+}
+func (s *memState) PutInlinePolicy(_ context.Context, p store.InlinePolicy) error {
+	s.inline[low(p.AccountID, string(p.Kind), p.PrincipalName, p.Name)] = p
+	return nil
+}
+func (s *memState) DeleteInlinePolicy(_ context.Context, acc string, kind store.PrincipalKind, principal, name string) error {
+	return del(s.inline, low(acc, string(kind), principal, name))
+}
+func (s *memState) AttachPolicy(_ context.Context, acc string, kind store.PrincipalKind, principal, arn string) error {
+	k := low(acc, string(kind), principal)
+	if !slices.Contains(s.attached[k], arn) {
+		s.attached[k] = append(slices.Clone(s.attached[k]), arn)
+	}
+	return nil
+}
+func (s *memState) DetachPolicy(_ context.Context, acc string, kind store.PrincipalKind, principal, arn string) error {
+	k := low(acc, string(kind), principal)
+	i := slices.Index(s.attached[k], arn)
+	if i < 0 {
+		return store.ErrNotFound
+	}
+	s.attached[k] = slices.Delete(slices.Clone(s.attached[k]), i, i+1)
+	return nil
+}
+func (s *memState) CreateMFADevice(_ context.Context, d store.MFADevice) error {
+	d.Seed = bytes.Clone(d.Seed)
+	return create(s.mfa, d.SerialNumber, d)
+}
+func (s *memState) UpdateMFADevice(_ context.Context, d store.MFADevice) error {
+	d.Seed = bytes.Clone(d.Seed)
+	return update(s.mfa, d.SerialNumber, d)
+}
+func (s *memState) DeleteMFADevice(_ context.Context, serial string) error {
+	return del(s.mfa, serial)
+}
+func (s *memState) CreateOIDCProvider(_ context.Context, p store.OIDCProvider) error {
+	p.ClientIDs = slices.Clone(p.ClientIDs)
+	return create(s.oidc, p.ARN, p)
+}
+func (s *memState) UpdateOIDCProvider(_ context.Context, p store.OIDCProvider) error {
+	p.ClientIDs = slices.Clone(p.ClientIDs)
+	return update(s.oidc, p.ARN, p)
+}
+func (s *memState) DeleteOIDCProvider(_ context.Context, arn string) error { return del(s.oidc, arn) }
+func (s *memState) CreateSAMLProvider(_ context.Context, p store.SAMLProvider) error {
+	return create(s.saml, p.ARN, p)
+}
+func (s *memState) UpdateSAMLProvider(_ context.Context, p store.SAMLProvider) error {
+	return update(s.saml, p.ARN, p)
+}
+func (s *memState) DeleteSAMLProvider(_ context.Context, arn string) error { return del(s.saml, arn) }
+func (s *memState) CreateTokenKey(_ context.Context, k store.TokenKey) error {
+	if _, ok := s.tokens[k.ID]; ok {
+		return store.ErrAlreadyExists
+	}
+	s.tokens[k.ID] = k
+	return nil
+}
+func (s *memState) UpdateTokenKey(_ context.Context, k store.TokenKey) error {
+	if _, ok := s.tokens[k.ID]; !ok {
+		return store.ErrNotFound
+	}
+	s.tokens[k.ID] = k
+	return nil
+}
+
+var _ store.Store = (*memStore)(nil)
