@@ -1,0 +1,376 @@
+// Package server is stsd's HTTP front: it reads each request within limits,
+// authenticates it, routes it to the operation named by the SigV4 scope's
+// service and the Action parameter, and writes the Query-protocol response.
+// It also carries the cross-cutting concerns: request ids, one log line per
+// request, panic recovery and the health endpoint.
+package server
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/stsd/stsd/internal/apierr"
+	"github.com/stsd/stsd/internal/apimodel"
+	"github.com/stsd/stsd/internal/auth"
+	"github.com/stsd/stsd/internal/awsquery"
+	"github.com/stsd/stsd/internal/rpc"
+	"github.com/stsd/stsd/internal/sigv4"
+)
+
+// Codes of refusals the server itself makes beyond the common ones.
+const (
+	codeRegionDisabled   = "RegionDisabledException"
+	codeNotImplemented   = "NotImplemented"
+	codeMethodNotAllowed = "MethodNotAllowed"
+)
+
+// MaxBodyBytes is the largest request body stsd reads. The biggest legitimate
+// Query requests (a 131,072-character policy document, URL-encoded) stay well
+// under it.
+const MaxBodyBytes = 1 << 20
+
+// Authenticator verifies a request's signature and names the caller; it
+// returns auth.ErrUnsigned for a request with no signature at all.
+// *auth.Authenticator is the implementation.
+type Authenticator interface {
+	Authenticate(ctx context.Context, r *http.Request, body []byte, now time.Time) (*auth.Principal, *sigv4.Request, error)
+}
+
+// Config says what the server serves and how.
+type Config struct {
+	// Auth verifies signatures and names the caller.
+	Auth Authenticator
+	// STS and IAM are the handlers of each service; operations of the model
+	// without a handler are refused as not implemented.
+	STS, IAM []rpc.Handler
+	// Logger receives one line per request; nil discards.
+	Logger *slog.Logger
+	// Now is the clock; nil means time.Now.
+	Now func() time.Time
+	// DisabledRegions are regions in which STS refuses to issue credentials
+	// (RegionDisabledException), as an account administrator can deactivate
+	// STS regional endpoints in AWS.
+	DisabledRegions []string
+	// Health reports whether the service can serve (e.g. the store answers).
+	Health func(ctx context.Context) error
+}
+
+// Server is an http.Handler serving STS and IAM on one endpoint.
+type Server struct {
+	auth     Authenticator
+	services map[string]*service // by SigV4 service name
+	log      *slog.Logger
+	now      func() time.Time
+	disabled map[string]bool
+	health   func(ctx context.Context) error
+}
+
+type service struct {
+	model    *apimodel.Service
+	handlers map[string]*rpc.Handler
+}
+
+// New builds a Server from cfg.
+func New(cfg Config) (*Server, error) {
+	s := &Server{
+		auth:     cfg.Auth,
+		log:      cfg.Logger,
+		now:      cfg.Now,
+		health:   cfg.Health,
+		disabled: map[string]bool{},
+		services: map[string]*service{
+			"sts": {model: apimodel.STS, handlers: map[string]*rpc.Handler{}},
+			"iam": {model: apimodel.IAM, handlers: map[string]*rpc.Handler{}},
+		},
+	}
+	if s.log == nil {
+		s.log = slog.New(slog.DiscardHandler)
+	}
+	if s.now == nil {
+		s.now = time.Now
+	}
+	for name, hs := range map[string][]rpc.Handler{"sts": cfg.STS, "iam": cfg.IAM} {
+		svc := s.services[name]
+		for i := range hs {
+			h := &hs[i]
+			if h.Op == nil || svc.model.Operations[h.Op.Name] != h.Op {
+				return nil, fmt.Errorf("server: handler for an operation not in the %s model", name)
+			}
+			svc.handlers[h.Op.Name] = h
+		}
+	}
+	for _, r := range cfg.DisabledRegions {
+		s.disabled[r] = true
+	}
+	return s, nil
+}
+
+// ServeHTTP implements http.Handler.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if r.URL.Path == "/healthz" {
+		s.serveHealth(w, r)
+		return
+	}
+	start := s.now()
+	rec := &record{requestID: newRequestID(), status: http.StatusOK}
+	defer func() {
+		if v := recover(); v != nil {
+			if v == http.ErrAbortHandler {
+				panic(v) // net/http's own way to abort a response
+			}
+			// A panic is a bug; the client sees an internal failure and the
+			// log keeps what happened, never the request's secrets.
+			s.log.Error("panic serving request", "request_id", rec.requestID, "panic", fmt.Sprint(v))
+			rec.status = http.StatusInternalServerError
+			rec.errCode = apierr.InternalFailure
+			awsquery.WriteError(w, rec.model, rec.requestID, errors.New("panic"))
+		}
+		s.logRequest(r, rec, s.now().Sub(start))
+	}()
+	if err := s.serve(w, r, rec, start); err != nil {
+		if !rec.fail(err) {
+			// The client sees only InternalFailure; the cause stays here.
+			s.log.Error("internal failure", "request_id", rec.requestID, "action", rec.action, "err", err)
+		}
+		awsquery.WriteError(w, rec.model, rec.requestID, err)
+	}
+}
+
+// record collects what the request log line reports.
+type record struct {
+	requestID string
+	model     *apimodel.Service
+	action    string
+	principal string
+	region    string
+	status    int
+	errCode   string
+}
+
+// fail records the refusal err and reports whether it was an *apierr.Error
+// (false means an internal failure).
+func (rec *record) fail(err error) bool {
+	if e, ok := apierr.As(err); ok {
+		rec.errCode = e.Code
+		rec.status = e.HTTPStatus
+		if rec.status == 0 {
+			rec.status, _ = awsquery.Status(rec.model, e.Code)
+		}
+		return true
+	}
+	rec.errCode = apierr.InternalFailure
+	rec.status = http.StatusInternalServerError
+	return false
+}
+
+func (s *Server) serve(w http.ResponseWriter, r *http.Request, rec *record, now time.Time) error {
+	if r.Method != http.MethodPost && r.Method != http.MethodGet {
+		return &apierr.Error{Code: codeMethodNotAllowed, Message: "The requested method is not allowed for this resource.", HTTPStatus: http.StatusMethodNotAllowed}
+	}
+	body, err := readBody(r)
+	if err != nil {
+		return err
+	}
+	form, err := parseForm(r, body)
+	if err != nil {
+		return err
+	}
+	rec.action = form.Get("Action")
+
+	call := &rpc.Call{
+		RequestID:       rec.requestID,
+		SourceIP:        sourceIP(r),
+		UserAgent:       r.UserAgent(),
+		SecureTransport: r.TLS != nil,
+		Time:            now,
+	}
+	var svc *service
+	principal, sr, err := s.auth.Authenticate(r.Context(), r, body, now)
+	switch {
+	case errors.Is(err, auth.ErrUnsigned):
+		// Only the operations the model marks unsigned (the federation
+		// calls, whose token or assertion is the credential) may come
+		// without a signature; AWS routes them by Action alone.
+		svc = s.services["sts"]
+		rec.model = svc.model
+		if op := svc.model.Operations[rec.action]; op == nil || !op.Unsigned {
+			return apierr.New(apierr.MissingAuthenticationToken, sigv4.MsgMissingAuthenticationToken)
+		}
+	case err != nil:
+		rec.model = s.guessModel(form)
+		return err
+	default:
+		svc = s.services[sr.Service]
+		if svc == nil {
+			// The authenticator admits only the services registered here;
+			// this is a wiring mistake, not a client's.
+			return fmt.Errorf("server: authenticated request for unserved service %q", sr.Service)
+		}
+		rec.model = svc.model
+		rec.principal = principal.ARN
+		rec.region = sr.Region
+		call.Principal = principal
+		call.Region = sr.Region
+	}
+
+	if rec.action == "" {
+		return awsquery.MissingAction()
+	}
+	op, err := awsquery.Lookup(svc.model, rec.action, form.Get("Version"))
+	if err != nil {
+		return err
+	}
+	h := svc.handlers[op.Name]
+	// A signed call names its region; the unsigned federation calls are
+	// checked by their handlers against the role's account.
+	if call.Principal != nil && svc.model == apimodel.STS && s.disabled[call.Region] && declares(op, codeRegionDisabled) {
+		return apierr.New(codeRegionDisabled, "STS is not activated in this region for account:%s. Your account administrator can activate STS in this region using the IAM Console.", call.Principal.AccountID)
+	}
+	if h == nil {
+		return &apierr.Error{Code: codeNotImplemented, Message: fmt.Sprintf("stsd does not implement %s yet.", op.Name), HTTPStatus: http.StatusNotImplemented}
+	}
+	in := h.NewInput()
+	if err := awsquery.Decode(form, op, in); err != nil {
+		return err
+	}
+	out, err := h.Serve(r.Context(), call, in)
+	if err != nil {
+		return err
+	}
+	return awsquery.WriteResponse(w, svc.model, op, rec.requestID, out)
+}
+
+// guessModel picks the service whose namespace an error response should
+// carry when the request could not be authenticated: the one whose model has
+// the requested Action, STS by default.
+func (s *Server) guessModel(form url.Values) *apimodel.Service {
+	action := form.Get("Action")
+	if _, ok := apimodel.STS.Operations[action]; !ok {
+		if _, ok := apimodel.IAM.Operations[action]; ok {
+			return apimodel.IAM
+		}
+	}
+	return apimodel.STS
+}
+
+func declares(op *apimodel.Operation, code string) bool {
+	for _, e := range op.Errors {
+		if e == code {
+			return true
+		}
+	}
+	return false
+}
+
+// readBody reads the body within MaxBodyBytes. A declared length over the
+// limit is refused before reading a byte; an undeclared one is read only up
+// to one byte past the limit.
+func readBody(r *http.Request) ([]byte, error) {
+	tooLarge := func() error {
+		return &apierr.Error{Code: apierr.RequestEntityTooLarge, Message: fmt.Sprintf("Request body must be no larger than %d bytes.", MaxBodyBytes), HTTPStatus: http.StatusRequestEntityTooLarge}
+	}
+	unreadable := func() error {
+		return apierr.New(apierr.InvalidQueryParameter, "The request body could not be read.")
+	}
+	switch {
+	case r.ContentLength > MaxBodyBytes:
+		return nil, tooLarge()
+	case r.Body == nil || r.ContentLength == 0:
+		return nil, nil
+	case r.ContentLength > 0:
+		// The usual case: one allocation of exactly the declared size.
+		body := make([]byte, r.ContentLength)
+		if _, err := io.ReadFull(r.Body, body); err != nil {
+			return nil, unreadable()
+		}
+		return body, nil
+	}
+	body, err := io.ReadAll(io.LimitReader(r.Body, MaxBodyBytes+1))
+	if err != nil {
+		return nil, unreadable()
+	}
+	if len(body) > MaxBodyBytes {
+		return nil, tooLarge()
+	}
+	return body, nil
+}
+
+// parseForm merges the URL query and, for form-encoded POSTs, the body:
+// the Query protocol allows parameters in either place.
+func parseForm(r *http.Request, body []byte) (url.Values, error) {
+	malformed := func() error {
+		return apierr.New(apierr.MalformedQueryString, "The query string contains a syntax error.")
+	}
+	form := url.Values{}
+	if r.URL.RawQuery != "" {
+		q, err := url.ParseQuery(r.URL.RawQuery)
+		if err != nil {
+			return nil, malformed()
+		}
+		form = q
+	}
+	if r.Method == http.MethodPost && len(body) > 0 {
+		ct := r.Header.Get("Content-Type")
+		if i := strings.IndexByte(ct, ';'); i >= 0 {
+			ct = ct[:i]
+		}
+		if strings.EqualFold(strings.TrimSpace(ct), "application/x-www-form-urlencoded") || ct == "" {
+			bodyForm, err := url.ParseQuery(string(body))
+			if err != nil {
+				return nil, malformed()
+			}
+			if len(form) == 0 {
+				return bodyForm, nil
+			}
+			for k, v := range bodyForm {
+				form[k] = append(form[k], v...)
+			}
+		}
+	}
+	return form, nil
+}
+
+func sourceIP(r *http.Request) string {
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		return r.RemoteAddr
+	}
+	return host
+}
+
+func (s *Server) serveHealth(w http.ResponseWriter, r *http.Request) {
+	if s.health != nil {
+		if err := s.health(r.Context()); err != nil {
+			s.log.Error("health check failed", "err", err)
+			http.Error(w, "unavailable\n", http.StatusServiceUnavailable)
+			return
+		}
+	}
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	_, _ = io.WriteString(w, "ok\n")
+}
+
+func (s *Server) logRequest(r *http.Request, rec *record, latency time.Duration) {
+	attrs := []slog.Attr{
+		slog.String("request_id", rec.requestID),
+		slog.String("method", r.Method),
+		slog.String("action", rec.action),
+		slog.String("principal", rec.principal),
+		slog.String("region", rec.region),
+		slog.Int("status", rec.status),
+		slog.Float64("latency_ms", float64(latency.Microseconds())/1000),
+		slog.String("remote", sourceIP(r)),
+	}
+	if rec.errCode != "" {
+		attrs = append(attrs, slog.String("error", rec.errCode))
+	}
+	s.log.LogAttrs(r.Context(), slog.LevelInfo, "request", attrs...)
+}

@@ -1,0 +1,223 @@
+package server
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stsd/stsd/internal/apimodel"
+	"github.com/stsd/stsd/internal/apimodel/stsapi"
+	"github.com/stsd/stsd/internal/auth"
+	"github.com/stsd/stsd/internal/rpc"
+	"github.com/stsd/stsd/internal/sigv4"
+)
+
+// fakeAuth accepts every request that has an Authorization header as the
+// root of 123456789012, scoped to service/region; the real verifier is
+// tested in sigv4 and end to end in app.
+type fakeAuth struct{ service, region string }
+
+func (f fakeAuth) Authenticate(_ context.Context, r *http.Request, _ []byte, _ time.Time) (*auth.Principal, *sigv4.Request, error) {
+	if r.Header.Get("Authorization") == "" {
+		return nil, nil, auth.ErrUnsigned
+	}
+	return &auth.Principal{Type: auth.Root, AccountID: "123456789012", ARN: "arn:aws:iam::123456789012:root", UserID: "123456789012"},
+		&sigv4.Request{Service: f.service, Region: f.region}, nil
+}
+
+func newTestServer(t *testing.T, log *slog.Logger, handlers ...rpc.Handler) *Server {
+	t.Helper()
+	s, err := New(Config{
+		Auth:            fakeAuth{service: "sts", region: "eu-south-1"},
+		STS:             handlers,
+		Logger:          log,
+		DisabledRegions: []string{"eu-south-1"},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+func do(s http.Handler, method, target, body string, signed bool) *httptest.ResponseRecorder {
+	req := httptest.NewRequest(method, target, strings.NewReader(body))
+	if body != "" {
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	}
+	if signed {
+		req.Header.Set("Authorization", "AWS4-HMAC-SHA256 fake")
+	}
+	w := httptest.NewRecorder()
+	s.ServeHTTP(w, req)
+	return w
+}
+
+func callerIdentity(fn func() (*stsapi.GetCallerIdentityResponse, error)) rpc.Handler {
+	return rpc.Typed(apimodel.STS.Operations["GetCallerIdentity"], func(context.Context, *rpc.Call, *stsapi.GetCallerIdentityRequest) (*stsapi.GetCallerIdentityResponse, error) {
+		return fn()
+	})
+}
+
+func TestRefusals(t *testing.T) {
+	s := newTestServer(t, nil)
+	cases := []struct {
+		name, method, target, body string
+		signed                     bool
+		status                     int
+		code                       string
+	}{
+		{"method", http.MethodPut, "/", "", true, 405, "MethodNotAllowed"},
+		{"malformed query", http.MethodGet, "/?Action=%zz", "", true, 404, "MalformedQueryString"},
+		{"malformed body", http.MethodPost, "/", "Action=%zz", true, 404, "MalformedQueryString"},
+		{"unsigned", http.MethodPost, "/", "Action=GetCallerIdentity&Version=2011-06-15", false, 403, "MissingAuthenticationToken"},
+		// The federation calls are unsigned by the model: they reach routing
+		// (here, where no handler is registered, 501) instead of an auth
+		// refusal.
+		{"unsigned federation call", http.MethodGet, "/?Action=AssumeRoleWithWebIdentity&Version=2011-06-15", "", false, 501, "NotImplemented"},
+		{"unsigned call of a signed operation", http.MethodGet, "/?Action=AssumeRole&Version=2011-06-15", "", false, 403, "MissingAuthenticationToken"},
+		{"missing action", http.MethodPost, "/", "Version=2011-06-15", true, 400, "MissingAction"},
+		{"unknown action", http.MethodPost, "/", "Action=Nope&Version=2011-06-15", true, 400, "InvalidAction"},
+		{"wrong version", http.MethodPost, "/", "Action=GetCallerIdentity&Version=2010-05-08", true, 400, "InvalidAction"},
+		// Operations that issue credentials declare RegionDisabledException.
+		{"region disabled", http.MethodPost, "/", "Action=AssumeRole&Version=2011-06-15", true, 403, "RegionDisabledException"},
+		{"not implemented", http.MethodPost, "/", "Action=DecodeAuthorizationMessage&Version=2011-06-15&EncodedMessage=x", true, 501, "NotImplemented"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			w := do(s, c.method, c.target, c.body, c.signed)
+			if w.Code != c.status || !strings.Contains(w.Body.String(), "<Code>"+c.code+"</Code>") {
+				t.Fatalf("%d %s; want %d %s", w.Code, w.Body.String(), c.status, c.code)
+			}
+			if id := w.Header().Get("x-amzn-RequestId"); len(id) != 36 || !strings.Contains(w.Body.String(), "<RequestId>"+id+"</RequestId>") {
+				t.Fatalf("request id header %q not in body %s", id, w.Body.String())
+			}
+		})
+	}
+}
+
+func TestBodyLimit(t *testing.T) {
+	s := newTestServer(t, nil)
+	// Declared too large: refused before reading.
+	req := httptest.NewRequest(http.MethodPost, "/", errReader{})
+	req.ContentLength = MaxBodyBytes + 1
+	w := httptest.NewRecorder()
+	s.ServeHTTP(w, req)
+	if w.Code != http.StatusRequestEntityTooLarge {
+		t.Fatalf("declared: %d", w.Code)
+	}
+	// Undeclared (chunked) and too large: read up to the limit only.
+	lr := &countingReader{r: bytes.NewReader(make([]byte, 4*MaxBodyBytes))}
+	req = httptest.NewRequest(http.MethodPost, "/", lr)
+	req.ContentLength = -1
+	w = httptest.NewRecorder()
+	s.ServeHTTP(w, req)
+	if w.Code != http.StatusRequestEntityTooLarge || !strings.Contains(w.Body.String(), "RequestEntityTooLarge") {
+		t.Fatalf("chunked: %d %s", w.Code, w.Body.String())
+	}
+	if lr.n > MaxBodyBytes+1 {
+		t.Fatalf("read %d bytes of an oversized body", lr.n)
+	}
+}
+
+type errReader struct{}
+
+func (errReader) Read([]byte) (int, error) { return 0, errors.New("must not be read") }
+
+type countingReader struct {
+	r io.Reader
+	n int
+}
+
+func (c *countingReader) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	c.n += n
+	return n, err
+}
+
+func TestPanicBecomesInternalFailure(t *testing.T) {
+	var logs bytes.Buffer
+	s := newTestServer(t, slog.New(slog.NewJSONHandler(&logs, nil)), callerIdentity(func() (*stsapi.GetCallerIdentityResponse, error) {
+		panic("boom with secret-ish detail")
+	}))
+	w := do(s, http.MethodPost, "/", "Action=GetCallerIdentity&Version=2011-06-15", true)
+	if w.Code != 500 || !strings.Contains(w.Body.String(), "<Code>InternalFailure</Code>") || strings.Contains(w.Body.String(), "boom") {
+		t.Fatalf("%d %s", w.Code, w.Body.String())
+	}
+	if !strings.Contains(logs.String(), `"msg":"panic serving request"`) || !strings.Contains(logs.String(), `"status":500`) {
+		t.Fatalf("log: %s", logs.String())
+	}
+}
+
+func TestInternalErrorIsNotShownButLogged(t *testing.T) {
+	var logs bytes.Buffer
+	s := newTestServer(t, slog.New(slog.NewJSONHandler(&logs, nil)), callerIdentity(func() (*stsapi.GetCallerIdentityResponse, error) {
+		return nil, errors.New("database password is hunter2")
+	}))
+	w := do(s, http.MethodPost, "/", "Action=GetCallerIdentity&Version=2011-06-15", true)
+	if w.Code != 500 || strings.Contains(w.Body.String(), "hunter2") || !strings.Contains(w.Body.String(), "<Type>Receiver</Type>") {
+		t.Fatalf("%d %s", w.Code, w.Body.String())
+	}
+	if !strings.Contains(logs.String(), `"msg":"internal failure"`) || !strings.Contains(logs.String(), "hunter2") {
+		t.Fatalf("cause not logged: %s", logs.String())
+	}
+}
+
+func TestRequestLogLine(t *testing.T) {
+	var logs bytes.Buffer
+	s := newTestServer(t, slog.New(slog.NewJSONHandler(&logs, nil)), callerIdentity(func() (*stsapi.GetCallerIdentityResponse, error) {
+		return &stsapi.GetCallerIdentityResponse{Account: "123456789012"}, nil
+	}))
+	w := do(s, http.MethodPost, "/", "Action=GetCallerIdentity&Version=2011-06-15", true)
+	if w.Code != 200 {
+		t.Fatalf("%d %s", w.Code, w.Body.String())
+	}
+	line := logs.String()
+	for _, want := range []string{`"request_id":"` + w.Header().Get("x-amzn-RequestId") + `"`, `"action":"GetCallerIdentity"`, `"principal":"arn:aws:iam::123456789012:root"`, `"status":200`, `"latency_ms":`} {
+		if !strings.Contains(line, want) {
+			t.Fatalf("log line %s lacks %s", line, want)
+		}
+	}
+	if strings.Count(line, "\n") != 1 {
+		t.Fatalf("want one line per request, got %q", line)
+	}
+}
+
+func TestHealth(t *testing.T) {
+	s, err := New(Config{Auth: fakeAuth{}, Health: func(context.Context) error { return errors.New("store down") }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	w := do(s, http.MethodGet, "/healthz", "", false)
+	if w.Code != http.StatusServiceUnavailable {
+		t.Fatalf("unhealthy: %d", w.Code)
+	}
+	s, _ = New(Config{Auth: fakeAuth{}})
+	if w := do(s, http.MethodGet, "/healthz", "", false); w.Code != 200 {
+		t.Fatalf("healthy: %d", w.Code)
+	}
+}
+
+func TestHandlerMustBeInModel(t *testing.T) {
+	stray := rpc.Typed(apimodel.IAM.Operations["GetUser"], func(context.Context, *rpc.Call, *struct{}) (*struct{}, error) { return nil, nil })
+	if _, err := New(Config{Auth: fakeAuth{}, STS: []rpc.Handler{stray}}); err == nil {
+		t.Fatal("an IAM operation registered as STS")
+	}
+}
+
+func TestRequestIDs(t *testing.T) {
+	seen := map[string]bool{}
+	for i := 0; i < 100; i++ {
+		id := newRequestID()
+		if len(id) != 36 || id[14] != '4' || seen[id] {
+			t.Fatalf("bad or repeated id %q", id)
+		}
+		seen[id] = true
+	}
+}
