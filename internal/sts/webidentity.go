@@ -1,0 +1,203 @@
+package sts
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"github.com/stsd/stsd/internal/apierr"
+	"github.com/stsd/stsd/internal/apimodel/stsapi"
+	"github.com/stsd/stsd/internal/arn"
+	"github.com/stsd/stsd/internal/authz"
+	"github.com/stsd/stsd/internal/federation/oidc"
+	"github.com/stsd/stsd/internal/policy"
+	"github.com/stsd/stsd/internal/rpc"
+	"github.com/stsd/stsd/internal/session"
+	"github.com/stsd/stsd/internal/store"
+)
+
+// Actions a web-identity caller is checked for.
+const (
+	actionAssumeRoleWithWebIdentity = "sts:AssumeRoleWithWebIdentity"
+	// msgWebIdentityDenied is AWS's refusal when the trust policy does not
+	// allow the call (recorded in aws/aws-sdk-js-v3#6225,
+	// aws-amplify/aws-sdk-android#9: AccessDenied, 403). The same wording
+	// for sts:TagSession and sts:SetSourceIdentity is stsd's.
+	msgWebIdentityDenied = "Not authorized to perform %s"
+	// msgOAuthProvider refuses ProviderId: AWS verifies OAuth 2.0 access
+	// tokens of www.amazon.com and graph.facebook.com by asking those
+	// providers, which stsd does not do.
+	msgOAuthProvider = "stsd cannot verify OAuth 2.0 access tokens (ProviderId %s); use an OpenID Connect ID token from a provider registered in the role's account and omit ProviderId."
+)
+
+// webIdentity holds what AssumeRoleWithWebIdentity keeps between requests:
+// the token verifier and its key-set caches.
+type webIdentity struct {
+	verifier *oidc.Verifier
+}
+
+func newWebIdentity(cfg Config) *webIdentity {
+	return &webIdentity{verifier: oidc.New(oidc.Config{HTTPClient: cfg.HTTPClient, Now: cfg.Now})}
+}
+
+// AssumeRoleWithWebIdentity exchanges an OIDC ID token for role
+// credentials. The token must come from an OIDC provider registered in the
+// role's account (its iss names the provider), be signed by one of the
+// provider's keys and be meant for one of its client ids; the role's trust
+// policy must then allow the provider (Federated = provider ARN) to call
+// sts:AssumeRoleWithWebIdentity, and sts:TagSession / sts:SetSourceIdentity
+// when the token carries session tags or a source identity.
+//
+// Like AWS, stsd keeps no record of redeemed tokens: a token can be
+// redeemed again until its exp (plus oidc.Skew).
+func (s *Service) AssumeRoleWithWebIdentity(ctx context.Context, call *rpc.Call, in *stsapi.AssumeRoleWithWebIdentityRequest) (*stsapi.AssumeRoleWithWebIdentityResponse, error) {
+	res, err := arn.ParseIAM(in.RoleArn)
+	if err != nil {
+		return nil, apierr.New(apierr.ValidationError, "%s is invalid", in.RoleArn)
+	}
+	if in.ProviderId != "" {
+		return nil, apierr.New(oidc.CodeInvalidIdentityToken, msgOAuthProvider, in.ProviderId)
+	}
+	tok, err := oidc.ParseToken(in.WebIdentityToken)
+	if err != nil {
+		return nil, err
+	}
+	provider, hostPath, err := s.webIdentityProvider(ctx, res.AccountID, tok.Claims.Issuer)
+	if err != nil {
+		return nil, err
+	}
+	id, err := s.webIdentity.verifier.Verify(ctx, tok, provider)
+	if err != nil {
+		return nil, err
+	}
+
+	denied := func(action string) error {
+		return apierr.New(apierr.AccessDenied, msgWebIdentityDenied, action)
+	}
+	role, trust, err := s.targetRole(ctx, res, func() error { return denied(actionAssumeRoleWithWebIdentity) })
+	if err != nil {
+		return nil, err
+	}
+	duration, err := roleSessionDuration(in.DurationSeconds, role, false)
+	if err != nil {
+		return nil, err
+	}
+	passed := make([]stsapi.Tag, len(id.Tags))
+	for i, t := range id.Tags {
+		passed[i] = stsapi.Tag{Key: t.Key, Value: t.Value}
+	}
+	tags, transitive, err := sessionTags(passed, id.TransitiveTagKeys, nil)
+	if err != nil {
+		return nil, err
+	}
+	policyARNs, err := s.sessionPolicies(ctx, in.Policy, in.PolicyArns, role.AccountID)
+	if err != nil {
+		return nil, err
+	}
+
+	roleARN := arn.Role(role.AccountID, role.Path, role.Name)
+	req := &policy.Request{
+		Principal:       policy.Principal{Federated: provider.ARN},
+		Action:          actionAssumeRoleWithWebIdentity,
+		Resource:        roleARN,
+		ResourceAccount: role.AccountID,
+		Context:         webIdentityContext(call, in, provider.ARN, hostPath, id, passed),
+	}
+	// A federated caller has no identity policies: the trust policy alone
+	// decides.
+	set := &policy.PolicySet{Resource: []*policy.Policy{trust}, ResourceRequired: true}
+	if refused := firstRefused(set, req,
+		trustStep{true, actionAssumeRoleWithWebIdentity},
+		trustStep{len(tags) > 0, actionTagSession},
+		trustStep{id.SourceIdentity != "", actionSetSourceIdentity}); refused != "" {
+		return nil, denied(refused)
+	}
+
+	packed, err := s.packedSize(in.Policy, in.PolicyArns, passed, id.TransitiveTagKeys)
+	if err != nil {
+		return nil, err
+	}
+	now := call.Time.UTC().Truncate(time.Second)
+	c := &session.Claims{
+		AccountID:         role.AccountID,
+		PrincipalType:     session.AssumedRole,
+		PrincipalARN:      arn.AssumedRole(role.AccountID, role.Name, in.RoleSessionName),
+		PrincipalID:       role.ID + ":" + in.RoleSessionName,
+		SourceARN:         roleARN,
+		RoleName:          role.Name,
+		RoleID:            role.ID,
+		SessionName:       in.RoleSessionName,
+		IssuedAt:          now,
+		Expiration:        now.Add(seconds(duration)),
+		SourceIdentity:    id.SourceIdentity,
+		FederatedProvider: provider.ARN,
+		Tags:              tags,
+		TransitiveTagKeys: transitive,
+		SessionPolicy:     in.Policy,
+		PolicyARNs:        policyARNs,
+	}
+	creds, err := s.issueSession(c)
+	if err != nil {
+		return nil, err
+	}
+	return &stsapi.AssumeRoleWithWebIdentityResponse{
+		Credentials:                 creds,
+		SubjectFromWebIdentityToken: id.Subject,
+		AssumedRoleUser:             &stsapi.AssumedRoleUser{AssumedRoleId: c.PrincipalID, Arn: c.PrincipalARN},
+		PackedPolicySize:            packed,
+		// AWS answers the provider's ARN for IAM OIDC providers (real
+		// output quoted in spiffe/spiffe.io#110: "Provider":
+		// "arn:aws:iam::012345678901:oidc-provider/spire-oidc.example.org").
+		Provider:       provider.ARN,
+		Audience:       id.Audience,
+		SourceIdentity: id.SourceIdentity,
+	}, nil
+}
+
+// webIdentityProvider finds the OIDC provider of the role's account that
+// the token's iss names: arn:aws:iam::ACCOUNT:oidc-provider/ followed by
+// the issuer without its scheme.
+func (s *Service) webIdentityProvider(ctx context.Context, account, iss string) (oidc.Provider, string, error) {
+	notFound := apierr.New(oidc.CodeInvalidIdentityToken, "No OpenIDConnect provider found in your account for %s", iss)
+	hostPath, ok := oidc.IssuerHostPath(iss)
+	if !ok {
+		return oidc.Provider{}, "", notFound
+	}
+	p, err := s.store.GetOIDCProvider(ctx, "arn:aws:iam::"+account+":"+arn.TypeOIDCProvider+"/"+hostPath)
+	if errors.Is(err, store.ErrNotFound) || err == nil && (p.AccountID != account || !oidc.SameIssuer(iss, p.URL)) {
+		return oidc.Provider{}, "", notFound
+	}
+	if err != nil {
+		return oidc.Provider{}, "", err
+	}
+	return oidc.Provider{ARN: p.ARN, URL: p.URL, ClientIDs: p.ClientIDs, JWKS: p.JWKS}, hostPath, nil
+}
+
+// webIdentityContext is the request context the trust policy sees: the
+// provider's claim keys named after its URL without the scheme (IAM User
+// Guide, reference_policies_iam-condition-keys.html, "Available keys for
+// OIDC federation": PROVIDER:aud, :sub, :amr, :oaud),
+// aws:FederatedProvider, the session name, session tags and the global keys
+// of an unsigned request.
+func webIdentityContext(call *rpc.Call, in *stsapi.AssumeRoleWithWebIdentityRequest, providerARN, hostPath string, id *oidc.Identity, tags []stsapi.Tag) policy.Context {
+	var ctx policy.Context
+	authz.CallContext(&ctx, call)
+	ctx.Set("aws:FederatedProvider", providerARN)
+	ctx.Set(hostPath+":aud", id.Audience)
+	ctx.Set(hostPath+":sub", id.Subject)
+	if len(id.AMR) > 0 {
+		ctx.Set(hostPath+":amr", id.AMR...)
+	}
+	if len(id.OriginalAudience) > 0 {
+		ctx.Set(hostPath+":oaud", id.OriginalAudience...)
+	}
+	ctx.Set("sts:RoleSessionName", in.RoleSessionName)
+	if id.SourceIdentity != "" {
+		ctx.Set("sts:SourceIdentity", id.SourceIdentity)
+	}
+	setRequestTags(&ctx, tags)
+	if len(id.TransitiveTagKeys) > 0 {
+		ctx.Set("sts:TransitiveTagKeys", id.TransitiveTagKeys...)
+	}
+	return ctx
+}
