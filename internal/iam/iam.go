@@ -1,0 +1,182 @@
+// Package iam implements the IAM management API (Version 2010-05-08): users
+// and their access keys, roles, managed and inline policies and their
+// attachments, MFA devices, OIDC and SAML providers, and policy simulation.
+//
+// Every operation acts inside the caller's account and is authorized with
+// the policy engine against the caller's effective permissions (the root
+// may do everything in its account). Writes go through the cached store,
+// so the STS hot path sees them at once.
+package iam
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"github.com/stsd/stsd/internal/apierr"
+	"github.com/stsd/stsd/internal/apimodel/iamapi"
+	"github.com/stsd/stsd/internal/arn"
+	"github.com/stsd/stsd/internal/auth"
+	"github.com/stsd/stsd/internal/authz"
+	"github.com/stsd/stsd/internal/policy"
+	"github.com/stsd/stsd/internal/rpc"
+	"github.com/stsd/stsd/internal/store"
+)
+
+// Config is what the IAM service needs.
+type Config struct {
+	// Store is the store, normally the cache over the backend: reads are
+	// cached and writes invalidate.
+	Store store.Store
+	// Authz loads callers' policies.
+	Authz *authz.Authorizer
+	// Policies compiles and validates policy documents.
+	Policies *policy.Cache
+	// Now is the clock; nil means time.Now.
+	Now func() time.Time
+}
+
+// Service serves the IAM operations.
+type Service struct {
+	store    store.Store
+	authz    *authz.Authorizer
+	policies *policy.Cache
+	now      func() time.Time
+}
+
+// New returns the IAM service.
+func New(cfg Config) *Service {
+	s := &Service{store: cfg.Store, authz: cfg.Authz, policies: cfg.Policies, now: cfg.Now}
+	if s.now == nil {
+		s.now = time.Now
+	}
+	return s
+}
+
+// Handlers lists the operations this service implements, by group.
+func (s *Service) Handlers() []rpc.Handler {
+	var hs []rpc.Handler
+	for _, group := range [][]rpc.Handler{
+		s.userHandlers(),
+		s.accessKeyHandlers(),
+		s.roleHandlers(),
+		s.policyHandlers(),
+		s.mfaHandlers(),
+		s.providerHandlers(),
+		s.simulationHandlers(),
+	} {
+		hs = append(hs, group...)
+	}
+	return hs
+}
+
+// authorize checks that the caller may perform action ("iam:CreateUser") on
+// resource (an ARN in the caller's account) and refuses with AWS's
+// AccessDenied wording otherwise: "User: ARN is not authorized to perform:
+// iam:CreateUser on resource: ARN because no identity-based policy allows
+// the iam:CreateUser action" (IAM User Guide, "Troubleshoot access denied
+// error messages"). The root may do everything in its own account.
+//
+// The request context holds the global keys, and, when resource names an
+// existing user or role, the IAM keys AWS derives from it: its permissions
+// boundary as iam:PermissionsBoundary and its tags as aws:ResourceTag/KEY
+// and iam:ResourceTag/KEY (Service Authorization Reference, IAM condition
+// keys). extra keys, set last, add what the request itself carries (a new
+// boundary, iam:PolicyARN, aws:RequestTag/KEY, aws:TagKeys).
+func (s *Service) authorize(ctx context.Context, call *rpc.Call, action, resource string, extra ...contextKey) error {
+	p := call.Principal
+	if p.Type == auth.Root && p.Session == nil {
+		return nil
+	}
+	subject, err := s.authz.Subject(ctx, p)
+	if err != nil {
+		return err
+	}
+	var reqCtx policy.Context
+	subject.GlobalContext(&reqCtx, call)
+	if err := s.targetKeys(ctx, &reqCtx, p.AccountID, resource); err != nil {
+		return err
+	}
+	for _, k := range extra {
+		reqCtx.Set(k.key, k.values...)
+	}
+	req := &policy.Request{
+		Principal:       subject.PolicyPrincipal(),
+		Action:          action,
+		Resource:        resource,
+		ResourceAccount: p.AccountID,
+		Context:         reqCtx,
+	}
+	r := policy.Evaluate(subject.PolicySet(nil, false), req)
+	if r.Allowed() {
+		return nil
+	}
+	return apierr.New(apierr.AccessDenied, "%s", policy.AccessDeniedMessage(p.ARN, action, resource, &r))
+}
+
+// contextKey is one request-context key an operation adds for
+// authorization.
+type contextKey struct {
+	key    string
+	values []string
+}
+
+// withKey is a contextKey of key with values.
+func withKey(key string, values ...string) contextKey { return contextKey{key, values} }
+
+// withRequestTags are the aws:RequestTag/KEY keys and the multivalued
+// aws:TagKeys of the tags a request passes.
+func withRequestTags(tags []iamapi.Tag) []contextKey {
+	if len(tags) == 0 {
+		return nil
+	}
+	out := make([]contextKey, 0, len(tags)+1)
+	keys := make([]string, 0, len(tags))
+	for _, t := range tags {
+		out = append(out, withKey("aws:RequestTag/"+t.Key, t.Value))
+		keys = append(keys, t.Key)
+	}
+	return append(out, withKey("aws:TagKeys", keys...))
+}
+
+// targetKeys adds the keys of an existing user or role named by resource.
+func (s *Service) targetKeys(ctx context.Context, reqCtx *policy.Context, account, resource string) error {
+	res, err := arn.ParseIAM(resource)
+	if err != nil || res.AccountID != account || res.Name == "" {
+		return nil
+	}
+	var boundary string
+	var tags []store.Tag
+	switch res.Type {
+	case arn.TypeUser:
+		u, err := s.store.GetUser(ctx, account, res.Name)
+		if errors.Is(err, store.ErrNotFound) {
+			return nil
+		} else if err != nil {
+			return err
+		}
+		boundary, tags = u.PermissionsBoundary, u.Tags
+	case arn.TypeRole:
+		r, err := s.store.GetRole(ctx, account, res.Name)
+		if errors.Is(err, store.ErrNotFound) {
+			return nil
+		} else if err != nil {
+			return err
+		}
+		boundary, tags = r.PermissionsBoundary, r.Tags
+	default:
+		return nil
+	}
+	if boundary != "" {
+		reqCtx.Set("iam:PermissionsBoundary", boundary)
+	}
+	for _, t := range tags {
+		reqCtx.Set("aws:ResourceTag/"+t.Key, t.Value)
+		reqCtx.Set("iam:ResourceTag/"+t.Key, t.Value)
+	}
+	return nil
+}
+
+// now returns the request's time, truncated to the second as IAM reports
+// dates.
+func callTime(call *rpc.Call) time.Time { return call.Time.UTC().Truncate(time.Second) }

@@ -1,0 +1,526 @@
+package iam
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/stsd/stsd/internal/apimodel"
+	"github.com/stsd/stsd/internal/apimodel/iamapi"
+	"github.com/stsd/stsd/internal/arn"
+	"github.com/stsd/stsd/internal/policy"
+	"github.com/stsd/stsd/internal/rpc"
+	"github.com/stsd/stsd/internal/store"
+)
+
+// simulationHandlers lists the operations of this group.
+func (s *Service) simulationHandlers() []rpc.Handler {
+	ops := apimodel.IAM.Operations
+	return []rpc.Handler{
+		rpc.Typed(ops["SimulateCustomPolicy"], s.SimulateCustomPolicy),
+		rpc.Typed(ops["SimulatePrincipalPolicy"], s.SimulatePrincipalPolicy),
+	}
+}
+
+// Source policy types in MatchedStatements. AWS answers "IAM Policy" for an
+// identity policy (recorded: aws-parity-snapshots/localstack/
+// test_iam.snapshot.json, test_simulate_principle_policy), a value outside
+// the model's PolicySourceType enum; for the resource policy nothing is
+// recorded, so the model's enum value "resource" is used.
+const (
+	sourceTypeIAM      = "IAM Policy"
+	sourceTypeResource = "resource"
+)
+
+// simPolicy is one input policy with what MatchedStatements reports of it.
+type simPolicy struct {
+	id, typ string
+	p       *policy.Policy
+	spans   []span
+}
+
+// simInput is a simulation, whichever operation asked for it.
+type simInput struct {
+	identity  []simPolicy
+	boundary  *simPolicy
+	resource  *simPolicy
+	principal policy.Principal
+	owner     string // account owning the resources
+	actions   []string
+	resources []string // nil: "*"
+	context   policy.Context
+}
+
+// SimulateCustomPolicy evaluates the given policies against each action and
+// resource with the enforcing engine.
+func (s *Service) SimulateCustomPolicy(ctx context.Context, call *rpc.Call, in *iamapi.SimulateCustomPolicyRequest) (*iamapi.SimulatePolicyResponse, error) {
+	// "Resource types: none" for iam:SimulateCustomPolicy in the Service
+	// Authorization Reference, so the resource is "*".
+	if err := s.authorize(ctx, call, "iam:SimulateCustomPolicy", "*"); err != nil {
+		return nil, err
+	}
+	sim := &simInput{actions: in.ActionNames}
+	var err error
+	if sim.identity, err = parseInputs(in.PolicyInputList, "PolicyInputList", policy.KindInlineUser); err != nil {
+		return nil, err
+	}
+	if err := sim.setBoundary(in.PermissionsBoundaryPolicyInputList); err != nil {
+		return nil, err
+	}
+	if err := sim.setCommon(call.Principal.AccountID, in.CallerArn, in.ResourcePolicy, in.ResourceOwner, in.ResourceArns, in.ContextEntries); err != nil {
+		return nil, err
+	}
+	return sim.run(in.Marker, in.MaxItems)
+}
+
+// SimulatePrincipalPolicy evaluates the policies of a user or role of the
+// caller's account (its inline and attached policies and its permissions
+// boundary), plus any given policies, against each action and resource.
+func (s *Service) SimulatePrincipalPolicy(ctx context.Context, call *rpc.Call, in *iamapi.SimulatePrincipalPolicyRequest) (*iamapi.SimulatePolicyResponse, error) {
+	acct := call.Principal.AccountID
+	if err := s.authorize(ctx, call, "iam:SimulatePrincipalPolicy", in.PolicySourceArn); err != nil {
+		return nil, err
+	}
+	src, err := arn.ParseIAM(in.PolicySourceArn)
+	if err != nil || (src.Type != arn.TypeUser && src.Type != arn.TypeRole) {
+		// Groups are not modelled by this service; any other ARN names no
+		// principal with policies. No AWS message is recorded for this case.
+		return nil, invalidInput("Invalid ARN: %s is not the ARN of a user or role.", in.PolicySourceArn)
+	}
+	sim := &simInput{actions: in.ActionNames}
+	if err := s.loadSource(ctx, sim, acct, src); err != nil {
+		return nil, err
+	}
+	extra, err := parseInputs(in.PolicyInputList, "PolicyInputList", policy.KindInlineUser)
+	if err != nil {
+		return nil, err
+	}
+	sim.identity = append(sim.identity, extra...)
+	// "if a permissions boundary is attached to an entity and you pass in
+	// a different permissions boundary policy using this parameter, then
+	// the new permissions boundary policy is used" (IAM API reference).
+	if err := sim.setBoundary(in.PermissionsBoundaryPolicyInputList); err != nil {
+		return nil, err
+	}
+	caller := in.CallerArn
+	if in.ResourcePolicy != "" {
+		// "You can also optionally include one resource-based policy to be
+		// evaluated with each of the resources included in the simulation
+		// for IAM users only" (IAM API reference, SimulatePrincipalPolicy).
+		if src.Type != arn.TypeUser {
+			return nil, invalidInput("Simulation of resource-based policies isn't supported for IAM roles.")
+		}
+		if caller == "" {
+			caller = in.PolicySourceArn
+		}
+	}
+	if err := sim.setCommon(acct, caller, in.ResourcePolicy, in.ResourceOwner, in.ResourceArns, in.ContextEntries); err != nil {
+		return nil, err
+	}
+	if in.CallerArn == "" && in.ResourcePolicy == "" {
+		sim.principal = policy.Principal{ARN: in.PolicySourceArn, Account: acct}
+	}
+	return sim.run(in.Marker, in.MaxItems)
+}
+
+// loadSource reads the policies of the simulated user or role, which must
+// exist in the caller's account.
+func (s *Service) loadSource(ctx context.Context, sim *simInput, acct string, src arn.IAMResource) error {
+	kind, inlineKind := store.KindUser, policy.KindInlineUser
+	var boundary string
+	var getErr error
+	if src.Type == arn.TypeUser {
+		var u store.User
+		if src.ARN.AccountID == acct {
+			u, getErr = s.store.GetUser(ctx, acct, src.Name)
+		} else {
+			getErr = store.ErrNotFound
+		}
+		boundary = u.PermissionsBoundary
+		if errors.Is(getErr, store.ErrNotFound) {
+			return noSuchEntity("The user with name %s cannot be found.", src.Name)
+		}
+	} else {
+		kind, inlineKind = store.KindRole, policy.KindInlineRole
+		var r store.Role
+		if src.ARN.AccountID == acct {
+			r, getErr = s.store.GetRole(ctx, acct, src.Name)
+		} else {
+			getErr = store.ErrNotFound
+		}
+		boundary = r.PermissionsBoundary
+		if errors.Is(getErr, store.ErrNotFound) {
+			return noSuchEntity("The role with name %s cannot be found.", src.Name)
+		}
+	}
+	if getErr != nil {
+		return getErr
+	}
+	inline, err := s.store.ListInlinePolicies(ctx, acct, kind, src.Name)
+	if err != nil {
+		return err
+	}
+	for _, ip := range inline {
+		p, err := s.policies.Parse(ip.Document, inlineKind)
+		if err != nil {
+			return fmt.Errorf("stored inline policy %s: %w", ip.Name, err)
+		}
+		sim.identity = append(sim.identity, simPolicy{id: ip.Name, typ: sourceTypeIAM, p: p, spans: statementSpans(ip.Document)})
+	}
+	attached, err := s.store.ListAttachedPolicies(ctx, acct, kind, src.Name)
+	if err != nil {
+		return err
+	}
+	for _, pa := range attached {
+		sp, err := s.managedSim(ctx, pa)
+		if err != nil {
+			return err
+		}
+		if sp != nil {
+			sim.identity = append(sim.identity, *sp)
+		}
+	}
+	if boundary != "" {
+		sp, err := s.managedSim(ctx, boundary)
+		if err != nil {
+			return err
+		}
+		if sp == nil {
+			// A boundary that cannot be read allows nothing, as in
+			// enforcement (authz.loadPrincipalPolicies).
+			none := policy.MustParse(`{"Version":"2012-10-17","Statement":[{"Effect":"Deny","NotAction":"*","Resource":"*"}]}`, policy.KindManaged)
+			sp = &simPolicy{id: boundary, typ: sourceTypeIAM, p: none}
+		}
+		sim.boundary = sp
+	}
+	return nil
+}
+
+// managedSim loads the default version of a managed policy, nil when it no
+// longer exists. Its SourcePolicyId is its name, as AWS names the source
+// policies of a principal (aws-cli examples, simulate-principal-policy.rst).
+func (s *Service) managedSim(ctx context.Context, policyARN string) (*simPolicy, error) {
+	doc, err := s.authz.ManagedDocument(ctx, policyARN)
+	if errors.Is(err, store.ErrNotFound) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	p, err := s.policies.Parse(doc, policy.KindManaged)
+	if err != nil {
+		return nil, fmt.Errorf("stored policy %s: %w", policyARN, err)
+	}
+	name := policyARN
+	if res, err := arn.ParseIAM(policyARN); err == nil {
+		name = res.Name
+	}
+	return &simPolicy{id: name, typ: sourceTypeIAM, p: p, spans: statementSpans(doc)}, nil
+}
+
+// parseInputs validates the documents of a policy list parameter; their
+// SourcePolicyIds are "<param>.<1-based index>", as AWS names them
+// ("PolicyInputList.1", aws-cli examples, simulate-custom-policy.rst).
+func parseInputs(docs []string, param string, kind policy.Kind) ([]simPolicy, error) {
+	out := make([]simPolicy, 0, len(docs))
+	for i, doc := range docs {
+		p, err := policy.Parse(doc, kind)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, simPolicy{id: fmt.Sprintf("%s.%d", param, i+1), typ: sourceTypeIAM, p: p, spans: statementSpans(doc)})
+	}
+	return out, nil
+}
+
+// setBoundary installs the permissions boundary parameter, if given.
+func (sim *simInput) setBoundary(docs []string) error {
+	if len(docs) == 0 {
+		return nil
+	}
+	// "You can input only one permissions boundary when you pass a policy
+	// to this operation" (IAM API reference). No message is recorded.
+	if len(docs) > 1 {
+		return invalidInput("You can input only one permissions boundary policy.")
+	}
+	b, err := parseInputs(docs, "PermissionsBoundaryPolicyInputList", policy.KindInlineUser)
+	if err != nil {
+		return err
+	}
+	sim.boundary = &b[0]
+	return nil
+}
+
+// setCommon applies the parameters both operations share.
+func (sim *simInput) setCommon(acct, callerARN, resourcePolicy, resourceOwner string, resources []string, entries []iamapi.ContextEntry) error {
+	sim.principal = policy.Principal{Account: acct}
+	if callerARN != "" {
+		// "You cannot specify the ARN of an assumed role, federated user,
+		// or a service principal" (IAM API reference, CallerArn).
+		c, err := arn.ParseIAM(callerARN)
+		if err != nil || (c.Type != arn.TypeUser && c.Type != arn.TypeRole && c.Type != arn.TypeGroup && c.Type != arn.TypeRoot) {
+			return invalidInput("Invalid CallerArn: %s", callerARN)
+		}
+		sim.principal = policy.Principal{ARN: callerARN, Account: c.ARN.AccountID}
+	}
+	if resourcePolicy != "" {
+		// "CallerArn is required if you include a ResourcePolicy so that
+		// the policy's Principal element has a value to use in evaluating
+		// the policy" (IAM API reference, CallerArn).
+		if callerARN == "" {
+			return invalidInput("CallerArn is required when a ResourcePolicy is given.")
+		}
+		p, err := policy.Parse(resourcePolicy, policy.KindResource)
+		if err != nil {
+			return err
+		}
+		sim.resource = &simPolicy{id: "ResourcePolicy", typ: sourceTypeResource, p: p, spans: statementSpans(resourcePolicy)}
+	}
+	// "If the ResourceOwner parameter is not specified, then the owner of
+	// the resources and the resource policy defaults to the account of the
+	// identity provided in CallerArn" (IAM API reference, ResourceOwner).
+	sim.owner = sim.principal.Account
+	if resourceOwner != "" {
+		o, err := arn.ParseIAM(resourceOwner)
+		if err != nil || o.Type != arn.TypeRoot {
+			return invalidInput("Invalid ResourceOwner: %s", resourceOwner)
+		}
+		sim.owner = o.ARN.AccountID
+	}
+	sim.resources = resources
+	for _, e := range entries {
+		if strings.HasSuffix(e.ContextKeyType, "List") {
+			sim.context.SetList(e.ContextKeyName, e.ContextKeyValues...)
+		} else {
+			sim.context.Set(e.ContextKeyName, e.ContextKeyValues...)
+		}
+	}
+	return nil
+}
+
+// The simulator's decisions (PolicyEvaluationDecisionType).
+const (
+	evalAllowed      = "allowed"
+	evalExplicitDeny = "explicitDeny"
+	evalImplicitDeny = "implicitDeny"
+)
+
+func decisionName(d policy.Decision) string {
+	switch d {
+	case policy.DecisionAllow:
+		return evalAllowed
+	case policy.DecisionExplicitDeny:
+		return evalExplicitDeny
+	}
+	return evalImplicitDeny
+}
+
+// run evaluates every action against every resource and pages the results,
+// one EvaluationResult per action.
+func (sim *simInput) run(marker string, maxItems *int32) (*iamapi.SimulatePolicyResponse, error) {
+	idx := make([]int, len(sim.actions))
+	for i := range idx {
+		idx[i] = i
+	}
+	key := func(i int) string { return fmt.Sprintf("%08d", i) }
+	pageIdx, truncated, next, err := pageSlice(idx, marker, maxItems, key)
+	if err != nil {
+		return nil, err
+	}
+	out := &iamapi.SimulatePolicyResponse{IsTruncated: truncated, Marker: next}
+	for _, i := range pageIdx {
+		out.EvaluationResults = append(out.EvaluationResults, sim.evaluateAction(sim.actions[i]))
+	}
+	return out, nil
+}
+
+// evaluateAction evaluates one action against each resource. The top-level
+// decision is the most restrictive of the per-resource decisions, and its
+// matched statements and missing keys are their union (IAM API reference,
+// EvaluationResult).
+func (sim *simInput) evaluateAction(action string) iamapi.EvaluationResult {
+	resources := sim.resources
+	if len(resources) == 0 {
+		resources = []string{"*"}
+	}
+	set := &policy.PolicySet{}
+	for i := range sim.identity {
+		set.Identity = append(set.Identity, sim.identity[i].p)
+	}
+	if sim.boundary != nil {
+		set.Boundary = sim.boundary.p
+	}
+	if sim.resource != nil {
+		set.Resource = []*policy.Policy{sim.resource.p}
+	}
+	res := iamapi.EvaluationResult{EvalActionName: action, EvalResourceName: "*"}
+	if len(resources) == 1 {
+		res.EvalResourceName = resources[0]
+	}
+	worst := policy.DecisionAllow
+	boundaryAllows := true
+	type perResource struct {
+		decision policy.Decision
+		matched  []iamapi.Statement
+	}
+	per := make([]perResource, 0, len(resources))
+	for _, resource := range resources {
+		req := policy.Request{Principal: sim.principal, Action: action, Resource: resource, ResourceAccount: sim.owner, Context: sim.context}
+		r := policy.Evaluate(set, &req)
+		matched := sim.matched(&r)
+		if rank(r.Decision) > rank(worst) {
+			worst = r.Decision
+		}
+		per = append(per, perResource{r.Decision, matched})
+		res.MissingContextValues = unionStrings(res.MissingContextValues, r.Missing)
+		var bd *iamapi.PermissionsBoundaryDecisionDetail
+		if sim.boundary != nil {
+			allowed := boundaryAllowed(&r)
+			boundaryAllows = boundaryAllows && allowed
+			bd = &iamapi.PermissionsBoundaryDecisionDetail{AllowedByPermissionsBoundary: &allowed}
+		}
+		if len(sim.resources) > 0 {
+			res.ResourceSpecificResults = append(res.ResourceSpecificResults, iamapi.ResourceSpecificResult{
+				EvalResourceName:                  resource,
+				EvalResourceDecision:              decisionName(r.Decision),
+				MatchedStatements:                 matched,
+				MissingContextValues:              append([]string(nil), r.Missing...),
+				PermissionsBoundaryDecisionDetail: bd,
+			})
+		}
+	}
+	res.EvalDecision = decisionName(worst)
+	// Only statements that contributed to the reported decision: those of
+	// the resources whose decision it is.
+	for _, p := range per {
+		if p.decision == worst {
+			res.MatchedStatements = unionStatements(res.MatchedStatements, p.matched)
+		}
+	}
+	if sim.boundary != nil {
+		res.PermissionsBoundaryDecisionDetail = &iamapi.PermissionsBoundaryDecisionDetail{AllowedByPermissionsBoundary: &boundaryAllows}
+	}
+	return res
+}
+
+// rank orders decisions from least to most restrictive.
+func rank(d policy.Decision) int {
+	switch d {
+	case policy.DecisionAllow:
+		return 0
+	case policy.DecisionImplicitDeny:
+		return 1
+	}
+	return 2
+}
+
+// boundaryAllowed reports whether the boundary has an applicable Allow and
+// no applicable Deny (IAM API reference, AllowedByPermissionsBoundary).
+func boundaryAllowed(r *policy.Result) bool {
+	allow := false
+	for _, m := range r.Matched {
+		if m.Source != policy.SourceBoundary {
+			continue
+		}
+		if m.Effect == policy.EffectDeny {
+			return false
+		}
+		allow = true
+	}
+	return allow
+}
+
+// matched lists the statements that determined the decision: for an
+// explicit deny only the Deny statements ("the deny statement is the only
+// entry included in the result"), for an allow the Allow statements, for an
+// implicit deny none ("Only statements that contributed to the reported
+// decision are included", IAM API reference, EvaluationResult).
+func (sim *simInput) matched(r *policy.Result) []iamapi.Statement {
+	var want policy.Effect
+	switch r.Decision {
+	case policy.DecisionAllow:
+		want = policy.EffectAllow
+	case policy.DecisionExplicitDeny:
+		want = policy.EffectDeny
+	default:
+		return nil
+	}
+	var out []iamapi.Statement
+	for _, m := range r.Matched {
+		if m.Effect != want {
+			continue
+		}
+		var sp *simPolicy
+		switch m.Source {
+		case policy.SourceIdentity:
+			sp = &sim.identity[m.Policy]
+		case policy.SourceBoundary:
+			sp = sim.boundary
+		case policy.SourceResource:
+			sp = sim.resource
+		}
+		if sp == nil {
+			continue
+		}
+		st := iamapi.Statement{SourcePolicyId: sp.id, SourcePolicyType: sp.typ}
+		if m.Statement < len(sp.spans) {
+			pos := sp.spans[m.Statement]
+			st.StartPosition = positionOut(pos.start)
+			st.EndPosition = positionOut(pos.end)
+		}
+		out = append(out, st)
+	}
+	return out
+}
+
+func positionOut(p position) *iamapi.Position {
+	line, col := p.line, p.column
+	return &iamapi.Position{Line: &line, Column: &col}
+}
+
+// unionStatements appends the statements of add not already in base.
+func unionStatements(base, add []iamapi.Statement) []iamapi.Statement {
+	for _, a := range add {
+		dup := false
+		for _, b := range base {
+			if sameStatement(a, b) {
+				dup = true
+				break
+			}
+		}
+		if !dup {
+			base = append(base, a)
+		}
+	}
+	return base
+}
+
+// unionStrings appends the strings of add not already in base.
+func unionStrings(base, add []string) []string {
+	for _, a := range add {
+		dup := false
+		for _, b := range base {
+			if a == b {
+				dup = true
+				break
+			}
+		}
+		if !dup {
+			base = append(base, a)
+		}
+	}
+	return base
+}
+
+// sameStatement reports whether two matched statements name the same
+// statement of the same policy.
+func sameStatement(a, b iamapi.Statement) bool {
+	if a.SourcePolicyId != b.SourcePolicyId {
+		return false
+	}
+	if a.StartPosition == nil || b.StartPosition == nil {
+		return a.StartPosition == b.StartPosition
+	}
+	return *a.StartPosition.Line == *b.StartPosition.Line && *a.StartPosition.Column == *b.StartPosition.Column
+}
