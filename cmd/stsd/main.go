@@ -1,0 +1,240 @@
+// Command stsd is a self-hosted Security Token Service that speaks the AWS
+// STS and IAM protocols.
+//
+//	stsd serve [--listen ADDR] [--data DIR] [--bootstrap FILE] [--store sqlite|postgres]
+//	           [--postgres-dsn DSN] [--disabled-regions r1,r2]
+//
+// Every flag can also be set with an environment variable STSD_<FLAG>
+// (upper case, dashes as underscores); a flag on the command line wins.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/stsd/stsd/internal/app"
+)
+
+func main() {
+	os.Exit(run(os.Args[1:], os.Getenv, os.Stdout, os.Stderr))
+}
+
+const usage = `usage: stsd <command> [flags]
+
+commands:
+  serve    start the STS and IAM endpoint
+  help     show this text
+
+Run "stsd serve -h" for the flags of serve.
+`
+
+func run(args []string, getenv func(string) string, stdout, stderr io.Writer) int {
+	if len(args) == 0 {
+		fmt.Fprint(stderr, usage)
+		return 2
+	}
+	switch args[0] {
+	case "serve":
+		ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+		defer stop()
+		if err := serve(ctx, stop, args[1:], getenv, stdout, stderr, nil); err != nil {
+			if !errors.Is(err, flag.ErrHelp) {
+				fmt.Fprintf(stderr, "stsd: %v\n", err)
+			}
+			return 1
+		}
+		return 0
+	case "help", "-h", "--help":
+		fmt.Fprint(stdout, usage)
+		return 0
+	default:
+		fmt.Fprintf(stderr, "stsd: unknown command %q\n\n%s", args[0], usage)
+		return 2
+	}
+}
+
+// serveOptions are the flags of "stsd serve".
+type serveOptions struct {
+	listen, data, bootstrap, store, postgresDSN, disabledRegions string
+	samlAudiences, samlRecipient                                 string
+}
+
+func parseServeFlags(args []string, getenv func(string) string, stderr io.Writer) (serveOptions, error) {
+	var o serveOptions
+	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	env := func(name, def string) string {
+		if v := getenv("STSD_" + strings.ToUpper(strings.ReplaceAll(name, "-", "_"))); v != "" {
+			return v
+		}
+		return def
+	}
+	fs.StringVar(&o.listen, "listen", env("listen", "127.0.0.1:7788"), "address to listen on (env STSD_LISTEN)")
+	fs.StringVar(&o.data, "data", env("data", "./stsd-data"), "data directory: embedded store and master key (env STSD_DATA)")
+	fs.StringVar(&o.bootstrap, "bootstrap", env("bootstrap", ""), "bootstrap YAML file applied at every start (env STSD_BOOTSTRAP)")
+	fs.StringVar(&o.store, "store", env("store", "sqlite"), "store backend: sqlite or postgres (env STSD_STORE)")
+	fs.StringVar(&o.postgresDSN, "postgres-dsn", env("postgres-dsn", ""), "PostgreSQL connection string for --store postgres (env STSD_POSTGRES_DSN)")
+	fs.StringVar(&o.disabledRegions, "disabled-regions", env("disabled-regions", ""), "comma-separated regions in which STS is deactivated (env STSD_DISABLED_REGIONS)")
+	fs.StringVar(&o.samlAudiences, "saml-audiences", env("saml-audiences", ""), "comma-separated SAML audiences AssumeRoleWithSAML accepts instead of AWS's (env STSD_SAML_AUDIENCES)")
+	fs.StringVar(&o.samlRecipient, "saml-recipient", env("saml-recipient", ""), "SAML Recipient/Destination AssumeRoleWithSAML requires instead of AWS's (env STSD_SAML_RECIPIENT)")
+	if err := fs.Parse(args); err != nil {
+		return o, err
+	}
+	if fs.NArg() > 0 {
+		return o, fmt.Errorf("unexpected arguments: %s", strings.Join(fs.Args(), " "))
+	}
+	return o, nil
+}
+
+// serve runs the endpoint until ctx is cancelled, then lets in-flight
+// requests finish. stop, when not nil, is called as shutdown begins (it
+// restores default signal handling). ready, when not nil, receives the
+// bound address.
+func serve(ctx context.Context, stop func(), args []string, getenv func(string) string, stdout, stderr io.Writer, ready chan<- string) error {
+	o, err := parseServeFlags(args, getenv, stderr)
+	if err != nil {
+		return err
+	}
+	regions, err := parseRegions(o.disabledRegions)
+	if err != nil {
+		return err
+	}
+	logger := slog.New(slog.NewJSONHandler(stderr, nil))
+	// Listen before opening the store: a first start that creates the root
+	// key must be able to show it, and it can only do that once.
+	ln, err := net.Listen("tcp", o.listen)
+	if err != nil {
+		return err
+	}
+	defer ln.Close()
+	a, err := app.Open(ctx, app.Config{
+		DataDir:             o.data,
+		BootstrapFile:       o.bootstrap,
+		Store:               o.store,
+		PostgresDSN:         o.postgresDSN,
+		MasterKey:           getenv("STSD_MASTER_KEY"),
+		RootAccessKeyID:     getenv("STSD_ROOT_ACCESS_KEY_ID"),
+		RootSecretAccessKey: getenv("STSD_ROOT_SECRET_ACCESS_KEY"),
+		DisabledRegions:     regions,
+		SAMLAudiences:       splitList(o.samlAudiences),
+		SAMLRecipient:       o.samlRecipient,
+		Logger:              logger,
+	})
+	if err != nil {
+		return err
+	}
+	defer a.Close()
+	go a.Run(ctx)
+	if a.Bootstrap != nil {
+		logger.Info("bootstrap applied", "file", o.bootstrap, "created", a.Bootstrap.Created, "updated", a.Bootstrap.Updated)
+	}
+	endpoint := "http://" + displayAddr(ln.Addr())
+	logger.Info("stsd listening", "endpoint", endpoint, "data", o.data, "store", o.store)
+	if a.Created != nil {
+		printFirstStart(stdout, a.Created, endpoint)
+	}
+	srv := &http.Server{
+		Handler:           a.Handler,
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       30 * time.Second,
+		WriteTimeout:      30 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		MaxHeaderBytes:    64 << 10,
+		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
+	}
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	if ready != nil {
+		ready <- ln.Addr().String()
+	}
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	if stop != nil {
+		stop() // a second signal now ends the process at once
+	}
+	logger.Info("shutting down: waiting for in-flight requests")
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(shutdownCtx); err != nil {
+		return fmt.Errorf("shutdown: %w", err)
+	}
+	return nil
+}
+
+// parseRegions reads --disabled-regions. US East (N. Virginia) cannot be
+// deactivated in AWS ("You cannot deactivate the STS endpoint for the US
+// East (N. Virginia) Region", IAM User Guide, "Managing AWS STS in an AWS
+// Region"), so stsd refuses it too.
+func parseRegions(s string) ([]string, error) {
+	var out []string
+	for _, r := range strings.Split(s, ",") {
+		r = strings.TrimSpace(r)
+		if r == "" {
+			continue
+		}
+		if r == "us-east-1" {
+			return nil, errors.New("--disabled-regions: STS cannot be deactivated in us-east-1, as in AWS")
+		}
+		out = append(out, r)
+	}
+	return out, nil
+}
+
+// splitList reads a comma-separated flag value, dropping empty items.
+func splitList(s string) []string {
+	var out []string
+	for _, v := range strings.Split(s, ",") {
+		if v = strings.TrimSpace(v); v != "" {
+			out = append(out, v)
+		}
+	}
+	return out
+}
+
+// displayAddr turns a listening address into one a client on this machine
+// can dial: an unspecified host (0.0.0.0, ::) becomes the loopback address.
+func displayAddr(addr net.Addr) string {
+	host, port, err := net.SplitHostPort(addr.String())
+	if err != nil {
+		return addr.String()
+	}
+	if ip := net.ParseIP(host); ip == nil || ip.IsUnspecified() {
+		host = "127.0.0.1"
+	}
+	return net.JoinHostPort(host, port)
+}
+
+// printFirstStart shows the operator the root key made on this start. It is
+// the one place stsd prints a secret, once, to standard output (never to the
+// log), because nobody could use the account otherwise. A secret the
+// operator supplied is not echoed: they have it already.
+func printFirstStart(w io.Writer, k *app.RootKey, endpoint string) {
+	secret := k.SecretAccessKey
+	if k.Supplied {
+		secret = `"$STSD_ROOT_SECRET_ACCESS_KEY"`
+	}
+	fmt.Fprintf(w, `stsd: created account %s with a root access key.
+
+  AWS_ACCESS_KEY_ID=%s
+  AWS_SECRET_ACCESS_KEY=%s
+
+Try it:
+
+  AWS_ACCESS_KEY_ID=%s AWS_SECRET_ACCESS_KEY=%s AWS_DEFAULT_REGION=us-east-1 aws sts get-caller-identity --endpoint-url %s
+
+`, k.AccountID, k.AccessKeyID, secret, k.AccessKeyID, secret, endpoint)
+}

@@ -1,0 +1,360 @@
+// Package app assembles a running stsd from its configuration: it opens the
+// master key and the store, applies the bootstrap file, creates the first
+// account on a first start, loads the session-token key ring and builds the
+// HTTP handler. cmd/stsd and the end-to-end tests both start stsd through it,
+// so what the tests exercise is what users run.
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/stsd/stsd/internal/auth"
+	"github.com/stsd/stsd/internal/authz"
+	"github.com/stsd/stsd/internal/bootstrap"
+	"github.com/stsd/stsd/internal/iam"
+	"github.com/stsd/stsd/internal/ids"
+	"github.com/stsd/stsd/internal/lastused"
+	"github.com/stsd/stsd/internal/mfa"
+	"github.com/stsd/stsd/internal/policy"
+	"github.com/stsd/stsd/internal/seal"
+	"github.com/stsd/stsd/internal/server"
+	"github.com/stsd/stsd/internal/session"
+	"github.com/stsd/stsd/internal/sigv4"
+	"github.com/stsd/stsd/internal/store"
+	"github.com/stsd/stsd/internal/store/cache"
+	"github.com/stsd/stsd/internal/store/postgres"
+	"github.com/stsd/stsd/internal/store/sqlite"
+	"github.com/stsd/stsd/internal/sts"
+	"github.com/stsd/stsd/internal/tokenkeys"
+)
+
+// policyCacheSize bounds the compiled-policy cache: enough for every
+// policy of a large deployment to stay compiled.
+const policyCacheSize = 10000
+
+// DefaultAccountID is the account a first start creates when no bootstrap
+// file is given.
+const DefaultAccountID = "000000000000"
+
+// Config is everything stsd needs to start.
+type Config struct {
+	// DataDir holds the embedded SQLite store and the local master key.
+	DataDir string
+	// BootstrapFile, when set, is applied at every start.
+	BootstrapFile string
+	// Store is "sqlite" (default) or "postgres".
+	Store string
+	// PostgresDSN is the connection string for Store "postgres".
+	PostgresDSN string
+	// MasterKey, when set, is the operator-supplied master key (encoded as
+	// seal.FromEncoded accepts); otherwise DataDir/master.key is used.
+	MasterKey string
+	// RootAccessKeyID and RootSecretAccessKey, when both set, are the root
+	// key of the default account instead of a generated one.
+	RootAccessKeyID, RootSecretAccessKey string
+	// DisabledRegions are regions where STS refuses to issue credentials.
+	DisabledRegions []string
+	// SAMLAudiences and SAMLRecipient replace AWS's SAML service-provider
+	// identity (https://signin.aws.amazon.com/saml) for IdPs configured
+	// to send assertions for stsd itself; empty keeps AWS's.
+	SAMLAudiences []string
+	SAMLRecipient string
+	// Logger receives the request log and start-up messages.
+	Logger *slog.Logger
+	// Now is the clock; nil means time.Now.
+	Now func() time.Time
+}
+
+// App is a started stsd, ready to serve.
+type App struct {
+	// Handler serves STS, IAM and /healthz.
+	Handler http.Handler
+	// Store is the (cached) store the services use.
+	Store store.Store
+	// Created describes the root key made on this start, if any.
+	Created *RootKey
+	// Bootstrap summarizes what the bootstrap file changed, if one was given.
+	Bootstrap *bootstrap.Summary
+
+	backend store.Store
+	keys    *tokenkeys.Manager
+	uses    *lastused.Recorder
+	cache   *cache.Cache
+	log     *slog.Logger
+}
+
+// SessionRing returns the key ring that seals and opens session tokens.
+func (a *App) SessionRing() *session.Ring { return a.keys.Ring() }
+
+// RotateTokenKey makes a new session-token key the active one; sessions
+// sealed with the previous key stay valid until they expire.
+func (a *App) RotateTokenKey(ctx context.Context) error { return a.keys.Rotate(ctx) }
+
+// Run does stsd's background work until ctx ends: it rotates the
+// session-token key when due and picks up keys rotated by other nodes,
+// writes down when access keys and roles were last used, and drops the
+// read cache when another node wrote to the store (one cheap query), so an
+// IAM change on one node reaches the others within cacheRefreshInterval.
+func (a *App) Run(ctx context.Context) {
+	go a.every(ctx, lastUsedInterval, "last-used flush", a.uses.Flush)
+	go a.every(ctx, cacheRefreshInterval, "cache refresh", a.cache.Refresh)
+	a.every(ctx, keyRefreshInterval, "session-token key refresh", a.keys.Refresh)
+}
+
+// every runs job each interval until ctx ends, logging failures: each job
+// leaves things as they were when it fails (the current ring stays valid,
+// a failed flush only delays a last-used date), so the next run retries.
+func (a *App) every(ctx context.Context, interval time.Duration, what string, job func(context.Context) error) {
+	t := time.NewTicker(interval)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			if err := job(ctx); err != nil && ctx.Err() == nil {
+				a.log.Warn(what+" failed", "err", err)
+			}
+		}
+	}
+}
+
+// FlushLastUsed writes the access-key and role uses noted so far.
+func (a *App) FlushLastUsed(ctx context.Context) error { return a.uses.Flush(ctx) }
+
+// Background intervals: the key ring is checked for rotation every ten
+// minutes (and reloaded on demand for an unknown key id); last-used facts
+// are written every 30 seconds; the read cache follows other nodes' writes
+// within two seconds.
+const (
+	keyRefreshInterval   = 10 * time.Minute
+	lastUsedInterval     = 30 * time.Second
+	cacheRefreshInterval = 2 * time.Second
+)
+
+// RootKey is a root access key created at start-up, to show the operator.
+type RootKey struct {
+	AccountID       string
+	AccessKeyID     string
+	SecretAccessKey string
+	// Supplied is true when the operator gave the key (environment), so
+	// the secret need not be shown back.
+	Supplied bool
+}
+
+// Open starts stsd from cfg. On error nothing keeps running; the store may
+// have been created but a failed bootstrap changes nothing in it.
+func Open(ctx context.Context, cfg Config) (*App, error) {
+	now := cfg.Now
+	if now == nil {
+		now = time.Now
+	}
+	log := cfg.Logger
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	var boot *bootstrap.File
+	if cfg.BootstrapFile != "" {
+		// Read and validate before touching anything, so a bad file leaves
+		// even a fresh data directory untouched.
+		f, err := bootstrap.Load(cfg.BootstrapFile)
+		if err != nil {
+			return nil, err
+		}
+		boot = f
+	}
+	backend, err := openStore(ctx, cfg)
+	if err != nil {
+		return nil, err
+	}
+	c := cache.New(backend)
+	a := &App{backend: backend, Store: c, cache: c, log: log}
+	if err := a.init(ctx, cfg, boot, now, log); err != nil {
+		_ = backend.Close()
+		return nil, err
+	}
+	return a, nil
+}
+
+func (a *App) init(ctx context.Context, cfg Config, boot *bootstrap.File, now func() time.Time, log *slog.Logger) error {
+	if boot != nil {
+		sum, err := bootstrap.Apply(ctx, a.Store, boot, now())
+		if err != nil {
+			return fmt.Errorf("bootstrap %s: %w", cfg.BootstrapFile, err)
+		}
+		a.Bootstrap = &sum
+	}
+	created, err := ensureRootAccount(ctx, a.Store, cfg, boot != nil, now())
+	if err != nil {
+		return err
+	}
+	a.Created = created
+	keys, err := tokenkeys.Open(ctx, a.Store, now, 0)
+	if err != nil {
+		return err
+	}
+	a.keys = keys
+	a.uses = lastused.New(a.Store)
+	authn := auth.New(a.Store, keys.Ring, sigv4.Options{
+		// Real STS ignores X-Amz-Expires and honours a presigned URL for the
+		// 15-minute skew window after X-Amz-Date (aws-iam-authenticator#258:
+		// `aws eks get-token` signs with X-Amz-Expires=60 and the token is
+		// used for 14 minutes).
+		IgnorePresignExpires: true,
+		Services:             []string{"sts", "iam"},
+	}, auth.WithKeyUse(a.uses.AccessKeyUsed), auth.WithRingReload(keys.ReloadForUnknownKey))
+	policies := policy.NewCache(policyCacheSize)
+	authorizer := authz.New(a.Store, policies)
+	srv, err := server.New(server.Config{
+		Auth: authn,
+		STS: sts.New(sts.Config{
+			Store:    a.Store,
+			Ring:     keys.Ring,
+			MFA:      mfa.NewVerifier(a.Store, now),
+			Authz:    authorizer,
+			Policies: policies,
+			Now:      now,
+			RoleUsed: a.uses.RoleUsed,
+
+			SAMLAudiences: cfg.SAMLAudiences,
+			SAMLRecipient: cfg.SAMLRecipient,
+		}).Handlers(),
+		IAM: iam.New(iam.Config{
+			Store:    a.Store,
+			Authz:    authorizer,
+			Policies: policies,
+			Now:      now,
+		}).Handlers(),
+		Logger:          log,
+		Now:             now,
+		DisabledRegions: cfg.DisabledRegions,
+		Health: func(ctx context.Context) error {
+			_, err := a.backend.Generation(ctx)
+			return err
+		},
+	})
+	if err != nil {
+		return err
+	}
+	a.Handler = srv
+	return nil
+}
+
+// Close writes down the pending last-used facts and releases the store.
+func (a *App) Close() error {
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	if a.uses != nil {
+		if err := a.uses.Flush(ctx); err != nil {
+			a.log.Warn("last-used flush at close failed", "err", err)
+		}
+	}
+	return a.backend.Close()
+}
+
+func openStore(ctx context.Context, cfg Config) (store.Store, error) {
+	if cfg.DataDir == "" {
+		return nil, errors.New("no data directory given")
+	}
+	if err := os.MkdirAll(cfg.DataDir, 0o700); err != nil {
+		return nil, fmt.Errorf("data directory: %w", err)
+	}
+	var (
+		sealer *seal.Sealer
+		err    error
+	)
+	dbPath := filepath.Join(cfg.DataDir, "stsd.db")
+	keyPath := filepath.Join(cfg.DataDir, "master.key")
+	if cfg.MasterKey != "" {
+		sealer, err = seal.FromEncoded(cfg.MasterKey)
+	} else {
+		// A store without its key file must not get a fresh key: its
+		// secrets could never be opened, and the stray key would stand in
+		// the way of restoring the real one.
+		if exists(dbPath) && !exists(keyPath) {
+			return nil, fmt.Errorf("%s exists but its master key %s is missing: restore the key file or set STSD_MASTER_KEY", dbPath, keyPath)
+		}
+		sealer, err = seal.LoadOrCreate(keyPath)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("master key: %w", err)
+	}
+	switch cfg.Store {
+	case "", "sqlite":
+		return sqlite.Open(ctx, dbPath, sealer)
+	case "postgres":
+		if cfg.PostgresDSN == "" {
+			return nil, errors.New("--store postgres needs a connection string: set --postgres-dsn or STSD_POSTGRES_DSN")
+		}
+		return postgres.Open(ctx, cfg.PostgresDSN, sealer)
+	default:
+		return nil, fmt.Errorf("unknown store %q: want sqlite or postgres", cfg.Store)
+	}
+}
+
+func exists(path string) bool {
+	_, err := os.Stat(path)
+	return err == nil
+}
+
+// ensureRootAccount creates the default account and its root key on a first
+// start without a bootstrap file, or makes sure the operator-supplied root
+// key exists. It returns the key when it created one.
+func ensureRootAccount(ctx context.Context, st store.Store, cfg Config, bootstrapped bool, now time.Time) (*RootKey, error) {
+	supplied := cfg.RootAccessKeyID != "" || cfg.RootSecretAccessKey != ""
+	if supplied && (cfg.RootAccessKeyID == "" || cfg.RootSecretAccessKey == "") {
+		return nil, errors.New("STSD_ROOT_ACCESS_KEY_ID and STSD_ROOT_SECRET_ACCESS_KEY must be set together")
+	}
+	accounts, err := st.ListAccounts(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if !supplied && (len(accounts) > 0 || bootstrapped) {
+		return nil, nil
+	}
+	key := RootKey{AccountID: DefaultAccountID, AccessKeyID: cfg.RootAccessKeyID, SecretAccessKey: cfg.RootSecretAccessKey, Supplied: supplied}
+	if !supplied {
+		if key.AccessKeyID, err = ids.NewAccessKeyID(ids.PrefixAccessKey, DefaultAccountID); err != nil {
+			return nil, err
+		}
+		if key.SecretAccessKey, err = ids.NewSecretAccessKey(); err != nil {
+			return nil, err
+		}
+	}
+	var created bool
+	err = st.Update(ctx, func(tx store.Tx) error {
+		if _, err := tx.GetAccount(ctx, DefaultAccountID); errors.Is(err, store.ErrNotFound) {
+			if err := tx.CreateAccount(ctx, store.Account{ID: DefaultAccountID, CreatedAt: now}); err != nil {
+				return err
+			}
+		} else if err != nil {
+			return err
+		}
+		existing, err := tx.GetAccessKey(ctx, key.AccessKeyID)
+		switch {
+		case err == nil:
+			if existing.AccountID != DefaultAccountID || existing.UserName != "" || existing.Secret != key.SecretAccessKey {
+				return fmt.Errorf("root access key %s already exists with another owner or secret", key.AccessKeyID)
+			}
+			return nil
+		case !errors.Is(err, store.ErrNotFound):
+			return err
+		}
+		created = true
+		return tx.CreateAccessKey(ctx, store.AccessKey{
+			ID: key.AccessKeyID, Secret: key.SecretAccessKey, AccountID: DefaultAccountID,
+			Status: store.AccessKeyActive, CreatedAt: now,
+		})
+	})
+	if err != nil || !created {
+		return nil, err
+	}
+	return &key, nil
+}
