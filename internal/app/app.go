@@ -21,6 +21,7 @@ import (
 	"github.com/stsd/stsd/internal/iam"
 	"github.com/stsd/stsd/internal/ids"
 	"github.com/stsd/stsd/internal/lastused"
+	"github.com/stsd/stsd/internal/metrics"
 	"github.com/stsd/stsd/internal/mfa"
 	"github.com/stsd/stsd/internal/policy"
 	"github.com/stsd/stsd/internal/seal"
@@ -212,6 +213,7 @@ func (a *App) init(ctx context.Context, cfg Config, boot *bootstrap.File, now fu
 	}, auth.WithKeyUse(a.uses.AccessKeyUsed), auth.WithRingReload(keys.ReloadForUnknownKey))
 	policies := policy.NewCache(policyCacheSize)
 	authorizer := authz.New(a.Store, policies)
+	requestMetrics := metrics.New()
 	srv, err := server.New(server.Config{
 		Auth: authn,
 		STS: sts.New(sts.Config{
@@ -239,6 +241,8 @@ func (a *App) init(ctx context.Context, cfg Config, boot *bootstrap.File, now fu
 			_, err := a.backend.Generation(ctx)
 			return err
 		},
+		Metrics:        requestMetrics,
+		MetricsHandler: requestMetrics.Handler(),
 	})
 	if err != nil {
 		return err

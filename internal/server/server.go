@@ -2,7 +2,8 @@
 // authenticates it, routes it to the operation named by the SigV4 scope's
 // service and the Action parameter, and writes the Query-protocol response.
 // It also carries the cross-cutting concerns: request ids, one log line per
-// request, panic recovery and the health endpoint.
+// request, request metrics, panic recovery and the health and metrics
+// endpoints.
 package server
 
 import (
@@ -21,6 +22,7 @@ import (
 	"github.com/stsd/stsd/internal/apimodel"
 	"github.com/stsd/stsd/internal/auth"
 	"github.com/stsd/stsd/internal/awsquery"
+	"github.com/stsd/stsd/internal/metrics"
 	"github.com/stsd/stsd/internal/rpc"
 	"github.com/stsd/stsd/internal/sigv4"
 )
@@ -61,6 +63,19 @@ type Config struct {
 	DisabledRegions []string
 	// Health reports whether the service can serve (e.g. the store answers).
 	Health func(ctx context.Context) error
+	// Metrics, when set, is told the outcome of every request, and
+	// MetricsHandler, when set, answers GET /metrics.
+	Metrics        Observer
+	MetricsHandler http.Handler
+}
+
+// Observer is told the outcome of each STS/IAM request. service and action
+// are the SigV4 service name and the model's operation name, or
+// metrics.Unknown where the request named none validly (the label set stays
+// bounded whatever clients send); code is metrics.OK or the AWS error code.
+// *metrics.Metrics is the implementation.
+type Observer interface {
+	ObserveRequest(service, action, code string, latency time.Duration)
 }
 
 // Server is an http.Handler serving STS and IAM on one endpoint.
@@ -71,6 +86,8 @@ type Server struct {
 	now      func() time.Time
 	disabled map[string]bool
 	health   func(ctx context.Context) error
+	metrics  Observer
+	scrape   http.Handler
 }
 
 type service struct {
@@ -85,6 +102,8 @@ func New(cfg Config) (*Server, error) {
 		log:      cfg.Logger,
 		now:      cfg.Now,
 		health:   cfg.Health,
+		metrics:  cfg.Metrics,
+		scrape:   cfg.MetricsHandler,
 		disabled: map[string]bool{},
 		services: map[string]*service{
 			"sts": {model: apimodel.STS, handlers: map[string]*rpc.Handler{}},
@@ -115,8 +134,12 @@ func New(cfg Config) (*Server, error) {
 
 // ServeHTTP implements http.Handler.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	if r.URL.Path == "/healthz" {
+	switch {
+	case r.URL.Path == "/healthz":
 		s.serveHealth(w, r)
+		return
+	case r.URL.Path == "/metrics" && s.scrape != nil && r.Method == http.MethodGet:
+		s.scrape.ServeHTTP(w, r)
 		return
 	}
 	start := s.now()
@@ -133,7 +156,11 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			rec.errCode = apierr.InternalFailure
 			awsquery.WriteError(w, rec.model, rec.requestID, errors.New("panic"))
 		}
-		s.logRequest(r, rec, s.now().Sub(start))
+		latency := s.now().Sub(start)
+		s.logRequest(r, rec, latency)
+		if s.metrics != nil {
+			s.metrics.ObserveRequest(rec.metricLabels(latency))
+		}
 	}()
 	if err := s.serve(w, r, rec, start); err != nil {
 		if !rec.fail(err) {
@@ -153,6 +180,30 @@ type record struct {
 	region    string
 	status    int
 	errCode   string
+	// service and op are the routed SigV4 service name and the model's
+	// operation, set once the request is known to name them.
+	service string
+	op      string
+}
+
+// metricLabels returns the Observer's arguments for this request.
+func (rec *record) metricLabels(latency time.Duration) (service, action, code string, _ time.Duration) {
+	service, action, code = rec.service, rec.op, rec.errCode
+	if action == "" && rec.model != nil && rec.model.Operations[rec.action] != nil {
+		// Refused before routing (e.g. a bad signature) but naming a real
+		// operation: still a bounded label, and the one operators look for.
+		action = rec.action
+	}
+	if service == "" {
+		service = metrics.Unknown
+	}
+	if action == "" {
+		action = metrics.Unknown
+	}
+	if code == "" {
+		code = metrics.OK
+	}
+	return service, action, code, latency
 }
 
 // fail records the refusal err and reports whether it was an *apierr.Error
@@ -201,6 +252,7 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request, rec *record, now 
 		// without a signature; AWS routes them by Action alone.
 		svc = s.services["sts"]
 		rec.model = svc.model
+		rec.service = "sts"
 		if op := svc.model.Operations[rec.action]; op == nil || !op.Unsigned {
 			return apierr.New(apierr.MissingAuthenticationToken, sigv4.MsgMissingAuthenticationToken)
 		}
@@ -215,6 +267,7 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request, rec *record, now 
 			return fmt.Errorf("server: authenticated request for unserved service %q", sr.Service)
 		}
 		rec.model = svc.model
+		rec.service = sr.Service
 		rec.principal = principal.ARN
 		rec.region = sr.Region
 		call.Principal = principal
@@ -228,6 +281,7 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request, rec *record, now 
 	if err != nil {
 		return err
 	}
+	rec.op = op.Name
 	h := svc.handlers[op.Name]
 	// A signed call names its region; the unsigned federation calls are
 	// checked by their handlers against the role's account.

@@ -221,3 +221,56 @@ func TestRequestIDs(t *testing.T) {
 		seen[id] = true
 	}
 }
+
+// observed is an Observer that keeps the labels of each request.
+type observed struct{ got []string }
+
+func (o *observed) ObserveRequest(service, action, code string, _ time.Duration) {
+	o.got = append(o.got, service+" "+action+" "+code)
+}
+
+func TestMetricsLabels(t *testing.T) {
+	obs := &observed{}
+	scrapes := 0
+	s, err := New(Config{
+		Auth: fakeAuth{service: "sts", region: "us-east-1"},
+		STS: []rpc.Handler{callerIdentity(func() (*stsapi.GetCallerIdentityResponse, error) {
+			return &stsapi.GetCallerIdentityResponse{Account: "123456789012"}, nil
+		})},
+		Metrics:        obs,
+		MetricsHandler: http.HandlerFunc(func(http.ResponseWriter, *http.Request) { scrapes++ }),
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	steps := []struct {
+		method, target, body string
+		signed               bool
+		want                 string
+	}{
+		{http.MethodPost, "/", "Action=GetCallerIdentity&Version=2011-06-15", true, "sts GetCallerIdentity OK"},
+		// Refused before routing, but naming a real operation.
+		{http.MethodPost, "/", "Action=GetCallerIdentity&Version=2011-06-15", false, "sts GetCallerIdentity MissingAuthenticationToken"},
+		// A made-up Action never becomes a label of its own.
+		{http.MethodPost, "/", "Action=Bogus" + strings.Repeat("x", 40) + "&Version=2011-06-15", true, "sts unknown InvalidAction"},
+		{http.MethodPut, "/", "", true, "unknown unknown MethodNotAllowed"},
+		{http.MethodPost, "/", "Action=AssumeRoot&Version=2011-06-15", true, "sts AssumeRoot NotImplemented"},
+	}
+	for _, st := range steps {
+		do(s, st.method, st.target, st.body, st.signed)
+	}
+	if len(obs.got) != len(steps) {
+		t.Fatalf("observed %d requests, want %d: %q", len(obs.got), len(steps), obs.got)
+	}
+	for i, st := range steps {
+		if obs.got[i] != st.want {
+			t.Errorf("request %d observed as %q, want %q", i, obs.got[i], st.want)
+		}
+	}
+	// The scrape and health endpoints are not STS/IAM requests.
+	do(s, http.MethodGet, "/metrics", "", false)
+	do(s, http.MethodGet, "/healthz", "", false)
+	if scrapes != 1 || len(obs.got) != len(steps) {
+		t.Fatalf("scrapes = %d, observed = %d", scrapes, len(obs.got))
+	}
+}
