@@ -26,6 +26,8 @@ type memState struct {
 	keys     map[string]store.AccessKey
 	users    map[string]store.User
 	roles    map[string]store.Role
+	groups   map[string]store.Group
+	members  map[string]bool // low(account, group, user)
 	policies map[string]store.ManagedPolicy
 	versions map[string]store.PolicyVersion
 	inline   map[string]store.InlinePolicy
@@ -40,6 +42,7 @@ func newMemStore() *memStore {
 	return &memStore{memState: &memState{
 		accounts: map[string]store.Account{}, keys: map[string]store.AccessKey{},
 		users: map[string]store.User{}, roles: map[string]store.Role{},
+		groups: map[string]store.Group{}, members: map[string]bool{},
 		policies: map[string]store.ManagedPolicy{}, versions: map[string]store.PolicyVersion{},
 		inline: map[string]store.InlinePolicy{}, attached: map[string][]string{},
 		mfa: map[string]store.MFADevice{}, oidc: map[string]store.OIDCProvider{},
@@ -51,6 +54,7 @@ func (s *memState) clone() *memState {
 	c := &memState{
 		accounts: maps.Clone(s.accounts), keys: maps.Clone(s.keys),
 		users: maps.Clone(s.users), roles: maps.Clone(s.roles),
+		groups: maps.Clone(s.groups), members: maps.Clone(s.members),
 		policies: maps.Clone(s.policies), versions: maps.Clone(s.versions),
 		inline: maps.Clone(s.inline), attached: map[string][]string{},
 		mfa: maps.Clone(s.mfa), oidc: maps.Clone(s.oidc),
@@ -150,6 +154,21 @@ func (s *memState) GetRole(_ context.Context, acc, name string) (store.Role, err
 }
 func (s *memState) ListRoles(_ context.Context, acc, prefix string, _ store.Page) ([]store.Role, error) {
 	return sorted(s.roles, func(_ string, r store.Role) bool { return r.AccountID == acc && strings.HasPrefix(r.Path, prefix) }), nil
+}
+
+// Groups complete the interface; Apply never touches them, and (as for
+// users) a rename here does not carry dependants along.
+func (s *memState) GetGroup(_ context.Context, acc, name string) (store.Group, error) {
+	return get(s.groups, low(acc, name))
+}
+func (s *memState) ListGroups(_ context.Context, acc, prefix string, _ store.Page) ([]store.Group, error) {
+	return sorted(s.groups, func(_ string, g store.Group) bool { return g.AccountID == acc && strings.HasPrefix(g.Path, prefix) }), nil
+}
+func (s *memState) ListGroupMembers(_ context.Context, acc, group string, _ store.Page) ([]store.User, error) {
+	return sorted(s.users, func(_ string, u store.User) bool { return s.members[low(acc, group, u.Name)] && u.AccountID == acc }), nil
+}
+func (s *memState) ListGroupsForUser(_ context.Context, acc, user string) ([]store.Group, error) {
+	return sorted(s.groups, func(_ string, g store.Group) bool { return s.members[low(acc, g.Name, user)] && g.AccountID == acc }), nil
 }
 func (s *memState) GetPolicy(_ context.Context, acc, name string) (store.ManagedPolicy, error) {
 	return get(s.policies, low(acc, name))
@@ -252,6 +271,25 @@ func (s *memState) UpdateRole(_ context.Context, r store.Role) error {
 }
 func (s *memState) DeleteRole(_ context.Context, acc, name string) error {
 	return del(s.roles, low(acc, name))
+}
+func (s *memState) CreateGroup(_ context.Context, g store.Group) error {
+	return create(s.groups, low(g.AccountID, g.Name), g)
+}
+func (s *memState) UpdateGroup(_ context.Context, old string, g store.Group) error {
+	if err := del(s.groups, low(g.AccountID, old)); err != nil {
+		return err
+	}
+	return create(s.groups, low(g.AccountID, g.Name), g)
+}
+func (s *memState) DeleteGroup(_ context.Context, acc, name string) error {
+	return del(s.groups, low(acc, name))
+}
+func (s *memState) AddGroupMember(_ context.Context, acc, group, user string) error {
+	s.members[low(acc, group, user)] = true
+	return nil
+}
+func (s *memState) RemoveGroupMember(_ context.Context, acc, group, user string) error {
+	return del(s.members, low(acc, group, user))
 }
 func (s *memState) CreatePolicy(_ context.Context, p store.ManagedPolicy) error {
 	return create(s.policies, low(p.AccountID, p.Name), p)

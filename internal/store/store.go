@@ -92,6 +92,16 @@ type Role struct {
 	LastUsedRegion      string
 }
 
+// Group is an IAM group: a set of users that share the group's policies.
+// Names are unique case-insensitively within an account.
+type Group struct {
+	AccountID string
+	Name      string
+	ID        string // AGPA…
+	Path      string
+	CreatedAt time.Time
+}
+
 // ManagedPolicy is a customer managed policy. Its ARN is
 // arn:aws:iam::ACCOUNT:policy{Path}{Name}.
 type ManagedPolicy struct {
@@ -115,17 +125,18 @@ type PolicyVersion struct {
 	CreatedAt  time.Time
 }
 
-// PrincipalKind says whether an inline policy or attachment belongs to a user
-// or a role.
+// PrincipalKind says whether an inline policy or attachment belongs to a
+// user, a role or a group.
 type PrincipalKind string
 
 // Principal kinds that carry policies.
 const (
-	KindUser PrincipalKind = "user"
-	KindRole PrincipalKind = "role"
+	KindUser  PrincipalKind = "user"
+	KindRole  PrincipalKind = "role"
+	KindGroup PrincipalKind = "group"
 )
 
-// InlinePolicy is a policy embedded in a user or role.
+// InlinePolicy is a policy embedded in a user, role or group.
 type InlinePolicy struct {
 	AccountID     string
 	Kind          PrincipalKind
@@ -212,6 +223,20 @@ type Reader interface {
 	GetRole(ctx context.Context, accountID, name string) (Role, error)
 	ListRoles(ctx context.Context, accountID, pathPrefix string, page Page) ([]Role, error)
 
+	GetGroup(ctx context.Context, accountID, name string) (Group, error)
+	// ListGroups lists groups whose path starts with pathPrefix, ordered by
+	// lower-cased name; Page.After is a lower-cased name.
+	ListGroups(ctx context.Context, accountID, pathPrefix string, page Page) ([]Group, error)
+	// ListGroupMembers lists the users of a group, ordered by lower-cased
+	// name; Page.After is a lower-cased user name. A group that does not
+	// exist has no members (no error).
+	ListGroupMembers(ctx context.Context, accountID, groupName string, page Page) ([]User, error)
+	// ListGroupsForUser lists the groups a user belongs to, ordered by
+	// lower-cased name. A user that does not exist is in no group (no
+	// error). Memberships left behind by deleting a user or group never
+	// show in either list.
+	ListGroupsForUser(ctx context.Context, accountID, userName string) ([]Group, error)
+
 	GetPolicy(ctx context.Context, accountID, name string) (ManagedPolicy, error)
 	ListPolicies(ctx context.Context, accountID, pathPrefix string, page Page) ([]ManagedPolicy, error)
 	GetPolicyVersion(ctx context.Context, accountID, policyName, versionID string) (PolicyVersion, error)
@@ -223,7 +248,8 @@ type Reader interface {
 	// ListAttachedPolicies lists the ARNs of the managed policies attached to
 	// a principal, ordered by ARN.
 	ListAttachedPolicies(ctx context.Context, accountID string, kind PrincipalKind, principalName string) ([]string, error)
-	// CountPolicyAttachments counts users and roles the policy is attached to.
+	// CountPolicyAttachments counts users, roles and groups the policy is
+	// attached to.
 	CountPolicyAttachments(ctx context.Context, policyARN string) (int, error)
 
 	GetMFADevice(ctx context.Context, serialNumber string) (MFADevice, error)
@@ -242,7 +268,7 @@ type Reader interface {
 // Tx is a read-write transaction: everything done through it commits
 // together or not at all. Create calls return ErrAlreadyExists when the key
 // is taken; Update and Delete calls return ErrNotFound when it is absent.
-// Deleting a user or role does not cascade: callers delete dependants first
+// Deleting a user, role or group does not cascade: callers delete dependants first
 // (IAM answers DeleteConflict otherwise).
 type Tx interface {
 	Reader
@@ -256,15 +282,33 @@ type Tx interface {
 	UpdateAccessKey(ctx context.Context, k AccessKey) error
 	DeleteAccessKey(ctx context.Context, id string) error
 
+	// CreateUser creates a user in no group, even where a deleted user of
+	// the same name left memberships behind.
 	CreateUser(ctx context.Context, u User) error
 	// UpdateUser replaces the user found by (u.AccountID, oldName); a rename
-	// carries the user's keys, policies, attachments and MFA devices along.
+	// carries the user's keys, policies, attachments, MFA devices and group
+	// memberships along.
 	UpdateUser(ctx context.Context, oldName string, u User) error
 	DeleteUser(ctx context.Context, accountID, name string) error
 
 	CreateRole(ctx context.Context, r Role) error
 	UpdateRole(ctx context.Context, r Role) error
 	DeleteRole(ctx context.Context, accountID, name string) error
+
+	// CreateGroup creates a group with no members, inline policies or
+	// attachments, even where a deleted group of the same name left some
+	// behind.
+	CreateGroup(ctx context.Context, g Group) error
+	// UpdateGroup replaces the group found by (g.AccountID, oldName); a
+	// rename carries the group's members, inline policies and attachments
+	// along (and drops any a deleted group of the new name left behind).
+	UpdateGroup(ctx context.Context, oldName string, g Group) error
+	DeleteGroup(ctx context.Context, accountID, name string) error
+	// AddGroupMember is idempotent; RemoveGroupMember returns ErrNotFound
+	// when the user was not a member. Both expect the group and the user to
+	// exist (callers check, as they do before attaching policies).
+	AddGroupMember(ctx context.Context, accountID, groupName, userName string) error
+	RemoveGroupMember(ctx context.Context, accountID, groupName, userName string) error
 
 	CreatePolicy(ctx context.Context, p ManagedPolicy) error
 	UpdatePolicy(ctx context.Context, p ManagedPolicy) error

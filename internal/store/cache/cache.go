@@ -1,6 +1,6 @@
 // Package cache is a read-mostly in-memory cache in front of a store.Store,
-// for the lookups every request makes (access keys, accounts, principals and
-// their policies). It implements store.Store itself, so callers do not know
+// for the lookups every request makes (access keys, accounts, principals,
+// their groups and their policies). It implements store.Store itself, so callers do not know
 // it is there.
 //
 // Correctness rests on one rule: an entry read from the backend is inserted
@@ -38,6 +38,8 @@ type Cache struct {
 	accessKeys *table[store.AccessKey]
 	users      *table[store.User]
 	roles      *table[store.Role]
+	groups     *table[store.Group]
+	userGroups *table[[]store.Group] // ListGroupsForUser, by user
 	policies   *table[store.ManagedPolicy]
 	versions   *table[store.PolicyVersion]
 	attached   *table[[]string]
@@ -66,6 +68,8 @@ func (c *Cache) clearAll() {
 	c.accessKeys = newTable[store.AccessKey]()
 	c.users = newTable[store.User]()
 	c.roles = newTable[store.Role]()
+	c.groups = newTable[store.Group]()
+	c.userGroups = newTable[[]store.Group]()
 	c.policies = newTable[store.ManagedPolicy]()
 	c.versions = newTable[store.PolicyVersion]()
 	c.attached = newTable[[]string]()

@@ -47,20 +47,28 @@ func (r *recorder) DeleteAccessKey(ctx context.Context, id string) error {
 	return r.Tx.DeleteAccessKey(ctx, id)
 }
 
-// CreateUser implements store.Tx.
+// CreateUser implements store.Tx. The user's group list goes too: the
+// store drops memberships a deleted user of the same name left behind.
 func (r *recorder) CreateUser(ctx context.Context, u store.User) error {
-	r.note(func(c *Cache) { delete(c.users.m, nameKey(u.AccountID, u.Name)) })
+	r.note(func(c *Cache) {
+		k := nameKey(u.AccountID, u.Name)
+		delete(c.users.m, k)
+		delete(c.userGroups.m, k)
+	})
 	return r.Tx.CreateUser(ctx, u)
 }
 
 // UpdateUser implements store.Tx. A rename (even of case only, which the
 // caller's oldName may not reveal) rewrites the owner of keys, inline
 // policies and attachments, which are keyed elsewhere, so those kinds are
-// dropped whole; user updates are rare next to the reads they serve.
+// dropped whole; user updates are rare next to the reads they serve. The
+// memberships move from the old name's group list to the new one's.
 func (r *recorder) UpdateUser(ctx context.Context, oldName string, u store.User) error {
 	r.note(func(c *Cache) {
-		delete(c.users.m, nameKey(u.AccountID, oldName))
-		delete(c.users.m, nameKey(u.AccountID, u.Name))
+		for _, k := range []string{nameKey(u.AccountID, oldName), nameKey(u.AccountID, u.Name)} {
+			delete(c.users.m, k)
+			delete(c.userGroups.m, k)
+		}
 		c.accessKeys = newTable[store.AccessKey]()
 		c.attached = newTable[[]string]()
 		c.inline = newTable[[]store.InlinePolicy]()
@@ -68,10 +76,71 @@ func (r *recorder) UpdateUser(ctx context.Context, oldName string, u store.User)
 	return r.Tx.UpdateUser(ctx, oldName, u)
 }
 
-// DeleteUser implements store.Tx.
+// DeleteUser implements store.Tx. A deleted user is in no group, even
+// while the caller has left its memberships behind.
 func (r *recorder) DeleteUser(ctx context.Context, accountID, name string) error {
-	r.note(func(c *Cache) { delete(c.users.m, nameKey(accountID, name)) })
+	r.note(func(c *Cache) {
+		k := nameKey(accountID, name)
+		delete(c.users.m, k)
+		delete(c.userGroups.m, k)
+	})
 	return r.Tx.DeleteUser(ctx, accountID, name)
+}
+
+// forgetGroupPolicies drops a group's cached inline policies and
+// attachments. Callers hold c.mu.
+func (c *Cache) forgetGroupPolicies(accountID, name string) {
+	k := principalKey(accountID, store.KindGroup, name)
+	delete(c.inline.m, k)
+	delete(c.attached.m, k)
+}
+
+// CreateGroup implements store.Tx. The store drops policies a deleted
+// group of the same name left behind, so those entries go too. Members of
+// a new group cannot be cached anywhere: it has none.
+func (r *recorder) CreateGroup(ctx context.Context, g store.Group) error {
+	r.note(func(c *Cache) {
+		delete(c.groups.m, nameKey(g.AccountID, g.Name))
+		c.forgetGroupPolicies(g.AccountID, g.Name)
+	})
+	return r.Tx.CreateGroup(ctx, g)
+}
+
+// UpdateGroup implements store.Tx. The group's value sits in the cached
+// group list of each member, whom only the backend knows, so those lists
+// are dropped whole; group updates are rare next to the reads they serve.
+// A rename moves the group's policies from the old name to the new.
+func (r *recorder) UpdateGroup(ctx context.Context, oldName string, g store.Group) error {
+	r.note(func(c *Cache) {
+		for _, name := range []string{oldName, g.Name} {
+			delete(c.groups.m, nameKey(g.AccountID, name))
+			c.forgetGroupPolicies(g.AccountID, name)
+		}
+		c.userGroups = newTable[[]store.Group]()
+	})
+	return r.Tx.UpdateGroup(ctx, oldName, g)
+}
+
+// DeleteGroup implements store.Tx. The group leaves the cached group list
+// of any member the caller left behind, so those lists are dropped whole.
+func (r *recorder) DeleteGroup(ctx context.Context, accountID, name string) error {
+	r.note(func(c *Cache) {
+		delete(c.groups.m, nameKey(accountID, name))
+		c.userGroups = newTable[[]store.Group]()
+	})
+	return r.Tx.DeleteGroup(ctx, accountID, name)
+}
+
+// AddGroupMember implements store.Tx.
+func (r *recorder) AddGroupMember(ctx context.Context, accountID, groupName, userName string) error {
+	r.note(func(c *Cache) { delete(c.userGroups.m, nameKey(accountID, userName)) })
+	return r.Tx.AddGroupMember(ctx, accountID, groupName, userName)
+}
+
+// RemoveGroupMember implements store.Tx.
+func (r *recorder) RemoveGroupMember(ctx context.Context, accountID, groupName, userName string) error {
+	r.note(func(c *Cache) { delete(c.userGroups.m, nameKey(accountID, userName)) })
+	return r.Tx.RemoveGroupMember(ctx, accountID, groupName, userName)
 }
 
 // CreateRole implements store.Tx.

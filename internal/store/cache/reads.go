@@ -51,6 +51,20 @@ func (c *Cache) GetRole(ctx context.Context, accountID, name string) (store.Role
 		func() (store.Role, error) { return c.Store.GetRole(ctx, accountID, name) })
 }
 
+// GetGroup implements store.Reader from the cache.
+func (c *Cache) GetGroup(ctx context.Context, accountID, name string) (store.Group, error) {
+	return lookup(c, func() *table[store.Group] { return c.groups }, nameKey(accountID, name), same,
+		func() (store.Group, error) { return c.Store.GetGroup(ctx, accountID, name) })
+}
+
+// ListGroupsForUser implements store.Reader from the cache: authorizing an
+// IAM user's request reads the policies of every group the user is in.
+// ListGroups and ListGroupMembers serve the IAM API only and pass through.
+func (c *Cache) ListGroupsForUser(ctx context.Context, accountID, userName string) ([]store.Group, error) {
+	return lookup(c, func() *table[[]store.Group] { return c.userGroups }, nameKey(accountID, userName), slices.Clone[[]store.Group],
+		func() ([]store.Group, error) { return c.Store.ListGroupsForUser(ctx, accountID, userName) })
+}
+
 // GetPolicy implements store.Reader from the cache.
 func (c *Cache) GetPolicy(ctx context.Context, accountID, name string) (store.ManagedPolicy, error) {
 	return lookup(c, func() *table[store.ManagedPolicy] { return c.policies }, nameKey(accountID, name),

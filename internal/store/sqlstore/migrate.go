@@ -16,8 +16,14 @@ import (
 // version, so a node that waited sees the steps the other applied instead
 // of applying them again (or racing it to create schema_migrations).
 func migrate(ctx context.Context, db *sql.DB, d *Dialect) error {
+	return migrateSteps(ctx, db, d, migrations)
+}
+
+// migrateSteps is migrate with the list of steps given, so tests can build
+// a database of an older version.
+func migrateSteps(ctx context.Context, db *sql.DB, d *Dialect, steps [][]string) error {
 	for {
-		applied, err := migrateNext(ctx, db, d)
+		applied, err := migrateNext(ctx, db, d, steps)
 		if err != nil {
 			return err
 		}
@@ -29,7 +35,7 @@ func migrate(ctx context.Context, db *sql.DB, d *Dialect) error {
 
 // migrateNext applies the first pending step, if any, and returns its
 // version (0 when the schema is up to date).
-func migrateNext(ctx context.Context, db *sql.DB, d *Dialect) (int64, error) {
+func migrateNext(ctx context.Context, db *sql.DB, d *Dialect, steps [][]string) (int64, error) {
 	tx, err := db.BeginTx(ctx, nil)
 	if err != nil {
 		return 0, fmt.Errorf("schema migration: begin: %w", err)
@@ -49,14 +55,14 @@ func migrateNext(ctx context.Context, db *sql.DB, d *Dialect) (int64, error) {
 	if err := tx.QueryRowContext(ctx, `SELECT COALESCE(MAX(version), 0) FROM schema_migrations`).Scan(&current); err != nil {
 		return 0, fmt.Errorf("reading schema version: %w", err)
 	}
-	if current > int64(len(migrations)) {
-		return 0, fmt.Errorf("database schema version %d is newer than this binary knows (%d); run a newer stsd", current, len(migrations))
+	if current > int64(len(steps)) {
+		return 0, fmt.Errorf("database schema version %d is newer than this binary knows (%d); run a newer stsd", current, len(steps))
 	}
-	if current == int64(len(migrations)) {
+	if current == int64(len(steps)) {
 		return 0, tx.Commit()
 	}
 	v := current + 1
-	for _, stmt := range migrations[v-1] {
+	for _, stmt := range steps[v-1] {
 		if _, err := tx.ExecContext(ctx, d.ddl(stmt)); err != nil {
 			return 0, fmt.Errorf("schema migration %d: %w", v, err)
 		}

@@ -129,4 +129,23 @@ var migrations = [][]string{
 			created_at TEXT NOT NULL,
 			retired_at TEXT NOT NULL)`,
 	},
+	// 2: IAM groups. Memberships name both ends by key only; reads join
+	// the live users and groups, so a membership left behind by a delete
+	// never shows.
+	{
+		`CREATE TABLE groups (
+			account_id TEXT NOT NULL REFERENCES accounts (id),
+			name_key TEXT NOT NULL,
+			name TEXT NOT NULL,
+			id TEXT NOT NULL,
+			path TEXT NOT NULL,
+			created_at TEXT NOT NULL,
+			PRIMARY KEY (account_id, name_key))`,
+		`CREATE TABLE group_members (
+			account_id TEXT NOT NULL REFERENCES accounts (id),
+			group_key TEXT NOT NULL,
+			user_key TEXT NOT NULL,
+			PRIMARY KEY (account_id, group_key, user_key))`,
+		`CREATE INDEX group_members_user ON group_members (account_id, user_key, group_key)`,
+	},
 }

@@ -44,14 +44,25 @@ func (w *writer) CreateUser(ctx context.Context, u store.User) error {
 	if err != nil {
 		return err
 	}
-	return w.create(ctx, "user "+u.Name, `SELECT 1 FROM users WHERE account_id = ? AND name_key = ?`, []any{u.AccountID, key(u.Name)}, u.AccountID,
+	if err := w.create(ctx, "user "+u.Name, `SELECT 1 FROM users WHERE account_id = ? AND name_key = ?`, []any{u.AccountID, key(u.Name)}, u.AccountID,
 		`INSERT INTO users (`+userCols+`, name_key) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		u.AccountID, u.Name, u.ID, u.Path, u.PermissionsBoundary, encTags(u.Tags), ts[0], ts[1], key(u.Name))
+		u.AccountID, u.Name, u.ID, u.Path, u.PermissionsBoundary, encTags(u.Tags), ts[0], ts[1], key(u.Name)); err != nil {
+		return err
+	}
+	return w.clearUserMemberships(ctx, u.AccountID, key(u.Name))
+}
+
+// clearUserMemberships deletes the group memberships keyed by a user name
+// no user holds. Deletes do not cascade, so such rows can outlive their
+// user; a user created or renamed to that name must not join those groups.
+func (w *writer) clearUserMemberships(ctx context.Context, accountID, userKey string) error {
+	_, err := w.exec(ctx, "group memberships", `DELETE FROM group_members WHERE account_id = ? AND user_key = ?`, accountID, userKey)
+	return err
 }
 
 // UpdateUser implements store.Tx. A rename moves the user's access keys,
-// inline policies, attachments and MFA devices to the new name in the same
-// transaction.
+// inline policies, attachments, MFA devices and group memberships to the
+// new name in the same transaction.
 func (w *writer) UpdateUser(ctx context.Context, oldName string, u store.User) error {
 	what := "user " + oldName
 	old, err := w.GetUser(ctx, u.AccountID, oldName)
@@ -66,6 +77,9 @@ func (w *writer) UpdateUser(ctx context.Context, oldName string, u store.User) e
 		}
 		if taken {
 			return fmt.Errorf("user %s: %w", u.Name, store.ErrAlreadyExists)
+		}
+		if err := w.clearUserMemberships(ctx, u.AccountID, newKey); err != nil {
+			return err
 		}
 	}
 	ts, err := encTimes(u.CreatedAt, u.PasswordLastUsed)
@@ -91,7 +105,11 @@ func (w *writer) UpdateUser(ctx context.Context, oldName string, u store.User) e
 			return err
 		}
 	}
-	_, err = w.exec(ctx, "attachments", `UPDATE attachments SET principal_key = ? WHERE account_id = ? AND principal_key = ? AND kind = 'user'`,
+	if _, err := w.exec(ctx, "attachments", `UPDATE attachments SET principal_key = ? WHERE account_id = ? AND principal_key = ? AND kind = 'user'`,
+		newKey, u.AccountID, oldKey); err != nil {
+		return err
+	}
+	_, err = w.exec(ctx, "group memberships", `UPDATE group_members SET user_key = ? WHERE account_id = ? AND user_key = ?`,
 		newKey, u.AccountID, oldKey)
 	return err
 }

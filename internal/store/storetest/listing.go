@@ -19,17 +19,20 @@ func testListing(t *testing.T, s store.Store) {
 	}
 	update(t, s, func(tx store.Tx) error {
 		for _, e := range entries {
-			u, r, p := user(e.name), role(e.name), policy(e.name)
-			u.Path, r.Path, p.Path = e.path, e.path, e.path
-			for _, err := range []error{tx.CreateUser(bg, u), tx.CreateRole(bg, r), tx.CreatePolicy(bg, p)} {
+			u, r, p, g := user(e.name), role(e.name), policy(e.name), group(e.name)
+			u.Path, r.Path, p.Path, g.Path = e.path, e.path, e.path, e.path
+			for _, err := range []error{tx.CreateUser(bg, u), tx.CreateRole(bg, r), tx.CreatePolicy(bg, p), tx.CreateGroup(bg, g)} {
 				if err != nil {
 					return err
 				}
 			}
 		}
 		// Another account's entities never show up.
-		other := user("aaa")
-		other.AccountID = acct2
+		other, otherGroup := user("aaa"), group("aaa")
+		other.AccountID, otherGroup.AccountID = acct2, acct2
+		if err := tx.CreateGroup(bg, otherGroup); err != nil {
+			return err
+		}
 		return tx.CreateUser(bg, other)
 	})
 	kinds := map[string]lister{
@@ -40,6 +43,10 @@ func testListing(t *testing.T, s store.Store) {
 		"roles": func(prefix string, p store.Page) ([]string, error) {
 			rs, err := s.ListRoles(bg, acct, prefix, p)
 			return names(rs, func(r store.Role) string { return r.Name }), err
+		},
+		"groups": func(prefix string, p store.Page) ([]string, error) {
+			gs, err := s.ListGroups(bg, acct, prefix, p)
+			return groupNames(gs), err
 		},
 		"policies": func(prefix string, p store.Page) ([]string, error) {
 			ps, err := s.ListPolicies(bg, acct, prefix, p)

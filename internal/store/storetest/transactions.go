@@ -196,7 +196,8 @@ func testResultsAreCopies(t *testing.T, s store.Store) {
 	tk := store.TokenKey{ID: 1, Secret: []byte("secret-secret-secret-secret-1234")}
 	update(t, s, func(tx store.Tx) error {
 		for _, err := range []error{tx.CreateUser(bg, u), tx.CreateOIDCProvider(bg, o), tx.CreateTokenKey(bg, tk),
-			tx.AttachPolicy(bg, acct, store.KindUser, "Copy", "arn:aws:iam::aws:policy/P")} {
+			tx.AttachPolicy(bg, acct, store.KindUser, "Copy", "arn:aws:iam::aws:policy/P"),
+			tx.CreateGroup(bg, group("G")), tx.AddGroupMember(bg, acct, "G", "Copy")} {
 			if err != nil {
 				return err
 			}
@@ -216,6 +217,12 @@ func testResultsAreCopies(t *testing.T, s store.Store) {
 		att, _ := s.ListAttachedPolicies(bg, acct, store.KindUser, "Copy")
 		equal(t, att, []string{"arn:aws:iam::aws:policy/P"}, "attached")
 		att[0] = "x"
+		gs, _ := s.ListGroupsForUser(bg, acct, "Copy")
+		equal(t, gs, []store.Group{group("G")}, "groups for user")
+		gs[0].Name = "x"
+		members, _ := s.ListGroupMembers(bg, acct, "G", store.Page{})
+		equal(t, members, []store.User{u}, "group members")
+		members[0].Tags[0].Value = "corrupted"
 	}
 }
 

@@ -1,0 +1,103 @@
+package sqlstore
+
+import (
+	"bytes"
+	"context"
+	"database/sql"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	_ "modernc.org/sqlite" // the "sqlite" database/sql driver
+
+	"github.com/stsd/stsd/internal/seal"
+	"github.com/stsd/stsd/internal/store"
+)
+
+// openRawSQLite opens a SQLite file with foreign keys on, as package
+// store/sqlite does, but without migrating it.
+func openRawSQLite(t *testing.T) *sql.DB {
+	t.Helper()
+	db, err := sql.Open("sqlite", filepath.Join(t.TempDir(), "stsd.db")+"?_pragma=foreign_keys(1)")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	return db
+}
+
+func schemaVersion(t *testing.T, db *sql.DB) int {
+	t.Helper()
+	var v int
+	if err := db.QueryRow(`SELECT COALESCE(MAX(version), 0) FROM schema_migrations`).Scan(&v); err != nil {
+		t.Fatalf("reading schema version: %v", err)
+	}
+	return v
+}
+
+// TestUpgradeFromVersion1 builds a database as the first release left it,
+// with data in it, and checks New brings it to the current version with
+// the data intact and the later steps' tables working.
+func TestUpgradeFromVersion1(t *testing.T) {
+	ctx := context.Background()
+	db := openRawSQLite(t)
+	d := &Dialect{Name: "sqlite", BlobType: "BLOB"}
+	if err := migrateSteps(ctx, db, d, migrations[:1]); err != nil {
+		t.Fatalf("migrating to version 1: %v", err)
+	}
+	if v := schemaVersion(t, db); v != 1 {
+		t.Fatalf("schema version %d after step 1", v)
+	}
+	for _, stmt := range []string{
+		`INSERT INTO accounts (id, alias, created_at) VALUES ('111122223333', '', '')`,
+		`INSERT INTO users (account_id, name_key, name, id, path, permissions_boundary, tags, created_at, password_last_used)
+			VALUES ('111122223333', 'ann', 'Ann', 'AIDAEXAMPLE', '/', '', '[]', '', '')`,
+	} {
+		if _, err := db.ExecContext(ctx, stmt); err != nil {
+			t.Fatalf("seeding version 1: %v", err)
+		}
+	}
+
+	sealer, err := seal.New(bytes.Repeat([]byte{7}, seal.KeySize))
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := New(ctx, db, d, sealer)
+	if err != nil {
+		t.Fatalf("New on a version 1 database: %v", err)
+	}
+	if v := schemaVersion(t, db); v != SchemaVersion() || v < 2 {
+		t.Fatalf("schema version %d after upgrade, want %d", v, SchemaVersion())
+	}
+	if u, err := s.GetUser(ctx, "111122223333", "ann"); err != nil || u.Name != "Ann" {
+		t.Fatalf("user from version 1 after upgrade: %+v, %v", u, err)
+	}
+	err = s.Update(ctx, func(tx store.Tx) error {
+		if err := tx.CreateGroup(ctx, store.Group{AccountID: "111122223333", Name: "Devs", ID: "AGPAEXAMPLE", Path: "/"}); err != nil {
+			return err
+		}
+		return tx.AddGroupMember(ctx, "111122223333", "Devs", "Ann")
+	})
+	if err != nil {
+		t.Fatalf("group writes after upgrade: %v", err)
+	}
+	gs, err := s.ListGroupsForUser(ctx, "111122223333", "ANN")
+	if err != nil || len(gs) != 1 || gs[0].Name != "Devs" {
+		t.Fatalf("groups of a version 1 user after upgrade: %+v, %v", gs, err)
+	}
+
+	// Starting again applies nothing twice.
+	if _, err := New(ctx, db, d, sealer); err != nil {
+		t.Fatalf("New on an up-to-date database: %v", err)
+	}
+	var rows int
+	if err := db.QueryRow(`SELECT COUNT(*) FROM schema_migrations`).Scan(&rows); err != nil || rows != SchemaVersion() {
+		t.Fatalf("schema_migrations rows = %d (%v), want %d", rows, err, SchemaVersion())
+	}
+
+	// An older binary refuses the upgraded database rather than using it.
+	err = migrateSteps(ctx, db, d, migrations[:1])
+	if err == nil || !strings.Contains(err.Error(), "newer than this binary knows") {
+		t.Fatalf("version 1 steps on a version %d database: %v", SchemaVersion(), err)
+	}
+}
