@@ -1,6 +1,7 @@
 // Package iam implements the IAM management API (Version 2010-05-08): users
-// and their access keys, roles, managed and inline policies and their
-// attachments, MFA devices, OIDC and SAML providers, and policy simulation.
+// and their access keys, groups and their members, roles, managed and inline
+// policies and their attachments, MFA devices, OIDC and SAML providers, and
+// policy simulation.
 //
 // Every operation acts inside the caller's account and is authorized with
 // the policy engine against the caller's effective permissions (the root
@@ -59,6 +60,7 @@ func (s *Service) Handlers() []rpc.Handler {
 	for _, group := range [][]rpc.Handler{
 		s.userHandlers(),
 		s.accessKeyHandlers(),
+		s.groupHandlers(),
 		s.roleHandlers(),
 		s.policyHandlers(),
 		s.mfaHandlers(),

@@ -16,7 +16,8 @@ import (
 )
 
 // policyHandlers lists the operations of this group: managed policies and
-// their versions, attachments to users and roles, and inline policies.
+// their versions, attachments to users, roles and groups, and inline
+// policies.
 func (s *Service) policyHandlers() []rpc.Handler {
 	ops := apimodel.IAM.Operations
 	return []rpc.Handler{
@@ -37,6 +38,9 @@ func (s *Service) policyHandlers() []rpc.Handler {
 		rpc.Typed(ops["AttachRolePolicy"], s.AttachRolePolicy),
 		rpc.Typed(ops["DetachRolePolicy"], s.DetachRolePolicy),
 		rpc.Typed(ops["ListAttachedRolePolicies"], s.ListAttachedRolePolicies),
+		rpc.Typed(ops["AttachGroupPolicy"], s.AttachGroupPolicy),
+		rpc.Typed(ops["DetachGroupPolicy"], s.DetachGroupPolicy),
+		rpc.Typed(ops["ListAttachedGroupPolicies"], s.ListAttachedGroupPolicies),
 
 		rpc.Typed(ops["PutUserPolicy"], s.PutUserPolicy),
 		rpc.Typed(ops["GetUserPolicy"], s.GetUserPolicy),
@@ -46,38 +50,48 @@ func (s *Service) policyHandlers() []rpc.Handler {
 		rpc.Typed(ops["GetRolePolicy"], s.GetRolePolicy),
 		rpc.Typed(ops["DeleteRolePolicy"], s.DeleteRolePolicy),
 		rpc.Typed(ops["ListRolePolicies"], s.ListRolePolicies),
+		rpc.Typed(ops["PutGroupPolicy"], s.PutGroupPolicy),
+		rpc.Typed(ops["GetGroupPolicy"], s.GetGroupPolicy),
+		rpc.Typed(ops["DeleteGroupPolicy"], s.DeleteGroupPolicy),
+		rpc.Typed(ops["ListGroupPolicies"], s.ListGroupPolicies),
 	}
 }
 
 // Quotas of this group (IAM User Guide, "IAM and AWS STS quotas": "Managed
-// policies attached to an IAM role / user: 10", "Versions of a managed
-// policy that can be stored: 5").
+// policies attached to an IAM role / user / group: 10", "Versions of a
+// managed policy that can be stored: 5").
 const (
 	maxAttachedPolicies = 10
 	maxPolicyVersions   = 5
 )
 
-// holder describes the kind of entity that carries policies (a user or a
-// role), so that the user and role operations share one implementation.
+// holder describes the kind of entity that carries policies (a user, role
+// or group), so that their operations share one implementation.
 type holder struct {
 	kind store.PrincipalKind
-	// what is the word IAM uses in messages: "user" or "role".
+	// what is the word IAM uses in messages: "user", "role" or "group".
 	what string
 	// inline is the policy kind of the entity's inline policies.
 	inline policy.Kind
 	// quotaName names the attached-policies quota in LimitExceeded
 	// messages ("Cannot exceed quota for PoliciesPerRole: 10").
 	quotaName string
+	// arn formats the ARN of an entity of this kind.
+	arn func(account, path, name string) string
 }
 
+// The PoliciesPerGroup quota name is AWS's: "Cannot exceed quota for
+// PoliciesPerGroup: 10" (LimitExceeded, 409) is quoted from a real answer in
+// aws/aws-cdk#13515.
 var (
-	userHolder = holder{kind: store.KindUser, what: "user", inline: policy.KindInlineUser, quotaName: "PoliciesPerUser"}
-	roleHolder = holder{kind: store.KindRole, what: "role", inline: policy.KindInlineRole, quotaName: "PoliciesPerRole"}
+	userHolder  = holder{kind: store.KindUser, what: "user", inline: policy.KindInlineUser, quotaName: "PoliciesPerUser", arn: arn.User}
+	roleHolder  = holder{kind: store.KindRole, what: "role", inline: policy.KindInlineRole, quotaName: "PoliciesPerRole", arn: arn.Role}
+	groupHolder = holder{kind: store.KindGroup, what: "group", inline: policy.KindInlineGroup, quotaName: "PoliciesPerGroup", arn: groupARN}
 )
 
-// entityARN returns the ARN of the named user or role in acct, with its
-// stored path, for authorization. A missing entity is authorized as if it
-// had the default path, so a caller without permission learns nothing of
+// entityARN returns the ARN of the named user, role or group in acct, with
+// its stored path, for authorization. A missing entity is authorized as if
+// it had the default path, so a caller without permission learns nothing of
 // what exists; the operation then answers NoSuchEntity inside its
 // transaction.
 func (s *Service) entityARN(ctx context.Context, acct string, h holder, name string) (string, error) {
@@ -88,28 +102,30 @@ func (s *Service) entityARN(ctx context.Context, acct string, h holder, name str
 	if err != nil {
 		return "", err
 	}
-	if h.kind == store.KindUser {
-		return arn.User(acct, path, name), nil
-	}
-	return arn.Role(acct, path, name), nil
+	return h.arn(acct, path, name), nil
 }
 
-// entityPath returns the stored path of a user or role, or
+// entityPath returns the stored path of a user, role or group, or
 // store.ErrNotFound.
 func entityPath(ctx context.Context, r store.Reader, acct string, h holder, name string) (string, error) {
-	if h.kind == store.KindUser {
+	switch h.kind {
+	case store.KindUser:
 		u, err := r.GetUser(ctx, acct, name)
 		return u.Path, err
+	case store.KindGroup:
+		g, err := r.GetGroup(ctx, acct, name)
+		return g.Path, err
 	}
 	ro, err := r.GetRole(ctx, acct, name)
 	return ro.Path, err
 }
 
-// requireEntity answers NoSuchEntity with IAM's wording when the user or
-// role does not exist: "The user with name X cannot be found."
+// requireEntity answers NoSuchEntity with IAM's wording when the user,
+// role or group does not exist: "The user with name X cannot be found."
 // (recorded in aws-parity-snapshots/localstack/test_iam.snapshot.json), "The
 // role with name X cannot be found." (aws-cli issue #6139 and
-// prowler-cloud/prowler#2872 quote it).
+// prowler-cloud/prowler#2872 quote it), "The group with name X cannot be
+// found." (recorded in localstack's test_iam_groups.snapshot.json).
 func requireEntity(ctx context.Context, r store.Reader, acct string, h holder, name string) error {
 	_, err := entityPath(ctx, r, acct, h, name)
 	if errors.Is(err, store.ErrNotFound) {

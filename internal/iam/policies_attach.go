@@ -21,6 +21,11 @@ func (s *Service) AttachRolePolicy(ctx context.Context, call *rpc.Call, in *iama
 	return s.attach(ctx, call, roleHolder, "iam:AttachRolePolicy", in.RoleName, in.PolicyArn)
 }
 
+// AttachGroupPolicy attaches a managed policy to a group.
+func (s *Service) AttachGroupPolicy(ctx context.Context, call *rpc.Call, in *iamapi.AttachGroupPolicyRequest) (*struct{}, error) {
+	return s.attach(ctx, call, groupHolder, "iam:AttachGroupPolicy", in.GroupName, in.PolicyArn)
+}
+
 // DetachUserPolicy detaches a managed policy from a user.
 func (s *Service) DetachUserPolicy(ctx context.Context, call *rpc.Call, in *iamapi.DetachUserPolicyRequest) (*struct{}, error) {
 	return s.detach(ctx, call, userHolder, "iam:DetachUserPolicy", in.UserName, in.PolicyArn)
@@ -29,6 +34,11 @@ func (s *Service) DetachUserPolicy(ctx context.Context, call *rpc.Call, in *iama
 // DetachRolePolicy detaches a managed policy from a role.
 func (s *Service) DetachRolePolicy(ctx context.Context, call *rpc.Call, in *iamapi.DetachRolePolicyRequest) (*struct{}, error) {
 	return s.detach(ctx, call, roleHolder, "iam:DetachRolePolicy", in.RoleName, in.PolicyArn)
+}
+
+// DetachGroupPolicy detaches a managed policy from a group.
+func (s *Service) DetachGroupPolicy(ctx context.Context, call *rpc.Call, in *iamapi.DetachGroupPolicyRequest) (*struct{}, error) {
+	return s.detach(ctx, call, groupHolder, "iam:DetachGroupPolicy", in.GroupName, in.PolicyArn)
 }
 
 // ListAttachedUserPolicies lists the managed policies attached to a user.
@@ -47,6 +57,15 @@ func (s *Service) ListAttachedRolePolicies(ctx context.Context, call *rpc.Call, 
 		return nil, err
 	}
 	return &iamapi.ListAttachedRolePoliciesResponse{AttachedPolicies: items, IsTruncated: truncated, Marker: marker}, nil
+}
+
+// ListAttachedGroupPolicies lists the managed policies attached to a group.
+func (s *Service) ListAttachedGroupPolicies(ctx context.Context, call *rpc.Call, in *iamapi.ListAttachedGroupPoliciesRequest) (*iamapi.ListAttachedGroupPoliciesResponse, error) {
+	items, truncated, marker, err := s.listAttached(ctx, call, groupHolder, "iam:ListAttachedGroupPolicies", in.GroupName, in.PathPrefix, in.Marker, in.MaxItems)
+	if err != nil {
+		return nil, err
+	}
+	return &iamapi.ListAttachedGroupPoliciesResponse{AttachedPolicies: items, IsTruncated: truncated, Marker: marker}, nil
 }
 
 // attach records the attachment under the policy's canonical ARN, the key
@@ -74,8 +93,10 @@ func (s *Service) attach(ctx context.Context, call *rpc.Call, h holder, action, 
 }
 
 // detach removes an attachment. A policy that exists but is not attached
-// is answered like one that does not exist, "Policy ARN was not found.":
-// no recording of real IAM holds this case; moto answers it so.
+// is answered like one that does not exist, "Policy ARN was not found.",
+// as AWS answers DetachGroupPolicy (recorded in localstack's
+// test_iam_groups.snapshot.json, "detach-unattached-error"); moto answers
+// the user and role operations so too.
 func (s *Service) detach(ctx context.Context, call *rpc.Call, h holder, action, name, policyARN string) (*struct{}, error) {
 	acct := call.Principal.AccountID
 	return s.changeAttachment(ctx, call, h, action, name, policyARN, policyNotFound, func(tx store.Tx, canonical string) error {
@@ -88,7 +109,7 @@ func (s *Service) detach(ctx context.Context, call *rpc.Call, h holder, action, 
 }
 
 // changeAttachment is what attaching and detaching share: the policy ARN
-// must parse, the caller is authorized on the user or role (with
+// must parse, the caller is authorized on the user, role or group (with
 // iam:PolicyARN naming the policy), and then, in one transaction, the
 // entity must exist and the policy be found (missing words the refusal
 // when it is not) before change runs with the policy's canonical ARN.
@@ -120,7 +141,7 @@ func (s *Service) changeAttachment(ctx context.Context, call *rpc.Call, h holder
 	return &struct{}{}, nil
 }
 
-// listAttached pages the policies attached to a user or role, keeping
+// listAttached pages the policies attached to a user, role or group, keeping
 // those whose path starts with pathPrefix.
 func (s *Service) listAttached(ctx context.Context, call *rpc.Call, h holder, action, name, pathPrefix, marker string, maxItems *int32) ([]iamapi.AttachedPolicy, *bool, string, error) {
 	acct := call.Principal.AccountID
@@ -165,12 +186,12 @@ func (s *Service) listAttached(ctx context.Context, call *rpc.Call, h holder, ac
 	return items, truncated, next, nil
 }
 
-// ListEntitiesForPolicy lists the users and roles a managed policy is
-// attached to (PolicyUsageFilter PermissionsPolicy), set as permissions
-// boundary for (PermissionsBoundary), or either when no filter is given.
-// stsd has no groups, so EntityFilter=Group lists nothing, and a policy is
-// never attached to a policy, so LocalManagedPolicy and AWSManagedPolicy
-// list nothing either.
+// ListEntitiesForPolicy lists the groups, users and roles a managed policy
+// is attached to (PolicyUsageFilter PermissionsPolicy), set as permissions
+// boundary for (PermissionsBoundary; users and roles only, groups have no
+// boundary), or either when no filter is given. A policy is never attached
+// to a policy, so EntityFilter LocalManagedPolicy and AWSManagedPolicy list
+// nothing.
 func (s *Service) ListEntitiesForPolicy(ctx context.Context, call *rpc.Call, in *iamapi.ListEntitiesForPolicyRequest) (*iamapi.ListEntitiesForPolicyResponse, error) {
 	acct := call.Principal.AccountID
 	if err := s.authorizePolicyARN(ctx, call, "iam:ListEntitiesForPolicy", in.PolicyArn); err != nil {
@@ -204,14 +225,30 @@ func (s *Service) ListEntitiesForPolicy(ctx context.Context, call *rpc.Call, in 
 		}
 		return false, nil
 	}
-	// One list, roles before users, each in name order, keyed so that the
-	// keys ascend: "r/name" < "u/name".
+	// One list, groups, then roles, then users, each in name order, keyed
+	// so that the keys ascend: "g/name" < "r/name" < "u/name".
 	type entity struct {
-		key  string
-		role *iamapi.PolicyRole
-		user *iamapi.PolicyUser
+		key   string
+		group *iamapi.PolicyGroup
+		role  *iamapi.PolicyRole
+		user  *iamapi.PolicyUser
 	}
 	var all []entity
+	if in.EntityFilter == "" || in.EntityFilter == "Group" {
+		groups, err := s.store.ListGroups(ctx, acct, prefix, store.Page{})
+		if err != nil {
+			return nil, err
+		}
+		for _, g := range groups {
+			ok, err := uses(groupHolder, g.Name, "")
+			if err != nil {
+				return nil, err
+			}
+			if ok {
+				all = append(all, entity{key: "g/" + strings.ToLower(g.Name), group: &iamapi.PolicyGroup{GroupName: g.Name, GroupId: g.ID}})
+			}
+		}
+	}
 	if in.EntityFilter == "" || in.EntityFilter == "Role" {
 		roles, err := s.store.ListRoles(ctx, acct, prefix, store.Page{})
 		if err != nil {
@@ -248,9 +285,12 @@ func (s *Service) ListEntitiesForPolicy(ctx context.Context, call *rpc.Call, in 
 	}
 	out := &iamapi.ListEntitiesForPolicyResponse{IsTruncated: truncated, Marker: marker}
 	for _, e := range items {
-		if e.role != nil {
+		switch {
+		case e.group != nil:
+			out.PolicyGroups = append(out.PolicyGroups, *e.group)
+		case e.role != nil:
 			out.PolicyRoles = append(out.PolicyRoles, *e.role)
-		} else {
+		default:
 			out.PolicyUsers = append(out.PolicyUsers, *e.user)
 		}
 	}

@@ -82,8 +82,8 @@ func (s *Service) GetPolicy(ctx context.Context, call *rpc.Call, in *iamapi.GetP
 // ListPolicies lists the account's customer managed policies. stsd holds
 // no AWS managed policies, so Scope=AWS lists nothing and Local is the same
 // as All. OnlyAttached keeps policies in use; with it, PolicyUsageFilter
-// says which use counts (PermissionsPolicy: attached to a user or role;
-// PermissionsBoundary: set as a permissions boundary). Without
+// says which use counts (PermissionsPolicy: attached to a user, role or
+// group; PermissionsBoundary: set as a permissions boundary). Without
 // OnlyAttached the filter narrows nothing, as every customer managed
 // policy may serve either way.
 func (s *Service) ListPolicies(ctx context.Context, call *rpc.Call, in *iamapi.ListPoliciesRequest) (*iamapi.ListPoliciesResponse, error) {
@@ -156,8 +156,9 @@ func (s *Service) ListPolicies(ctx context.Context, call *rpc.Call, in *iamapi.L
 	return out, nil
 }
 
-// DeletePolicy deletes a managed policy that is neither attached nor in
-// use as a permissions boundary and has no version besides the default.
+// DeletePolicy deletes a managed policy that is neither attached (to a
+// user, role or group: CountPolicyAttachments counts all three) nor in use
+// as a permissions boundary and has no version besides the default.
 func (s *Service) DeletePolicy(ctx context.Context, call *rpc.Call, in *iamapi.DeletePolicyRequest) (*struct{}, error) {
 	acct := call.Principal.AccountID
 	if err := s.authorizePolicyARN(ctx, call, "iam:DeletePolicy", in.PolicyArn); err != nil {

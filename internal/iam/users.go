@@ -173,8 +173,8 @@ func (s *Service) ListUsers(ctx context.Context, call *rpc.Call, in *iamapi.List
 // both the user as it is and the user as it will be ("the requester must
 // have appropriate permissions on both the source object and the target
 // object", IAM API reference, UpdateUser). A rename carries the user's
-// keys, policies, attachments and MFA devices along (the store does it in
-// the same transaction).
+// keys, policies, attachments, MFA devices and group memberships along (the
+// store does it in the same transaction).
 func (s *Service) UpdateUser(ctx context.Context, call *rpc.Call, in *iamapi.UpdateUserRequest) (*struct{}, error) {
 	acct := call.Principal.AccountID
 	u, err := s.authorizedUser(ctx, call, "iam:UpdateUser", acct, in.UserName)
@@ -229,7 +229,9 @@ func (s *Service) DeleteUser(ctx context.Context, call *rpc.Call, in *iamapi.Del
 }
 
 // userDependants refuses with DeleteConflict while the user still has
-// access keys, MFA devices, inline policies or attached managed policies.
+// access keys, MFA devices, inline policies or attached managed policies,
+// or belongs to a group (AWS's text for that, msgRemoveMembersFirst, is the
+// one DeleteGroup answers for a group with members).
 func userDependants(ctx context.Context, r store.Reader, acct, name string) error {
 	keys, err := r.ListAccessKeys(ctx, acct, name)
 	if err != nil {
@@ -258,6 +260,13 @@ func userDependants(ctx context.Context, r store.Reader, acct, name string) erro
 	}
 	if len(attached) > 0 {
 		return deleteConflict(msgDetachFirst)
+	}
+	groups, err := r.ListGroupsForUser(ctx, acct, name)
+	if err != nil {
+		return err
+	}
+	if len(groups) > 0 {
+		return deleteConflict(msgRemoveMembersFirst)
 	}
 	return nil
 }
