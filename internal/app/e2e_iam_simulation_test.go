@@ -574,8 +574,11 @@ func TestIAMSimulationPrincipalPolicy(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := []struct{ decision, source string }{
-		{"allowed", "s3-read"},
-		{"explicitDeny", "s3-read"},
+		// AWS names a user's inline policy user_<user>_<policy>
+		// (terraform-provider-aws's acceptance test against AWS,
+		// principal_policy_simulation_data_source_test.go).
+		{"allowed", "user_alice_s3-read"},
+		{"explicitDeny", "user_alice_s3-read"},
 		{"allowed", "ReadLogs"},
 		{"allowed", "PolicyInputList.1"},
 		{"implicitDeny", ""},

@@ -1,8 +1,9 @@
 // Package authz decides whether an authenticated principal may perform an
 // action: it gathers the principal's policies from the store (identity
-// policies of the user or the session's role, its permissions boundary, the
-// session policies carried in the token), builds the request context AWS
-// defines (the aws:* global condition keys), and asks the policy engine.
+// policies of the user and of the user's groups, or of the session's role;
+// its permissions boundary; the session policies carried in the token),
+// builds the request context AWS defines (the aws:* global condition keys),
+// and asks the policy engine.
 //
 // It reads only the in-memory cache over the store and the policy compile
 // cache, so authorizing a request touches no database in the steady state.
@@ -53,8 +54,9 @@ func New(st store.Reader, pc *policy.Cache) *Authorizer {
 // the tags policies see as aws:PrincipalTag.
 type Subject struct {
 	Principal *auth.Principal
-	// Identity holds the identity-based policies: the user's, the
-	// session's role's, or the root's implicit allow-all.
+	// Identity holds the identity-based policies: the user's own and
+	// those of the user's groups, the session's role's, or the root's
+	// implicit allow-all.
 	Identity []*policy.Policy
 	// Boundary is the user's or role's permissions boundary, nil if none.
 	Boundary *policy.Policy
@@ -109,8 +111,9 @@ func (a *Authorizer) Subject(ctx context.Context, p *auth.Principal) (*Subject, 
 	return s, nil
 }
 
-// loadUser reads a user's inline and attached policies, boundary and tags.
-// A user that no longer exists has no permissions.
+// loadUser reads a user's inline and attached policies, boundary and tags,
+// and the policies of the groups the user belongs to. A user that no longer
+// exists has no permissions.
 func (a *Authorizer) loadUser(ctx context.Context, s *Subject, account, name string) error {
 	u, err := a.store.GetUser(ctx, account, name)
 	if errors.Is(err, store.ErrNotFound) {
@@ -120,7 +123,30 @@ func (a *Authorizer) loadUser(ctx context.Context, s *Subject, account, name str
 		return err
 	}
 	s.Tags = u.Tags
-	return a.loadPrincipalPolicies(ctx, s, account, store.KindUser, u.Name, u.PermissionsBoundary, policy.KindInlineUser)
+	if err := a.loadPrincipalPolicies(ctx, s, account, store.KindUser, u.Name, u.PermissionsBoundary, policy.KindInlineUser); err != nil {
+		return err
+	}
+	return a.loadGroups(ctx, s, account, u.Name)
+}
+
+// loadGroups adds to a user's identity policies the inline and attached
+// policies of every group the user is a member of: "For an IAM user, these
+// [identity-based policies] include user policies and policies from groups
+// to which the user belongs" (IAM User Guide, "Policy evaluation logic",
+// reference_policies_evaluation-logic.html). A group has no permissions
+// boundary of its own, so the user's boundary, already loaded, bounds them
+// too.
+func (a *Authorizer) loadGroups(ctx context.Context, s *Subject, account, userName string) error {
+	groups, err := a.store.ListGroupsForUser(ctx, account, userName)
+	if err != nil {
+		return err
+	}
+	for _, g := range groups {
+		if err := a.loadPrincipalPolicies(ctx, s, account, store.KindGroup, g.Name, "", policy.KindInlineGroup); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // loadRole reads the policies of a session's role. A role deleted (or

@@ -2,7 +2,9 @@ package authz
 
 import (
 	"context"
+	"fmt"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -201,4 +203,112 @@ func TestGlobalContext(t *testing.T) {
 	if _, ok := rc.Get("aws:username"); ok {
 		t.Error("aws:username present for a role session")
 	}
+}
+
+// TestGroupPolicies checks that a user's identity policies include those of
+// the user's groups: "For an IAM user, these [identity-based policies]
+// include user policies and policies from groups to which the user belongs"
+// (IAM User Guide, "Policy evaluation logic").
+func TestGroupPolicies(t *testing.T) {
+	a, st := newAuthorizer(t)
+	ctx := context.Background()
+	const acct = "111111111111"
+	update := func(fn func(tx store.Tx) error) {
+		t.Helper()
+		if err := st.Update(ctx, fn); err != nil {
+			t.Fatal(err)
+		}
+	}
+	update(func(tx store.Tx) error {
+		for _, u := range []string{"bob", "carol"} {
+			if err := tx.CreateUser(ctx, store.User{AccountID: acct, Name: u, ID: "AIDA" + strings.ToUpper(u) + "0000000000000", Path: "/", CreatedAt: time.Now()}); err != nil {
+				return err
+			}
+		}
+		carol, err := tx.GetUser(ctx, acct, "carol")
+		if err != nil {
+			return err
+		}
+		// carol's boundary allows DynamoDB only.
+		carol.PermissionsBoundary = "arn:aws:iam::111111111111:policy/OnlyGet"
+		if err := tx.UpdateUser(ctx, "carol", carol); err != nil {
+			return err
+		}
+		for i, g := range []string{"Readers", "Databases", "Guards"} {
+			if err := tx.CreateGroup(ctx, store.Group{AccountID: acct, Name: g, ID: fmt.Sprintf("AGPAGROUP%011d", i), Path: "/", CreatedAt: time.Now()}); err != nil {
+				return err
+			}
+		}
+		for _, ip := range []store.InlinePolicy{
+			{AccountID: acct, Kind: store.KindGroup, PrincipalName: "Readers", Name: "list",
+				Document: `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["iam:ListUsers","dynamodb:Scan"],"Resource":"*"}]}`},
+			{AccountID: acct, Kind: store.KindGroup, PrincipalName: "Guards", Name: "no-delete",
+				Document: `{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Action":"s3:DeleteObject","Resource":"*"}]}`},
+		} {
+			if err := tx.PutInlinePolicy(ctx, ip); err != nil {
+				return err
+			}
+		}
+		return tx.AttachPolicy(ctx, acct, store.KindGroup, "Databases", "arn:aws:iam::111111111111:policy/OnlyGet")
+	})
+	member := func(group, user string, in bool) {
+		t.Helper()
+		update(func(tx store.Tx) error {
+			if in {
+				return tx.AddGroupMember(ctx, acct, group, user)
+			}
+			return tx.RemoveGroupMember(ctx, acct, group, user)
+		})
+	}
+	user := func(name string) *auth.Principal {
+		return &auth.Principal{Type: auth.User, AccountID: acct, ARN: "arn:aws:iam::111111111111:user/" + name, Name: name}
+	}
+	check := func(p *auth.Principal, allow, deny []string) {
+		t.Helper()
+		s, err := a.Subject(ctx, p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, act := range allow {
+			if !allowed(t, s, act) {
+				t.Errorf("%s: %s denied", p.ARN, act)
+			}
+		}
+		for _, act := range deny {
+			if allowed(t, s, act) {
+				t.Errorf("%s: %s allowed", p.ARN, act)
+			}
+		}
+	}
+
+	// bob has no policy of his own: nothing until a group gives it.
+	check(user("bob"), nil, []string{"iam:ListUsers", "dynamodb:GetItem"})
+	member("Readers", "bob", true)
+	check(user("bob"), []string{"iam:ListUsers"}, []string{"dynamodb:GetItem"})
+	member("Databases", "bob", true)
+	check(user("bob"), []string{"iam:ListUsers", "dynamodb:GetItem"}, []string{"dynamodb:PutItem"})
+
+	// A Deny in a group policy wins over the user's own Allow (alice's
+	// inline policy allows s3:*).
+	check(user("alice"), []string{"s3:DeleteObject", "s3:GetObject"}, nil)
+	member("Guards", "alice", true)
+	check(user("alice"), []string{"s3:GetObject"}, []string{"s3:DeleteObject"})
+
+	// Group policies are bounded by the user's permissions boundary.
+	member("Readers", "carol", true)
+	member("Databases", "carol", true)
+	check(user("carol"), []string{"dynamodb:GetItem"}, []string{"iam:ListUsers", "dynamodb:Scan"})
+
+	// GetFederationToken sessions start from the federating user's
+	// permissions, group policies included, narrowed by the session policy.
+	fed := &auth.Principal{Type: auth.FederatedUser, AccountID: acct, ARN: "arn:aws:sts::111111111111:federated-user/f",
+		Session: &session.Claims{PrincipalType: session.FederatedUser, AccountID: acct, UserName: "bob",
+			SessionPolicy: `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["iam:ListUsers","dynamodb:PutItem"],"Resource":"*"}]}`}}
+	check(fed, []string{"iam:ListUsers"}, []string{"dynamodb:GetItem", "dynamodb:PutItem"})
+
+	// Leaving a group takes its permissions away.
+	member("Readers", "bob", false)
+	check(user("bob"), []string{"dynamodb:GetItem"}, []string{"iam:ListUsers"})
+	member("Guards", "alice", false)
+	check(user("alice"), []string{"s3:DeleteObject"}, nil)
 }

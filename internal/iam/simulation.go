@@ -24,10 +24,12 @@ func (s *Service) simulationHandlers() []rpc.Handler {
 }
 
 // Source policy types in MatchedStatements. AWS answers "IAM Policy" for an
-// identity policy (recorded: aws-parity-snapshots/localstack/
-// test_iam.snapshot.json, test_simulate_principle_policy), a value outside
-// the model's PolicySourceType enum; for the resource policy nothing is
-// recorded, so the model's enum value "resource" is used.
+// identity policy, whether the simulated entity is a user, a group or a role
+// (recorded: aws-parity-snapshots/localstack/test_iam.snapshot.json,
+// test_simulate_principle_policy[user|group|role]), a value outside the
+// model's PolicySourceType enum (user | group | role | aws-managed |
+// user-managed | resource | none), so "group" is never answered; for the
+// resource policy nothing is recorded, so the enum value "resource" is used.
 const (
 	sourceTypeIAM      = "IAM Policy"
 	sourceTypeResource = "resource"
@@ -74,19 +76,22 @@ func (s *Service) SimulateCustomPolicy(ctx context.Context, call *rpc.Call, in *
 	return sim.run(in.Marker, in.MaxItems)
 }
 
-// SimulatePrincipalPolicy evaluates the policies of a user or role of the
-// caller's account (its inline and attached policies and its permissions
-// boundary), plus any given policies, against each action and resource.
+// SimulatePrincipalPolicy evaluates the policies of a user, group or role
+// of the caller's account (its inline and attached policies, a user's
+// groups' policies, and its permissions boundary), plus any given policies,
+// against each action and resource.
 func (s *Service) SimulatePrincipalPolicy(ctx context.Context, call *rpc.Call, in *iamapi.SimulatePrincipalPolicyRequest) (*iamapi.SimulatePolicyResponse, error) {
 	acct := call.Principal.AccountID
 	if err := s.authorize(ctx, call, "iam:SimulatePrincipalPolicy", in.PolicySourceArn); err != nil {
 		return nil, err
 	}
 	src, err := arn.ParseIAM(in.PolicySourceArn)
-	if err != nil || (src.Type != arn.TypeUser && src.Type != arn.TypeRole) {
-		// Groups are not modelled by this service; any other ARN names no
-		// principal with policies. No AWS message is recorded for this case.
-		return nil, invalidInput("Invalid ARN: %s is not the ARN of a user or role.", in.PolicySourceArn)
+	if err != nil || (src.Type != arn.TypeUser && src.Type != arn.TypeGroup && src.Type != arn.TypeRole) {
+		// "The Amazon Resource Name (ARN) of a user, group, or role whose
+		// policies you want to include" (IAM API reference); any other ARN
+		// names no entity with policies. No AWS message is recorded for
+		// this case.
+		return nil, invalidInput("Invalid ARN: %s is not the ARN of a user, group or role.", in.PolicySourceArn)
 	}
 	sim := &simInput{actions: in.ActionNames}
 	if err := s.loadSource(ctx, sim, acct, src); err != nil {
@@ -108,8 +113,9 @@ func (s *Service) SimulatePrincipalPolicy(ctx context.Context, call *rpc.Call, i
 		// "You can also optionally include one resource-based policy to be
 		// evaluated with each of the resources included in the simulation
 		// for IAM users only" (IAM API reference, SimulatePrincipalPolicy).
+		// stsd wording; AWS's text is not recorded.
 		if src.Type != arn.TypeUser {
-			return nil, invalidInput("Simulation of resource-based policies isn't supported for IAM roles.")
+			return nil, invalidInput("Simulation of resource-based policies isn't supported for IAM %ss.", src.Type)
 		}
 		if caller == "" {
 			caller = in.PolicySourceArn
@@ -124,51 +130,81 @@ func (s *Service) SimulatePrincipalPolicy(ctx context.Context, call *rpc.Call, i
 	return sim.run(in.Marker, in.MaxItems)
 }
 
-// loadSource reads the policies of the simulated user or role, which must
-// exist in the caller's account.
+// loadSource reads the policies of the simulated user, group or role,
+// which must exist in the caller's account. "If you specify a user, the
+// simulation also includes all policies that are attached to any groups the
+// user belongs to" (IAM API reference, SimulatePrincipalPolicy,
+// PolicySourceArn).
 func (s *Service) loadSource(ctx context.Context, sim *simInput, acct string, src arn.IAMResource) error {
-	kind, inlineKind := store.KindUser, policy.KindInlineUser
-	var boundary string
-	var getErr error
-	if src.Type == arn.TypeUser {
-		var u store.User
-		if src.ARN.AccountID == acct {
-			u, getErr = s.store.GetUser(ctx, acct, src.Name)
-		} else {
-			getErr = store.ErrNotFound
-		}
-		boundary = u.PermissionsBoundary
-		if errors.Is(getErr, store.ErrNotFound) {
-			return noSuchEntity("The user with name %s cannot be found.", src.Name)
-		}
-	} else {
-		kind, inlineKind = store.KindRole, policy.KindInlineRole
-		var r store.Role
-		if src.ARN.AccountID == acct {
-			r, getErr = s.store.GetRole(ctx, acct, src.Name)
-		} else {
-			getErr = store.ErrNotFound
-		}
-		boundary = r.PermissionsBoundary
-		if errors.Is(getErr, store.ErrNotFound) {
-			return noSuchEntity("The role with name %s cannot be found.", src.Name)
-		}
+	// IAM's wording for each kind: "The user with name X cannot be found."
+	// and the group's and role's alike (see requireEntity). Another
+	// account's entity is as unknown here as a missing one.
+	missing := noSuchEntity("The %s with name %s cannot be found.", src.Type, src.Name)
+	if src.ARN.AccountID != acct {
+		return missing
 	}
-	if getErr != nil {
-		return getErr
+	switch src.Type {
+	case arn.TypeUser:
+		u, err := s.store.GetUser(ctx, acct, src.Name)
+		if errors.Is(err, store.ErrNotFound) {
+			return missing
+		}
+		if err != nil {
+			return err
+		}
+		if err := s.loadPolicies(ctx, sim, acct, store.KindUser, u.Name, policy.KindInlineUser); err != nil {
+			return err
+		}
+		groups, err := s.store.ListGroupsForUser(ctx, acct, u.Name)
+		if err != nil {
+			return err
+		}
+		for _, g := range groups {
+			if err := s.loadPolicies(ctx, sim, acct, store.KindGroup, g.Name, policy.KindInlineGroup); err != nil {
+				return err
+			}
+		}
+		return s.loadBoundary(ctx, sim, u.PermissionsBoundary)
+	case arn.TypeGroup:
+		g, err := s.store.GetGroup(ctx, acct, src.Name)
+		if errors.Is(err, store.ErrNotFound) {
+			return missing
+		}
+		if err != nil {
+			return err
+		}
+		// A group has no permissions boundary: only its own policies.
+		return s.loadPolicies(ctx, sim, acct, store.KindGroup, g.Name, policy.KindInlineGroup)
+	default:
+		r, err := s.store.GetRole(ctx, acct, src.Name)
+		if errors.Is(err, store.ErrNotFound) {
+			return missing
+		}
+		if err != nil {
+			return err
+		}
+		if err := s.loadPolicies(ctx, sim, acct, store.KindRole, r.Name, policy.KindInlineRole); err != nil {
+			return err
+		}
+		return s.loadBoundary(ctx, sim, r.PermissionsBoundary)
 	}
-	inline, err := s.store.ListInlinePolicies(ctx, acct, kind, src.Name)
+}
+
+// loadPolicies adds the inline and attached policies of one user, group or
+// role to the simulation's identity policies.
+func (s *Service) loadPolicies(ctx context.Context, sim *simInput, acct string, kind store.PrincipalKind, name string, inlineKind policy.Kind) error {
+	inline, err := s.store.ListInlinePolicies(ctx, acct, kind, name)
 	if err != nil {
 		return err
 	}
 	for _, ip := range inline {
 		p, err := s.policies.Parse(ip.Document, inlineKind)
 		if err != nil {
-			return fmt.Errorf("stored inline policy %s: %w", ip.Name, err)
+			return fmt.Errorf("stored inline policy %s of %s %s: %w", ip.Name, kind, name, err)
 		}
-		sim.identity = append(sim.identity, simPolicy{id: ip.Name, typ: sourceTypeIAM, p: p, spans: statementSpans(ip.Document)})
+		sim.identity = append(sim.identity, simPolicy{id: inlineSourceID(kind, name, ip.Name), typ: sourceTypeIAM, p: p, spans: statementSpans(ip.Document)})
 	}
-	attached, err := s.store.ListAttachedPolicies(ctx, acct, kind, src.Name)
+	attached, err := s.store.ListAttachedPolicies(ctx, acct, kind, name)
 	if err != nil {
 		return err
 	}
@@ -181,19 +217,37 @@ func (s *Service) loadSource(ctx context.Context, sim *simInput, acct string, sr
 			sim.identity = append(sim.identity, *sp)
 		}
 	}
-	if boundary != "" {
-		sp, err := s.managedSim(ctx, boundary)
-		if err != nil {
-			return err
-		}
-		if sp == nil {
-			// A boundary that cannot be read allows nothing, as in
-			// enforcement (authz.loadPrincipalPolicies).
-			none := policy.MustParse(`{"Version":"2012-10-17","Statement":[{"Effect":"Deny","NotAction":"*","Resource":"*"}]}`, policy.KindManaged)
-			sp = &simPolicy{id: boundary, typ: sourceTypeIAM, p: none}
-		}
-		sim.boundary = sp
+	return nil
+}
+
+// inlineSourceID is the SourcePolicyId of an inline policy:
+// "<kind>_<principal>_<policy>". AWS names a user's inline policy
+// "user_<user>_<policy>" (hashicorp/terraform-provider-aws,
+// internal/service/iam/principal_policy_simulation_data_source_test.go, an
+// acceptance test run against AWS); roles' and groups' follow the same
+// pattern, which is not recorded for them. The prefix also keeps a group's
+// policy apart from the user's own policy of the same name when both are
+// simulated together.
+func inlineSourceID(kind store.PrincipalKind, principal, name string) string {
+	return string(kind) + "_" + principal + "_" + name
+}
+
+// loadBoundary installs the simulated principal's permissions boundary.
+func (s *Service) loadBoundary(ctx context.Context, sim *simInput, boundary string) error {
+	if boundary == "" {
+		return nil
 	}
+	sp, err := s.managedSim(ctx, boundary)
+	if err != nil {
+		return err
+	}
+	if sp == nil {
+		// A boundary that cannot be read allows nothing, as in
+		// enforcement (authz.loadPrincipalPolicies).
+		none := policy.MustParse(`{"Version":"2012-10-17","Statement":[{"Effect":"Deny","NotAction":"*","Resource":"*"}]}`, policy.KindManaged)
+		sp = &simPolicy{id: boundary, typ: sourceTypeIAM, p: none}
+	}
+	sim.boundary = sp
 	return nil
 }
 
