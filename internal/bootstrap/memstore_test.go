@@ -36,6 +36,7 @@ type memState struct {
 	oidc     map[string]store.OIDCProvider
 	saml     map[string]store.SAMLProvider
 	tokens   map[uint32]store.TokenKey
+	outbound map[string]store.OutboundFederation // by account id
 }
 
 func newMemStore() *memStore {
@@ -47,6 +48,7 @@ func newMemStore() *memStore {
 		inline: map[string]store.InlinePolicy{}, attached: map[string][]string{},
 		mfa: map[string]store.MFADevice{}, oidc: map[string]store.OIDCProvider{},
 		saml: map[string]store.SAMLProvider{}, tokens: map[uint32]store.TokenKey{},
+		outbound: map[string]store.OutboundFederation{},
 	}}
 }
 
@@ -59,6 +61,7 @@ func (s *memState) clone() *memState {
 		inline: maps.Clone(s.inline), attached: map[string][]string{},
 		mfa: maps.Clone(s.mfa), oidc: maps.Clone(s.oidc),
 		saml: maps.Clone(s.saml), tokens: maps.Clone(s.tokens),
+		outbound: maps.Clone(s.outbound),
 	}
 	for k, v := range s.attached {
 		c.attached[k] = slices.Clone(v)
@@ -226,6 +229,25 @@ func (s *memState) GetSAMLProvider(_ context.Context, arn string) (store.SAMLPro
 func (s *memState) ListSAMLProviders(_ context.Context, acc string) ([]store.SAMLProvider, error) {
 	return sorted(s.saml, func(_ string, p store.SAMLProvider) bool { return p.AccountID == acc }), nil
 }
+
+// Outbound federations hand out clones of their keys, both ways, so no
+// caller shares bytes with the state a later Update copies.
+func cloneOutbound(f store.OutboundFederation) store.OutboundFederation {
+	f.RSAKey, f.ECKey = bytes.Clone(f.RSAKey), bytes.Clone(f.ECKey)
+	return f
+}
+func (s *memState) GetOutboundFederation(_ context.Context, acc string) (store.OutboundFederation, error) {
+	f, err := get(s.outbound, acc)
+	return cloneOutbound(f), err
+}
+func (s *memState) GetOutboundFederationByIssuer(_ context.Context, issuer string) (store.OutboundFederation, error) {
+	for _, f := range s.outbound {
+		if f.IssuerID == issuer {
+			return cloneOutbound(f), nil
+		}
+	}
+	return store.OutboundFederation{}, store.ErrNotFound
+}
 func (s *memState) ListTokenKeys(context.Context) ([]store.TokenKey, error) {
 	var out []store.TokenKey
 	for _, k := range s.tokens {
@@ -356,6 +378,18 @@ func (s *memState) UpdateSAMLProvider(_ context.Context, p store.SAMLProvider) e
 	return update(s.saml, p.ARN, p)
 }
 func (s *memState) DeleteSAMLProvider(_ context.Context, arn string) error { return del(s.saml, arn) }
+func (s *memState) PutOutboundFederation(_ context.Context, f store.OutboundFederation) error {
+	if _, ok := s.accounts[f.AccountID]; !ok {
+		return store.ErrNotFound
+	}
+	for acc, other := range s.outbound {
+		if acc != f.AccountID && other.IssuerID == f.IssuerID {
+			return store.ErrAlreadyExists
+		}
+	}
+	s.outbound[f.AccountID] = cloneOutbound(f)
+	return nil
+}
 func (s *memState) CreateTokenKey(_ context.Context, k store.TokenKey) error {
 	if _, ok := s.tokens[k.ID]; ok {
 		return store.ErrAlreadyExists

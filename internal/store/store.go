@@ -8,9 +8,10 @@
 // pass the conformance suite in store/storetest. The store knows nothing of
 // what a policy means: documents are opaque strings here.
 //
-// Secrets (secret access keys, MFA seeds, token keys) are plaintext in these
-// types and encrypted by the backend before they reach disk, with the master
-// key's sealer (package seal) and the row's identity as associated data.
+// Secrets (secret access keys, MFA seeds, token keys, outbound federation
+// signing keys) are plaintext in these types and encrypted by the backend
+// before they reach disk, with the master key's sealer (package seal) and
+// the row's identity as associated data.
 package store
 
 import (
@@ -184,6 +185,25 @@ type SAMLProvider struct {
 	CreatedAt  time.Time
 }
 
+// OutboundFederation is an account's outbound identity federation: when
+// Enabled, its principals may call GetWebIdentityToken for JWTs signed with
+// the account's keys, which verifiers fetch from the issuer's discovery
+// endpoints. The row outlives a Disable so that the issuer and its keys
+// stay the same when the feature is enabled again.
+type OutboundFederation struct {
+	AccountID string
+	// IssuerID is the random, unguessable part of the account's issuer URL.
+	// Unique across accounts.
+	IssuerID string
+	Enabled  bool
+	// RSAKey and ECKey are the PKCS #8 DER private keys tokens are signed
+	// with (RS256 and ES384); encrypted at rest.
+	RSAKey    []byte
+	ECKey     []byte
+	CreatedAt time.Time
+	UpdatedAt time.Time
+}
+
 // TokenKey is one key of the session-token key ring.
 type TokenKey struct {
 	ID        uint32
@@ -262,6 +282,13 @@ type Reader interface {
 	GetSAMLProvider(ctx context.Context, arn string) (SAMLProvider, error)
 	ListSAMLProviders(ctx context.Context, accountID string) ([]SAMLProvider, error)
 
+	// GetOutboundFederation returns ErrNotFound for an account that never
+	// enabled outbound identity federation.
+	GetOutboundFederation(ctx context.Context, accountID string) (OutboundFederation, error)
+	// GetOutboundFederationByIssuer finds the federation whose IssuerID is
+	// issuerID (exact match, case-sensitive); ErrNotFound when none has it.
+	GetOutboundFederationByIssuer(ctx context.Context, issuerID string) (OutboundFederation, error)
+
 	ListTokenKeys(ctx context.Context) ([]TokenKey, error)
 }
 
@@ -335,6 +362,12 @@ type Tx interface {
 	CreateSAMLProvider(ctx context.Context, p SAMLProvider) error
 	UpdateSAMLProvider(ctx context.Context, p SAMLProvider) error
 	DeleteSAMLProvider(ctx context.Context, arn string) error
+
+	// PutOutboundFederation creates or replaces the account's federation,
+	// every field as given (a replace may change the IssuerID, which frees
+	// the old one); ErrAlreadyExists when another account holds the
+	// IssuerID, ErrNotFound when the account does not exist.
+	PutOutboundFederation(ctx context.Context, f OutboundFederation) error
 
 	CreateTokenKey(ctx context.Context, k TokenKey) error
 	UpdateTokenKey(ctx context.Context, k TokenKey) error

@@ -1,7 +1,8 @@
 // Package cache is a read-mostly in-memory cache in front of a store.Store,
 // for the lookups every request makes (access keys, accounts, principals,
-// their groups and their policies). It implements store.Store itself, so callers do not know
-// it is there.
+// their groups and their policies) and for the outbound federation that
+// GetWebIdentityToken and the public discovery endpoints read. It
+// implements store.Store itself, so callers do not know it is there.
 //
 // Correctness rests on one rule: an entry read from the backend is inserted
 // only if no invalidation happened since the read began. Every invalidation
@@ -47,6 +48,10 @@ type Cache struct {
 	oidc       *table[store.OIDCProvider]
 	saml       *table[store.SAMLProvider]
 	tokenKeys  *table[[]store.TokenKey]
+	// outbound and outboundByIssuer hold the same rows, by account id and
+	// by issuer id; a write drops both entries.
+	outbound         *table[store.OutboundFederation]
+	outboundByIssuer *table[store.OutboundFederation]
 }
 
 var _ store.Store = (*Cache)(nil)
@@ -77,6 +82,8 @@ func (c *Cache) clearAll() {
 	c.oidc = newTable[store.OIDCProvider]()
 	c.saml = newTable[store.SAMLProvider]()
 	c.tokenKeys = newTable[[]store.TokenKey]()
+	c.outbound = newTable[store.OutboundFederation]()
+	c.outboundByIssuer = newTable[store.OutboundFederation]()
 }
 
 // entry is a cached result: a value, or store.ErrNotFound (err).

@@ -2,6 +2,7 @@ package cache
 
 import (
 	"context"
+	"errors"
 	"strings"
 
 	"github.com/stsd/stsd/internal/store"
@@ -257,6 +258,26 @@ func (r *recorder) UpdateSAMLProvider(ctx context.Context, p store.SAMLProvider)
 func (r *recorder) DeleteSAMLProvider(ctx context.Context, arn string) error {
 	r.note(func(c *Cache) { delete(c.saml.m, arn) })
 	return r.Tx.DeleteSAMLProvider(ctx, arn)
+}
+
+// PutOutboundFederation implements store.Tx. A replace may move the
+// account to another issuer id, and the entry under the old one may be
+// cached even when the account's is not, so the transaction is asked which
+// issuer the account had. Should that read fail, every issuer entry goes.
+func (r *recorder) PutOutboundFederation(ctx context.Context, f store.OutboundFederation) error {
+	old, err := r.Tx.GetOutboundFederation(ctx, f.AccountID)
+	hadOld, oldKnown := err == nil, err == nil || errors.Is(err, store.ErrNotFound)
+	r.note(func(c *Cache) {
+		delete(c.outbound.m, f.AccountID)
+		delete(c.outboundByIssuer.m, f.IssuerID)
+		switch {
+		case !oldKnown:
+			c.outboundByIssuer = newTable[store.OutboundFederation]()
+		case hadOld:
+			delete(c.outboundByIssuer.m, old.IssuerID)
+		}
+	})
+	return r.Tx.PutOutboundFederation(ctx, f)
 }
 
 // CreateTokenKey implements store.Tx.

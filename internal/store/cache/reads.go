@@ -124,3 +124,24 @@ func (c *Cache) ListTokenKeys(ctx context.Context) ([]store.TokenKey, error) {
 		},
 		func() ([]store.TokenKey, error) { return c.Store.ListTokenKeys(ctx) })
 }
+
+func cloneOutbound(f store.OutboundFederation) store.OutboundFederation {
+	f.RSAKey, f.ECKey = slices.Clone(f.RSAKey), slices.Clone(f.ECKey)
+	return f
+}
+
+// GetOutboundFederation implements store.Reader from the cache:
+// GetWebIdentityToken reads it on every call.
+func (c *Cache) GetOutboundFederation(ctx context.Context, accountID string) (store.OutboundFederation, error) {
+	return lookup(c, func() *table[store.OutboundFederation] { return c.outbound }, accountID, cloneOutbound,
+		func() (store.OutboundFederation, error) { return c.Store.GetOutboundFederation(ctx, accountID) })
+}
+
+// GetOutboundFederationByIssuer implements store.Reader from the cache:
+// the public discovery endpoints read it for every verifier's fetch.
+// Misses are cached like any other, within the per-kind bound, so
+// requests for made-up issuers cannot grow memory.
+func (c *Cache) GetOutboundFederationByIssuer(ctx context.Context, issuerID string) (store.OutboundFederation, error) {
+	return lookup(c, func() *table[store.OutboundFederation] { return c.outboundByIssuer }, issuerID, cloneOutbound,
+		func() (store.OutboundFederation, error) { return c.Store.GetOutboundFederationByIssuer(ctx, issuerID) })
+}

@@ -206,6 +206,8 @@ const (
 	mfaSeed   = "MFASEEDPLAINTEXT-0123456789"
 	tokSecret = "TOKENKEYPLAINTEXT-0123456789abc"
 	mfaSerial = "arn:aws:iam::" + acct + ":mfa/d"
+	rsaKey    = "OUTBOUNDRSAPRIVATEKEY-PLAINTEXT"
+	ecKey     = "OUTBOUNDECPRIVATEKEY-PLAINTEXT"
 )
 
 func populate(t testing.TB, s store.Store) {
@@ -217,6 +219,8 @@ func populate(t testing.TB, s store.Store) {
 			tx.CreateAccessKey(bg, store.AccessKey{ID: "AKIAEXAMPLE000000001", Secret: keySecret, AccountID: acct, UserName: "Ann", Status: store.AccessKeyActive}),
 			tx.CreateMFADevice(bg, store.MFADevice{AccountID: acct, SerialNumber: mfaSerial, Seed: []byte(mfaSeed)}),
 			tx.CreateTokenKey(bg, store.TokenKey{ID: 7, Secret: []byte(tokSecret), CreatedAt: time.Now()}),
+			tx.PutOutboundFederation(bg, store.OutboundFederation{AccountID: acct, IssuerID: "issuer", Enabled: true,
+				RSAKey: []byte(rsaKey), ECKey: []byte(ecKey), CreatedAt: time.Now(), UpdatedAt: time.Now()}),
 		)
 	})
 }
@@ -228,11 +232,13 @@ func TestSecretsNotStoredInPlaintext(t *testing.T) {
 	name, dsn := srv.schema(t)
 	s := open(t, dsn, testSealer(t, 1))
 	populate(t, s)
-	secrets := []string{keySecret, mfaSeed, tokSecret}
+	secrets := []string{keySecret, mfaSeed, tokSecret, rsaKey, ecKey}
 	for _, q := range []string{
 		`SELECT secret FROM ` + name + `.access_keys`,
 		`SELECT seed FROM ` + name + `.mfa_devices`,
 		`SELECT secret FROM ` + name + `.token_keys`,
+		`SELECT rsa_key FROM ` + name + `.outbound_federations`,
+		`SELECT ec_key FROM ` + name + `.outbound_federations`,
 	} {
 		var raw []byte
 		if err := srv.admin.QueryRowContext(bg, q).Scan(&raw); err != nil {
@@ -247,7 +253,7 @@ func TestSecretsNotStoredInPlaintext(t *testing.T) {
 			}
 		}
 	}
-	for _, table := range []string{"access_keys", "mfa_devices", "token_keys"} {
+	for _, table := range []string{"access_keys", "mfa_devices", "token_keys", "outbound_federations"} {
 		var row string
 		if err := srv.admin.QueryRowContext(bg, `SELECT t::text FROM `+name+`.`+table+` t`).Scan(&row); err != nil {
 			t.Fatal(err)
@@ -261,6 +267,9 @@ func TestSecretsNotStoredInPlaintext(t *testing.T) {
 	}
 	if k, err := s.GetAccessKey(bg, "AKIAEXAMPLE000000001"); err != nil || k.Secret != keySecret {
 		t.Fatalf("secret did not round-trip: %v", err)
+	}
+	if f, err := s.GetOutboundFederation(bg, acct); err != nil || string(f.RSAKey) != rsaKey || string(f.ECKey) != ecKey {
+		t.Fatalf("outbound federation keys did not round-trip: %v", err)
 	}
 }
 

@@ -28,6 +28,9 @@ const (
 	keySecret = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYzzSECRET1"
 	mfaSeed   = "MFASEEDPLAINTEXT-0123456789"
 	tokSecret = "TOKENKEYPLAINTEXT-0123456789abc"
+	rsaKey    = "OUTBOUNDRSAPRIVATEKEY-PLAINTEXT"
+	ecKey     = "OUTBOUNDECPRIVATEKEY-PLAINTEXT"
+	issuer    = "ISSUERID-0123456789"
 )
 
 // populate writes one of every secret-bearing row plus some plain rows.
@@ -44,6 +47,8 @@ func populate(t *testing.T, s store.Store) {
 			tx.CreatePolicy(bg, store.ManagedPolicy{AccountID: acct, Name: "P", ID: "ANPA", Path: "/", DefaultVersionID: "v1"}),
 			tx.CreatePolicyVersion(bg, store.PolicyVersion{AccountID: acct, PolicyName: "P", VersionID: "v1", Document: "{}"}),
 			tx.AttachPolicy(bg, acct, store.KindUser, "Ann", "arn:aws:iam::"+acct+":policy/P"),
+			tx.PutOutboundFederation(bg, store.OutboundFederation{AccountID: acct, IssuerID: issuer, Enabled: true,
+				RSAKey: []byte(rsaKey), ECKey: []byte(ecKey), CreatedAt: time.Now(), UpdatedAt: time.Now()}),
 		} {
 			if err != nil {
 				return err
@@ -71,13 +76,13 @@ func TestSecretsNotStoredInPlaintext(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			for _, secret := range []string{keySecret, strings.ToLower(keySecret), mfaSeed, tokSecret} {
+			for _, secret := range []string{keySecret, strings.ToLower(keySecret), mfaSeed, tokSecret, rsaKey, ecKey} {
 				if bytes.Contains(data, []byte(secret)) {
 					t.Fatalf("%s: %s contains secret %q in plaintext", when, e.Name(), secret)
 				}
 			}
-			if e.Name() == "stsd.db" && when == "after close" && !bytes.Contains(data, []byte("AKIAEXAMPLE000000001")) {
-				t.Fatalf("database file lacks the key id: the plaintext check looks at the wrong file")
+			if e.Name() == "stsd.db" && when == "after close" && (!bytes.Contains(data, []byte("AKIAEXAMPLE000000001")) || !bytes.Contains(data, []byte(issuer))) {
+				t.Fatalf("database file lacks the key id or issuer id: the plaintext check looks at the wrong file")
 			}
 		}
 	}
@@ -99,26 +104,29 @@ func TestReopenKeepsEverything(t *testing.T) {
 		Tok   []store.TokenKey
 		Att   []string
 		Ver   store.PolicyVersion
+		Fed   store.OutboundFederation
 		Gen   uint64
 	}
 	take := func(s store.Store) snapshot {
 		t.Helper()
 		var sn snapshot
-		var errs [7]error
+		var errs [8]error
 		sn.Key, errs[0] = s.GetAccessKey(bg, "AKIAEXAMPLE000000001")
 		sn.Users, errs[1] = s.ListUsers(bg, acct, "/", store.Page{})
 		sn.MFA, errs[2] = s.GetMFADevice(bg, "arn:aws:iam::"+acct+":mfa/d")
 		sn.Tok, errs[3] = s.ListTokenKeys(bg)
 		sn.Att, errs[4] = s.ListAttachedPolicies(bg, acct, store.KindUser, "ann")
 		sn.Ver, errs[5] = s.GetPolicyVersion(bg, acct, "p", "v1")
-		sn.Gen, errs[6] = s.Generation(bg)
+		sn.Fed, errs[6] = s.GetOutboundFederationByIssuer(bg, issuer)
+		sn.Gen, errs[7] = s.Generation(bg)
 		if err := errors.Join(errs[:]...); err != nil {
 			t.Fatal(err)
 		}
 		return sn
 	}
 	before := take(s)
-	if before.Key.Secret != keySecret || string(before.MFA.Seed) != mfaSeed || string(before.Tok[0].Secret) != tokSecret {
+	if before.Key.Secret != keySecret || string(before.MFA.Seed) != mfaSeed || string(before.Tok[0].Secret) != tokSecret ||
+		string(before.Fed.RSAKey) != rsaKey || string(before.Fed.ECKey) != ecKey {
 		t.Fatalf("secrets did not round-trip: %+v", before)
 	}
 	s.Close()
@@ -164,6 +172,9 @@ func TestWrongMasterKeyIsRefused(t *testing.T) {
 	if _, err := s2.ListTokenKeys(bg); !errors.Is(err, seal.ErrWrongKey) {
 		t.Fatalf("ListTokenKeys under another key: %v, want seal.ErrWrongKey", err)
 	}
+	if _, err := s2.GetOutboundFederation(bg, acct); !errors.Is(err, seal.ErrWrongKey) {
+		t.Fatalf("GetOutboundFederation under another key: %v, want seal.ErrWrongKey", err)
+	}
 }
 
 func TestSwappedCiphertextsDoNotOpen(t *testing.T) {
@@ -185,6 +196,45 @@ func TestSwappedCiphertextsDoNotOpen(t *testing.T) {
 	}
 	if k, err := s2.GetAccessKey(bg, "AKIAEXAMPLE000000001"); err != nil || k.Secret != keySecret {
 		t.Fatalf("untouched key: %v", err)
+	}
+}
+
+// TestSwappedOutboundKeysDoNotOpen moves sealed federation keys to another
+// account's row and to the other column of the same row: each must fail
+// to open rather than pass as a key it is not.
+func TestSwappedOutboundKeysDoNotOpen(t *testing.T) {
+	const other = "210987654321"
+	path := filepath.Join(t.TempDir(), "stsd.db")
+	s := openAt(t, path, testSealer(t, 1))
+	populate(t, s)
+	err := s.Update(bg, func(tx store.Tx) error {
+		if err := tx.CreateAccount(bg, store.Account{ID: other}); err != nil {
+			return err
+		}
+		return tx.PutOutboundFederation(bg, store.OutboundFederation{AccountID: other, IssuerID: "other-issuer",
+			RSAKey: []byte("other-rsa"), ECKey: []byte("other-ec")})
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+	raw := rawDB(t, path)
+	for _, stmt := range []string{
+		`UPDATE outbound_federations SET rsa_key = (SELECT rsa_key FROM outbound_federations WHERE account_id = '` + acct + `') WHERE account_id = '` + other + `'`,
+		`UPDATE outbound_federations SET ec_key = rsa_key WHERE account_id = '` + acct + `'`,
+	} {
+		if _, err := raw.Exec(stmt); err != nil {
+			t.Fatal(err)
+		}
+	}
+	raw.Close()
+	s2 := openAt(t, path, testSealer(t, 1))
+	defer s2.Close()
+	if _, err := s2.GetOutboundFederation(bg, other); !errors.Is(err, seal.ErrCorrupt) {
+		t.Fatalf("RSA key moved to another account: %v, want seal.ErrCorrupt", err)
+	}
+	if _, err := s2.GetOutboundFederationByIssuer(bg, issuer); !errors.Is(err, seal.ErrCorrupt) {
+		t.Fatalf("RSA key moved to the EC column: %v, want seal.ErrCorrupt", err)
 	}
 }
 

@@ -114,3 +114,9 @@ func aadAccessKey(id string) []byte { return []byte("stsd/access-key/" + id) }
 func aadMFA(serial string) []byte   { return []byte("stsd/mfa-device/" + serial) }
 func aadTokenKey(id uint32) []byte  { return fmt.Appendf([]byte("stsd/token-key/"), "%d", id) }
 func aadSealCheck() []byte          { return []byte("stsd/seal-check") }
+
+// aadOutboundKey also names the column (alg is "rsa" or "ec"), so one of an
+// account's keys cannot be passed off as the other.
+func aadOutboundKey(accountID, alg string) []byte {
+	return []byte("stsd/outbound-federation/" + accountID + "/" + alg)
+}

@@ -101,3 +101,60 @@ func TestUpgradeFromVersion1(t *testing.T) {
 		t.Fatalf("version 1 steps on a version %d database: %v", SchemaVersion(), err)
 	}
 }
+
+// TestUpgradeFromVersion2 builds a database as the groups release left it,
+// with a group in it, and checks New adds the outbound federation table
+// (step 3) with the group intact, federations working, and the issuer id
+// unique in the schema itself, not only in PutOutboundFederation's check.
+func TestUpgradeFromVersion2(t *testing.T) {
+	ctx := context.Background()
+	db := openRawSQLite(t)
+	d := &Dialect{Name: "sqlite", BlobType: "BLOB"}
+	if err := migrateSteps(ctx, db, d, migrations[:2]); err != nil {
+		t.Fatalf("migrating to version 2: %v", err)
+	}
+	if v := schemaVersion(t, db); v != 2 {
+		t.Fatalf("schema version %d after step 2", v)
+	}
+	for _, stmt := range []string{
+		`INSERT INTO accounts (id, alias, created_at) VALUES ('111122223333', '', '')`,
+		`INSERT INTO accounts (id, alias, created_at) VALUES ('444455556666', '', '')`,
+		`INSERT INTO users (account_id, name_key, name, id, path, permissions_boundary, tags, created_at, password_last_used)
+			VALUES ('111122223333', 'ann', 'Ann', 'AIDAEXAMPLE', '/', '', '[]', '', '')`,
+		`INSERT INTO groups (account_id, name_key, name, id, path, created_at) VALUES ('111122223333', 'devs', 'Devs', 'AGPAEXAMPLE', '/', '')`,
+		`INSERT INTO group_members (account_id, group_key, user_key) VALUES ('111122223333', 'devs', 'ann')`,
+	} {
+		if _, err := db.ExecContext(ctx, stmt); err != nil {
+			t.Fatalf("seeding version 2: %v", err)
+		}
+	}
+
+	sealer, err := seal.New(bytes.Repeat([]byte{7}, seal.KeySize))
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := New(ctx, db, d, sealer)
+	if err != nil {
+		t.Fatalf("New on a version 2 database: %v", err)
+	}
+	if v := schemaVersion(t, db); v != SchemaVersion() || v < 3 {
+		t.Fatalf("schema version %d after upgrade, want %d", v, SchemaVersion())
+	}
+	gs, err := s.ListGroupsForUser(ctx, "111122223333", "ann")
+	if err != nil || len(gs) != 1 || gs[0].Name != "Devs" {
+		t.Fatalf("groups from version 2 after upgrade: %+v, %v", gs, err)
+	}
+	f := store.OutboundFederation{AccountID: "111122223333", IssuerID: "issuer-1", Enabled: true,
+		RSAKey: []byte("rsa"), ECKey: []byte("ec")}
+	if err := s.Update(ctx, func(tx store.Tx) error { return tx.PutOutboundFederation(ctx, f) }); err != nil {
+		t.Fatalf("outbound federation write after upgrade: %v", err)
+	}
+	if got, err := s.GetOutboundFederationByIssuer(ctx, "issuer-1"); err != nil || got.AccountID != f.AccountID || !got.Enabled {
+		t.Fatalf("outbound federation after upgrade: %+v, %v", got, err)
+	}
+	_, err = db.ExecContext(ctx, `INSERT INTO outbound_federations (account_id, issuer_id, enabled, rsa_key, ec_key, created_at, updated_at)
+		VALUES ('444455556666', 'issuer-1', 0, x'00', x'00', '', '')`)
+	if err == nil || !strings.Contains(err.Error(), "UNIQUE") {
+		t.Fatalf("raw insert of a held issuer id: %v, want a UNIQUE constraint failure", err)
+	}
+}

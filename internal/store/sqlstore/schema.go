@@ -148,4 +148,18 @@ var migrations = [][]string{
 			PRIMARY KEY (account_id, group_key, user_key))`,
 		`CREATE INDEX group_members_user ON group_members (account_id, user_key, group_key)`,
 	},
+	// 3: outbound identity federation, one row per account that ever
+	// enabled it. enabled is 0 or 1; the private keys are sealed to the
+	// account and to their column. issuer_id is UNIQUE as a last guard:
+	// PutOutboundFederation checks for a holder before writing.
+	{
+		`CREATE TABLE outbound_federations (
+			account_id TEXT PRIMARY KEY REFERENCES accounts (id),
+			issuer_id TEXT NOT NULL UNIQUE,
+			enabled BIGINT NOT NULL,
+			rsa_key {{BLOB}} NOT NULL,
+			ec_key {{BLOB}} NOT NULL,
+			created_at TEXT NOT NULL,
+			updated_at TEXT NOT NULL)`,
+	},
 }
