@@ -43,8 +43,6 @@ func (s *Service) GetFederationToken(ctx context.Context, call *rpc.Call, in *st
 		var reqCtx policy.Context
 		subject.GlobalContext(&reqCtx, call)
 		setRequestTags(&reqCtx, in.Tags)
-		req := &policy.Request{Principal: subject.PolicyPrincipal(), Action: actionGetFederationToken, Resource: fedARN, Context: reqCtx}
-		set := subject.PolicySet(nil, false)
 		actions := []string{actionGetFederationToken}
 		if len(in.Tags) > 0 {
 			// Passing session tags needs sts:TagSession (IAM User Guide,
@@ -52,11 +50,8 @@ func (s *Service) GetFederationToken(ctx context.Context, call *rpc.Call, in *st
 			// tags").
 			actions = append(actions, actionTagSession)
 		}
-		for _, action := range actions {
-			req.Action = action
-			if r := policy.Evaluate(set, req); !r.Allowed() {
-				return nil, apierr.New(apierr.AccessDenied, "%s", policy.AccessDeniedMessage(p.ARN, action, fedARN, &r))
-			}
+		if err := authorizeCaller(subject, fedARN, reqCtx, actions...); err != nil {
+			return nil, err
 		}
 	}
 

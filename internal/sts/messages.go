@@ -30,3 +30,25 @@ const (
 	msgSourceIdentityChange = "The source identity cannot be changed once set."
 	msgTooManyPolicyARNs    = "1 validation error detected: Value at 'policyArns' failed to satisfy constraint: Member must have length less than or equal to 10"
 )
+
+// GetWebIdentityToken's refusals (outbound identity federation). The codes
+// are the STS model's, which keep the Exception suffix on the wire. AWS's
+// wire texts are recorded nowhere, so each message is the first sentence of
+// the exception's description in the STS API reference and model ("stsd
+// wording from the AWS API reference; AWS's wire text not recorded").
+// msgSigningAlgorithm is stsd's own: the model constrains
+// SigningAlgorithm only to five characters, and AWS's refusal of another
+// five-character value is undocumented, so it is worded as the generated
+// enum violations are. msgOwnIssuer (AssumeRoleWithWebIdentity given such a
+// token) is stsd's too: AWS documents that these tokens "cannot be used for
+// OpenID Connect (OIDC) federation into AWS", not how it refuses them.
+const (
+	codeOutboundDisabled          = "OutboundWebIdentityFederationDisabledException"
+	codeJWTPayloadSizeExceeded    = "JWTPayloadSizeExceededException"
+	codeSessionDurationEscalation = "SessionDurationEscalationException"
+	msgOutboundDisabled           = "The outbound web identity federation feature is not enabled for this account."
+	msgJWTPayloadSizeExceeded     = "The requested token payload size exceeds the maximum allowed size."
+	msgSessionDurationEscalation  = "The requested token duration would extend the session beyond its original expiration time."
+	msgSigningAlgorithm           = "1 validation error detected: Value '%s' at 'signingAlgorithm' failed to satisfy constraint: Member must satisfy enum value set: [RS256, ES384]"
+	msgOwnIssuer                  = "Tokens issued by GetWebIdentityToken (issuer %s) cannot be used for OpenID Connect federation with AssumeRoleWithWebIdentity."
+)

@@ -14,6 +14,11 @@ import (
 // "cannot call any STS API except AssumeRole or GetCallerIdentity". Role
 // sessions may call them all. GetSessionToken and GetFederationToken answer
 // session credentials themselves, with their own message.
+//
+// GetWebIdentityToken is an STS API like any other for these rules: the
+// sentences above leave a GetSessionToken or GetFederationToken session no
+// way to call it, and AWS documents no exception, so only role sessions
+// (and long-term credentials) may.
 func sessionMayCall(p *auth.Principal, op string) error {
 	if p == nil || p.Session == nil {
 		return nil

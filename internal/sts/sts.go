@@ -16,6 +16,7 @@ import (
 	"github.com/stsd/stsd/internal/apimodel"
 	"github.com/stsd/stsd/internal/apimodel/stsapi"
 	"github.com/stsd/stsd/internal/authz"
+	"github.com/stsd/stsd/internal/federation/outbound"
 	"github.com/stsd/stsd/internal/ids"
 	"github.com/stsd/stsd/internal/policy"
 	"github.com/stsd/stsd/internal/rpc"
@@ -62,6 +63,13 @@ type Config struct {
 	// RoleUsed, when set, is told of every role session created (for
 	// IAM's RoleLastUsed); it must be cheap and not block.
 	RoleUsed func(account, name, region string, at time.Time)
+	// PublicURL is the base URL of the outbound issuer URLs
+	// (outbound.IssuerURL): the iss of GetWebIdentityToken's tokens, and
+	// what AssumeRoleWithWebIdentity recognises as stsd's own issuers.
+	PublicURL string
+	// Issuers caches the accounts' parsed outbound signing keys; nil means
+	// a cache of the service's own.
+	Issuers *outbound.Issuers
 }
 
 // Service serves the STS operations.
@@ -78,12 +86,20 @@ type Service struct {
 	webIdentity *webIdentity
 	saml        *samlState
 	roleUsed    func(account, name, region string, at time.Time)
+	// publicURL and issuers serve GetWebIdentityToken (outbound identity
+	// federation).
+	publicURL string
+	issuers   *outbound.Issuers
 }
 
 // New returns the STS service.
 func New(cfg Config) *Service {
 	s := &Service{store: cfg.Store, ring: cfg.Ring, mfa: cfg.MFA, authz: cfg.Authz, policies: cfg.Policies}
 	s.roleUsed = cfg.RoleUsed
+	s.publicURL, s.issuers = cfg.PublicURL, cfg.Issuers
+	if s.issuers == nil {
+		s.issuers = outbound.NewIssuers()
+	}
 	if s.roleUsed == nil {
 		s.roleUsed = func(string, string, string, time.Time) {}
 	}
@@ -108,6 +124,7 @@ func (s *Service) Handlers() []rpc.Handler {
 		rpc.Typed(ops["GetFederationToken"], s.GetFederationToken),
 		rpc.Typed(ops["AssumeRoleWithWebIdentity"], s.AssumeRoleWithWebIdentity),
 		rpc.Typed(ops["AssumeRoleWithSAML"], s.AssumeRoleWithSAML),
+		rpc.Typed(ops["GetWebIdentityToken"], s.GetWebIdentityToken),
 	}
 	for i := range hs {
 		hs[i] = guard(hs[i])
