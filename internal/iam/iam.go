@@ -1,7 +1,7 @@
 // Package iam implements the IAM management API (Version 2010-05-08): users
 // and their access keys, groups and their members, roles, managed and inline
-// policies and their attachments, MFA devices, OIDC and SAML providers, and
-// policy simulation.
+// policies and their attachments, MFA devices, OIDC and SAML providers,
+// policy simulation, and the switch of outbound identity federation.
 //
 // Every operation acts inside the caller's account and is authorized with
 // the policy engine against the caller's effective permissions (the root
@@ -35,6 +35,10 @@ type Config struct {
 	Policies *policy.Cache
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
+	// PublicURL is the externally reachable base URL of stsd (e.g.
+	// "https://sts.example.com"); accounts' outbound federation issuer
+	// URLs are built from it.
+	PublicURL string
 }
 
 // Service serves the IAM operations.
@@ -43,11 +47,13 @@ type Service struct {
 	authz    *authz.Authorizer
 	policies *policy.Cache
 	now      func() time.Time
+	// publicURL is the base of issuer URLs (Config.PublicURL).
+	publicURL string
 }
 
 // New returns the IAM service.
 func New(cfg Config) *Service {
-	s := &Service{store: cfg.Store, authz: cfg.Authz, policies: cfg.Policies, now: cfg.Now}
+	s := &Service{store: cfg.Store, authz: cfg.Authz, policies: cfg.Policies, now: cfg.Now, publicURL: cfg.PublicURL}
 	if s.now == nil {
 		s.now = time.Now
 	}
@@ -66,6 +72,7 @@ func (s *Service) Handlers() []rpc.Handler {
 		s.mfaHandlers(),
 		s.providerHandlers(),
 		s.simulationHandlers(),
+		s.outboundHandlers(),
 	} {
 		hs = append(hs, group...)
 	}
