@@ -2,7 +2,7 @@
 // STS and IAM protocols.
 //
 //	stsd serve [--listen ADDR] [--data DIR] [--bootstrap FILE] [--store sqlite|postgres]
-//	           [--postgres-dsn DSN] [--disabled-regions r1,r2]
+//	           [--postgres-dsn DSN] [--disabled-regions r1,r2] [--public-url URL]
 //
 // Every flag can also be set with an environment variable STSD_<FLAG>
 // (upper case, dashes as underscores); a flag on the command line wins.
@@ -67,7 +67,7 @@ func run(args []string, getenv func(string) string, stdout, stderr io.Writer) in
 // serveOptions are the flags of "stsd serve".
 type serveOptions struct {
 	listen, data, bootstrap, store, postgresDSN, disabledRegions string
-	samlAudiences, samlRecipient                                 string
+	samlAudiences, samlRecipient, publicURL                      string
 }
 
 func parseServeFlags(args []string, getenv func(string) string, stderr io.Writer) (serveOptions, error) {
@@ -88,6 +88,7 @@ func parseServeFlags(args []string, getenv func(string) string, stderr io.Writer
 	fs.StringVar(&o.disabledRegions, "disabled-regions", env("disabled-regions", ""), "comma-separated regions in which STS is deactivated (env STSD_DISABLED_REGIONS)")
 	fs.StringVar(&o.samlAudiences, "saml-audiences", env("saml-audiences", ""), "comma-separated SAML audiences AssumeRoleWithSAML accepts instead of AWS's (env STSD_SAML_AUDIENCES)")
 	fs.StringVar(&o.samlRecipient, "saml-recipient", env("saml-recipient", ""), "SAML Recipient/Destination AssumeRoleWithSAML requires instead of AWS's (env STSD_SAML_RECIPIENT)")
+	fs.StringVar(&o.publicURL, "public-url", env("public-url", ""), "externally reachable base URL of stsd, used in outbound federation issuer URLs; default http:// + the listening address (env STSD_PUBLIC_URL)")
 	if err := fs.Parse(args); err != nil {
 		return o, err
 	}
@@ -110,6 +111,12 @@ func serve(ctx context.Context, stop func(), args []string, getenv func(string) 
 	if err != nil {
 		return err
 	}
+	if o.publicURL != "" {
+		// Checked before listening, like every other flag.
+		if o.publicURL, err = app.ParsePublicURL(o.publicURL); err != nil {
+			return fmt.Errorf("--public-url: %w", err)
+		}
+	}
 	logger := slog.New(slog.NewJSONHandler(stderr, nil))
 	// Listen before opening the store: a first start that creates the root
 	// key must be able to show it, and it can only do that once.
@@ -118,6 +125,12 @@ func serve(ctx context.Context, stop func(), args []string, getenv func(string) 
 		return err
 	}
 	defer ln.Close()
+	endpoint := "http://" + displayAddr(ln.Addr())
+	publicURL := o.publicURL
+	if publicURL == "" {
+		// The address actually bound, so --listen 127.0.0.1:0 works too.
+		publicURL = endpoint
+	}
 	a, err := app.Open(ctx, app.Config{
 		DataDir:             o.data,
 		BootstrapFile:       o.bootstrap,
@@ -129,6 +142,7 @@ func serve(ctx context.Context, stop func(), args []string, getenv func(string) 
 		DisabledRegions:     regions,
 		SAMLAudiences:       splitList(o.samlAudiences),
 		SAMLRecipient:       o.samlRecipient,
+		PublicURL:           publicURL,
 		Logger:              logger,
 	})
 	if err != nil {
@@ -139,8 +153,7 @@ func serve(ctx context.Context, stop func(), args []string, getenv func(string) 
 	if a.Bootstrap != nil {
 		logger.Info("bootstrap applied", "file", o.bootstrap, "created", a.Bootstrap.Created, "updated", a.Bootstrap.Updated)
 	}
-	endpoint := "http://" + displayAddr(ln.Addr())
-	logger.Info("stsd listening", "endpoint", endpoint, "data", o.data, "store", o.store)
+	logger.Info("stsd listening", "endpoint", endpoint, "public_url", publicURL, "data", o.data, "store", o.store)
 	if a.Created != nil {
 		printFirstStart(stdout, a.Created, endpoint)
 	}

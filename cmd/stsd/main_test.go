@@ -172,12 +172,13 @@ func TestServeFlagsAndEnvironment(t *testing.T) {
 		"STSD_POSTGRES_DSN":     "postgres://x",
 		"STSD_BOOTSTRAP":        "/etc/stsd.yaml",
 		"STSD_DISABLED_REGIONS": "eu-south-1",
+		"STSD_PUBLIC_URL":       "https://sts.example.com",
 	})
 	o, err := parseServeFlags(nil, env, io.Discard)
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := serveOptions{listen: "0.0.0.0:9000", data: "/var/lib/stsd", store: "postgres", postgresDSN: "postgres://x", bootstrap: "/etc/stsd.yaml", disabledRegions: "eu-south-1"}
+	want := serveOptions{listen: "0.0.0.0:9000", data: "/var/lib/stsd", store: "postgres", postgresDSN: "postgres://x", bootstrap: "/etc/stsd.yaml", disabledRegions: "eu-south-1", publicURL: "https://sts.example.com"}
 	if o != want {
 		t.Fatalf("from env: %+v", o)
 	}
@@ -188,7 +189,7 @@ func TestServeFlagsAndEnvironment(t *testing.T) {
 	}
 	// Defaults of the design's contract.
 	o, err = parseServeFlags(nil, envOf(nil), io.Discard)
-	if err != nil || o.listen != "127.0.0.1:7788" || o.data != "./stsd-data" || o.store != "sqlite" {
+	if err != nil || o.listen != "127.0.0.1:7788" || o.data != "./stsd-data" || o.store != "sqlite" || o.publicURL != "" {
 		t.Fatalf("defaults: %+v %v", o, err)
 	}
 	if _, err := parseServeFlags([]string{"--nope"}, envOf(nil), io.Discard); err == nil {

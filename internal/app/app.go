@@ -11,13 +11,16 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"net/url"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/stsd/stsd/internal/auth"
 	"github.com/stsd/stsd/internal/authz"
 	"github.com/stsd/stsd/internal/bootstrap"
+	"github.com/stsd/stsd/internal/federation/outbound"
 	"github.com/stsd/stsd/internal/iam"
 	"github.com/stsd/stsd/internal/ids"
 	"github.com/stsd/stsd/internal/lastused"
@@ -44,6 +47,10 @@ const policyCacheSize = 10000
 // file is given.
 const DefaultAccountID = "000000000000"
 
+// DefaultPublicURL is the public URL of a Config that names none: stsd's
+// default listening address, as a client on the same machine reaches it.
+const DefaultPublicURL = "http://127.0.0.1:7788"
+
 // Config is everything stsd needs to start.
 type Config struct {
 	// DataDir holds the embedded SQLite store and the local master key.
@@ -67,6 +74,12 @@ type Config struct {
 	// to send assertions for stsd itself; empty keeps AWS's.
 	SAMLAudiences []string
 	SAMLRecipient string
+	// PublicURL is the base URL clients and external verifiers reach stsd
+	// at, e.g. "https://sts.example.com"; accounts' outbound identity
+	// federation issuer URLs are built from it (PublicURL + "/outbound/" +
+	// issuer id). It must pass ParsePublicURL; empty means
+	// DefaultPublicURL.
+	PublicURL string
 	// Logger receives the request log and start-up messages.
 	Logger *slog.Logger
 	// Now is the clock; nil means time.Now.
@@ -75,7 +88,8 @@ type Config struct {
 
 // App is a started stsd, ready to serve.
 type App struct {
-	// Handler serves STS, IAM and /healthz.
+	// Handler serves STS, IAM, /healthz, /metrics and the outbound
+	// federation issuers' documents under /outbound/.
 	Handler http.Handler
 	// Store is the (cached) store the services use.
 	Store store.Store
@@ -161,6 +175,14 @@ func Open(ctx context.Context, cfg Config) (*App, error) {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
+	if cfg.PublicURL == "" {
+		cfg.PublicURL = DefaultPublicURL
+	}
+	publicURL, err := ParsePublicURL(cfg.PublicURL)
+	if err != nil {
+		return nil, err
+	}
+	cfg.PublicURL = publicURL
 	var boot *bootstrap.File
 	if cfg.BootstrapFile != "" {
 		// Read and validate before touching anything, so a bad file leaves
@@ -214,6 +236,9 @@ func (a *App) init(ctx context.Context, cfg Config, boot *bootstrap.File, now fu
 	policies := policy.NewCache(policyCacheSize)
 	authorizer := authz.New(a.Store, policies)
 	requestMetrics := metrics.New()
+	// One cache of parsed signing keys serves STS (signing) and the public
+	// endpoints (publishing), so each account's keys are parsed once.
+	issuers := outbound.NewIssuers()
 	srv, err := server.New(server.Config{
 		Auth: authn,
 		STS: sts.New(sts.Config{
@@ -227,12 +252,16 @@ func (a *App) init(ctx context.Context, cfg Config, boot *bootstrap.File, now fu
 
 			SAMLAudiences: cfg.SAMLAudiences,
 			SAMLRecipient: cfg.SAMLRecipient,
+
+			PublicURL: cfg.PublicURL,
+			Issuers:   issuers,
 		}).Handlers(),
 		IAM: iam.New(iam.Config{
-			Store:    a.Store,
-			Authz:    authorizer,
-			Policies: policies,
-			Now:      now,
+			Store:     a.Store,
+			Authz:     authorizer,
+			Policies:  policies,
+			Now:       now,
+			PublicURL: cfg.PublicURL,
 		}).Handlers(),
 		Logger:          log,
 		Now:             now,
@@ -243,6 +272,7 @@ func (a *App) init(ctx context.Context, cfg Config, boot *bootstrap.File, now fu
 		},
 		Metrics:        requestMetrics,
 		MetricsHandler: requestMetrics.Handler(),
+		Outbound:       outbound.NewEndpoints(a.Store, cfg.PublicURL, issuers),
 	})
 	if err != nil {
 		return err
@@ -301,6 +331,33 @@ func openStore(ctx context.Context, cfg Config) (store.Store, error) {
 	default:
 		return nil, fmt.Errorf("unknown store %q: want sqlite or postgres", cfg.Store)
 	}
+}
+
+// ParsePublicURL checks a public URL and returns it in the form issuer URLs
+// are built from: an absolute http or https URL with a host, optionally a
+// path (for stsd behind a reverse proxy that maps it to stsd's root), no
+// credentials, query or fragment, and no trailing slash.
+func ParsePublicURL(s string) (string, error) {
+	u, err := url.Parse(s)
+	if err != nil {
+		return "", fmt.Errorf("public URL %q does not parse: %w", s, err)
+	}
+	switch {
+	case u.Scheme != "http" && u.Scheme != "https":
+		return "", fmt.Errorf("public URL %q: want an absolute http:// or https:// URL", s)
+	case u.Opaque != "" || u.Host == "" || u.Hostname() == "":
+		return "", fmt.Errorf("public URL %q: no host", s)
+	case u.User != nil:
+		// It would be published in every issuer URL and token.
+		return "", fmt.Errorf("public URL %q: must not carry user information", s)
+	case u.RawQuery != "" || u.ForceQuery:
+		return "", fmt.Errorf("public URL %q: must not have a query", s)
+	case u.Fragment != "" || strings.Contains(s, "#"):
+		return "", fmt.Errorf("public URL %q: must not have a fragment", s)
+	}
+	u.Path = strings.TrimRight(u.Path, "/")
+	u.RawPath = strings.TrimRight(u.RawPath, "/")
+	return u.String(), nil
 }
 
 func exists(path string) bool {

@@ -73,12 +73,22 @@ func start(t testing.TB, mutate func(*app.Config)) *harness {
 
 func (h *harness) open() {
 	h.t.Helper()
-	a, err := app.Open(context.Background(), h.cfg)
+	// The listener comes first: unless a test names a public URL, it is
+	// the server's own, which outbound issuer URLs are built from.
+	srv := httptest.NewUnstartedServer(nil)
+	cfg := h.cfg
+	if cfg.PublicURL == "" {
+		cfg.PublicURL = "http://" + srv.Listener.Addr().String()
+	}
+	a, err := app.Open(context.Background(), cfg)
 	if err != nil {
+		srv.Close()
 		h.t.Fatalf("app.Open: %v", err)
 	}
 	h.app = a
-	h.srv = httptest.NewServer(a.Handler)
+	srv.Config.Handler = a.Handler
+	srv.Start()
+	h.srv = srv
 	h.t.Cleanup(h.close)
 }
 

@@ -2,8 +2,9 @@
 // authenticates it, routes it to the operation named by the SigV4 scope's
 // service and the Action parameter, and writes the Query-protocol response.
 // It also carries the cross-cutting concerns: request ids, one log line per
-// request, request metrics, panic recovery and the health and metrics
-// endpoints.
+// request, request metrics, panic recovery, the health and metrics
+// endpoints, and the route to the outbound federation issuers' public
+// documents.
 package server
 
 import (
@@ -67,7 +68,14 @@ type Config struct {
 	// MetricsHandler, when set, answers GET /metrics.
 	Metrics        Observer
 	MetricsHandler http.Handler
+	// Outbound, when set, answers every path under OutboundPrefix: the
+	// public discovery documents and key sets of the accounts' outbound
+	// identity federation issuers, which verifiers fetch unsigned.
+	Outbound http.Handler
 }
+
+// OutboundPrefix is the path below which Config.Outbound serves.
+const OutboundPrefix = "/outbound/"
 
 // Observer is told the outcome of each STS/IAM request. service and action
 // are the SigV4 service name and the model's operation name, or
@@ -88,6 +96,7 @@ type Server struct {
 	health   func(ctx context.Context) error
 	metrics  Observer
 	scrape   http.Handler
+	outbound http.Handler
 }
 
 type service struct {
@@ -104,6 +113,7 @@ func New(cfg Config) (*Server, error) {
 		health:   cfg.Health,
 		metrics:  cfg.Metrics,
 		scrape:   cfg.MetricsHandler,
+		outbound: cfg.Outbound,
 		disabled: map[string]bool{},
 		services: map[string]*service{
 			"sts": {model: apimodel.STS, handlers: map[string]*rpc.Handler{}},
@@ -140,6 +150,11 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	case r.URL.Path == "/metrics" && s.scrape != nil && r.Method == http.MethodGet:
 		s.scrape.ServeHTTP(w, r)
+		return
+	case s.outbound != nil && strings.HasPrefix(r.URL.Path, OutboundPrefix):
+		// Plain JSON documents for anyone, not Query-protocol calls: they
+		// are neither authenticated nor counted as STS/IAM requests.
+		s.outbound.ServeHTTP(w, r)
 		return
 	}
 	start := s.now()

@@ -274,3 +274,64 @@ func TestMetricsLabels(t *testing.T) {
 		t.Fatalf("scrapes = %d, observed = %d", scrapes, len(obs.got))
 	}
 }
+
+// TestOutboundRoute checks that every path under /outbound/, whatever its
+// method and even signed, goes to the outbound handler untouched, and that
+// it is neither logged nor counted as an STS/IAM request; other paths keep
+// their Query-protocol handling.
+func TestOutboundRoute(t *testing.T) {
+	var logBuf bytes.Buffer
+	obs := &observed{}
+	var got []string
+	s, err := New(Config{
+		Auth:    fakeAuth{service: "sts", region: "us-east-1"},
+		Logger:  slog.New(slog.NewJSONHandler(&logBuf, nil)),
+		Metrics: obs,
+		Outbound: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			got = append(got, r.Method+" "+r.URL.RequestURI())
+			w.WriteHeader(http.StatusTeapot)
+		}),
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	routed := []struct{ method, target string }{
+		{http.MethodGet, "/outbound/7c0e5f0a-3b8e-4d0c-9a51-2f6f1d3c4b5a/.well-known/jwks.json"},
+		{http.MethodHead, "/outbound/x/.well-known/openid-configuration?a=b"},
+		{http.MethodPost, "/outbound/"},
+		{http.MethodDelete, "/outbound/anything"},
+	}
+	for _, rt := range routed {
+		if w := do(s, rt.method, rt.target, "", true); w.Code != http.StatusTeapot {
+			t.Fatalf("%s %s: %d, not routed to the outbound handler", rt.method, rt.target, w.Code)
+		}
+	}
+	want := []string{
+		"GET /outbound/7c0e5f0a-3b8e-4d0c-9a51-2f6f1d3c4b5a/.well-known/jwks.json",
+		"HEAD /outbound/x/.well-known/openid-configuration?a=b",
+		"POST /outbound/",
+		"DELETE /outbound/anything",
+	}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Fatalf("outbound handler saw %q", got)
+	}
+	if logBuf.Len() != 0 || len(obs.got) != 0 {
+		t.Fatalf("outbound requests logged (%q) or counted (%q)", logBuf.String(), obs.got)
+	}
+
+	// Not under the prefix: the Query protocol answers.
+	for _, target := range []string{"/outbound", "/outboundx/", "/Outbound/x"} {
+		if w := do(s, http.MethodGet, target, "", false); w.Code == http.StatusTeapot || !strings.Contains(w.Body.String(), "<Code>MissingAuthenticationToken</Code>") {
+			t.Fatalf("GET %s: %d %s", target, w.Code, w.Body.String())
+		}
+	}
+	if len(got) != len(want) {
+		t.Fatal("a path outside /outbound/ reached the outbound handler")
+	}
+
+	// Without a handler the path is just another Query-protocol request.
+	s, _ = New(Config{Auth: fakeAuth{}})
+	if w := do(s, http.MethodGet, "/outbound/x/.well-known/jwks.json", "", false); !strings.Contains(w.Body.String(), "<Code>MissingAuthenticationToken</Code>") {
+		t.Fatalf("no Outbound handler: %d %s", w.Code, w.Body.String())
+	}
+}
