@@ -28,6 +28,8 @@ type memState struct {
 	roles    map[string]store.Role
 	groups   map[string]store.Group
 	members  map[string]bool // low(account, group, user)
+	profiles map[string]store.InstanceProfile
+	inProf   map[string]bool // low(account, profile, role)
 	policies map[string]store.ManagedPolicy
 	versions map[string]store.PolicyVersion
 	inline   map[string]store.InlinePolicy
@@ -44,6 +46,7 @@ func newMemStore() *memStore {
 		accounts: map[string]store.Account{}, keys: map[string]store.AccessKey{},
 		users: map[string]store.User{}, roles: map[string]store.Role{},
 		groups: map[string]store.Group{}, members: map[string]bool{},
+		profiles: map[string]store.InstanceProfile{}, inProf: map[string]bool{},
 		policies: map[string]store.ManagedPolicy{}, versions: map[string]store.PolicyVersion{},
 		inline: map[string]store.InlinePolicy{}, attached: map[string][]string{},
 		mfa: map[string]store.MFADevice{}, oidc: map[string]store.OIDCProvider{},
@@ -57,6 +60,7 @@ func (s *memState) clone() *memState {
 		accounts: maps.Clone(s.accounts), keys: maps.Clone(s.keys),
 		users: maps.Clone(s.users), roles: maps.Clone(s.roles),
 		groups: maps.Clone(s.groups), members: maps.Clone(s.members),
+		profiles: maps.Clone(s.profiles), inProf: maps.Clone(s.inProf),
 		policies: maps.Clone(s.policies), versions: maps.Clone(s.versions),
 		inline: maps.Clone(s.inline), attached: map[string][]string{},
 		mfa: maps.Clone(s.mfa), oidc: maps.Clone(s.oidc),
@@ -173,6 +177,41 @@ func (s *memState) ListGroupMembers(_ context.Context, acc, group string, _ stor
 func (s *memState) ListGroupsForUser(_ context.Context, acc, user string) ([]store.Group, error) {
 	return sorted(s.groups, func(_ string, g store.Group) bool { return s.members[low(acc, g.Name, user)] && g.AccountID == acc }), nil
 }
+
+// Instance profiles complete the interface; Apply never touches them.
+// Reads fill Roles from the live roles, as the real stores do.
+func (s *memState) withRoles(p store.InstanceProfile) store.InstanceProfile {
+	p.Tags, p.Roles = slices.Clone(p.Tags), nil
+	for _, r := range sorted(s.roles, func(_ string, r store.Role) bool {
+		return r.AccountID == p.AccountID && s.inProf[low(p.AccountID, p.Name, r.Name)]
+	}) {
+		p.Roles = append(p.Roles, r.Name)
+	}
+	return p
+}
+func (s *memState) profilesWhere(keep func(store.InstanceProfile) bool) []store.InstanceProfile {
+	var out []store.InstanceProfile
+	for _, p := range sorted(s.profiles, func(_ string, p store.InstanceProfile) bool { return keep(p) }) {
+		out = append(out, s.withRoles(p))
+	}
+	return out
+}
+func (s *memState) GetInstanceProfile(_ context.Context, acc, name string) (store.InstanceProfile, error) {
+	p, err := get(s.profiles, low(acc, name))
+	if err != nil {
+		return p, err
+	}
+	return s.withRoles(p), nil
+}
+func (s *memState) ListInstanceProfiles(_ context.Context, acc, prefix string, _ store.Page) ([]store.InstanceProfile, error) {
+	return s.profilesWhere(func(p store.InstanceProfile) bool { return p.AccountID == acc && strings.HasPrefix(p.Path, prefix) }), nil
+}
+func (s *memState) ListInstanceProfilesForRole(_ context.Context, acc, role string, _ store.Page) ([]store.InstanceProfile, error) {
+	if _, ok := s.roles[low(acc, role)]; !ok {
+		return nil, nil
+	}
+	return s.profilesWhere(func(p store.InstanceProfile) bool { return p.AccountID == acc && s.inProf[low(acc, p.Name, role)] }), nil
+}
 func (s *memState) GetPolicy(_ context.Context, acc, name string) (store.ManagedPolicy, error) {
 	return get(s.policies, low(acc, name))
 }
@@ -285,7 +324,16 @@ func (s *memState) DeleteUser(_ context.Context, acc, name string) error {
 }
 func (s *memState) CreateRole(_ context.Context, r store.Role) error {
 	r.Tags = slices.Clone(r.Tags)
-	return create(s.roles, low(r.AccountID, r.Name), r)
+	if err := create(s.roles, low(r.AccountID, r.Name), r); err != nil {
+		return err
+	}
+	// A deleted role of the same name may have left memberships behind.
+	for k := range s.inProf {
+		if strings.HasPrefix(k, low(r.AccountID)+"\x00") && strings.HasSuffix(k, "\x00"+low(r.Name)) {
+			delete(s.inProf, k)
+		}
+	}
+	return nil
 }
 func (s *memState) UpdateRole(_ context.Context, r store.Role) error {
 	r.Tags = slices.Clone(r.Tags)
@@ -312,6 +360,37 @@ func (s *memState) AddGroupMember(_ context.Context, acc, group, user string) er
 }
 func (s *memState) RemoveGroupMember(_ context.Context, acc, group, user string) error {
 	return del(s.members, low(acc, group, user))
+}
+func (s *memState) CreateInstanceProfile(_ context.Context, p store.InstanceProfile) error {
+	p.Tags, p.Roles = slices.Clone(p.Tags), nil
+	if err := create(s.profiles, low(p.AccountID, p.Name), p); err != nil {
+		return err
+	}
+	// A deleted profile of the same name may have left roles behind.
+	for k := range s.inProf {
+		if strings.HasPrefix(k, low(p.AccountID, p.Name)+"\x00") {
+			delete(s.inProf, k)
+		}
+	}
+	return nil
+}
+func (s *memState) UpdateInstanceProfile(_ context.Context, p store.InstanceProfile) error {
+	old, err := get(s.profiles, low(p.AccountID, p.Name))
+	if err != nil {
+		return err
+	}
+	old.Tags = slices.Clone(p.Tags)
+	s.profiles[low(p.AccountID, p.Name)] = old
+	return nil
+}
+func (s *memState) DeleteInstanceProfile(_ context.Context, acc, name string) error {
+	return del(s.profiles, low(acc, name))
+}
+func (s *memState) AddInstanceProfileRole(_ context.Context, acc, profile, role string) error {
+	return create(s.inProf, low(acc, profile, role), true)
+}
+func (s *memState) RemoveInstanceProfileRole(_ context.Context, acc, profile, role string) error {
+	return del(s.inProf, low(acc, profile, role))
 }
 func (s *memState) CreatePolicy(_ context.Context, p store.ManagedPolicy) error {
 	return create(s.policies, low(p.AccountID, p.Name), p)

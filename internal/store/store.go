@@ -103,6 +103,22 @@ type Group struct {
 	CreatedAt time.Time
 }
 
+// InstanceProfile is an IAM instance profile: the container through which
+// an EC2 instance is given a role. Names are unique case-insensitively
+// within an account.
+type InstanceProfile struct {
+	AccountID string
+	Name      string
+	ID        string // AIPA…
+	Path      string
+	Tags      []Tag
+	CreatedAt time.Time
+	// Roles are the names (stored spelling) of the roles in the profile,
+	// ordered by lower-cased name. Reads fill it; Create and Update ignore
+	// it (AddInstanceProfileRole and RemoveInstanceProfileRole change it).
+	Roles []string
+}
+
 // ManagedPolicy is a customer managed policy. Its ARN is
 // arn:aws:iam::ACCOUNT:policy{Path}{Name}.
 type ManagedPolicy struct {
@@ -257,6 +273,17 @@ type Reader interface {
 	// show in either list.
 	ListGroupsForUser(ctx context.Context, accountID, userName string) ([]Group, error)
 
+	GetInstanceProfile(ctx context.Context, accountID, name string) (InstanceProfile, error)
+	// ListInstanceProfiles lists profiles whose path starts with
+	// pathPrefix, ordered by lower-cased name; Page.After is a lower-cased
+	// name.
+	ListInstanceProfiles(ctx context.Context, accountID, pathPrefix string, page Page) ([]InstanceProfile, error)
+	// ListInstanceProfilesForRole lists the profiles that hold the role,
+	// ordered and paged as ListInstanceProfiles. A role that does not
+	// exist is in no profile (no error); a role deleted while still in a
+	// profile never shows in either list nor in InstanceProfile.Roles.
+	ListInstanceProfilesForRole(ctx context.Context, accountID, roleName string, page Page) ([]InstanceProfile, error)
+
 	GetPolicy(ctx context.Context, accountID, name string) (ManagedPolicy, error)
 	ListPolicies(ctx context.Context, accountID, pathPrefix string, page Page) ([]ManagedPolicy, error)
 	GetPolicyVersion(ctx context.Context, accountID, policyName, versionID string) (PolicyVersion, error)
@@ -318,6 +345,8 @@ type Tx interface {
 	UpdateUser(ctx context.Context, oldName string, u User) error
 	DeleteUser(ctx context.Context, accountID, name string) error
 
+	// CreateRole creates a role that is in no instance profile, even where
+	// a deleted role of the same name was left in some.
 	CreateRole(ctx context.Context, r Role) error
 	UpdateRole(ctx context.Context, r Role) error
 	DeleteRole(ctx context.Context, accountID, name string) error
@@ -336,6 +365,21 @@ type Tx interface {
 	// exist (callers check, as they do before attaching policies).
 	AddGroupMember(ctx context.Context, accountID, groupName, userName string) error
 	RemoveGroupMember(ctx context.Context, accountID, groupName, userName string) error
+
+	// CreateInstanceProfile creates a profile with no roles (p.Roles is
+	// ignored), even where a deleted profile of the same name left some
+	// behind.
+	CreateInstanceProfile(ctx context.Context, p InstanceProfile) error
+	// UpdateInstanceProfile rewrites the profile's tags (name, path and id
+	// never change).
+	UpdateInstanceProfile(ctx context.Context, p InstanceProfile) error
+	DeleteInstanceProfile(ctx context.Context, accountID, name string) error
+	// AddInstanceProfileRole returns ErrAlreadyExists when the role is
+	// already in the profile; RemoveInstanceProfileRole returns ErrNotFound
+	// when it is not. Both expect the profile and the role to exist
+	// (callers check).
+	AddInstanceProfileRole(ctx context.Context, accountID, profileName, roleName string) error
+	RemoveInstanceProfileRole(ctx context.Context, accountID, profileName, roleName string) error
 
 	CreatePolicy(ctx context.Context, p ManagedPolicy) error
 	UpdatePolicy(ctx context.Context, p ManagedPolicy) error

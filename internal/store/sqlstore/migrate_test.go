@@ -158,3 +158,87 @@ func TestUpgradeFromVersion2(t *testing.T) {
 		t.Fatalf("raw insert of a held issuer id: %v, want a UNIQUE constraint failure", err)
 	}
 }
+
+// TestUpgradeFromVersion3 builds a database as the outbound federation
+// release left it, with a role, a group membership and a federation row in
+// it, and checks New adds the instance profile tables (step 4) with that
+// data intact, profiles holding a role that predates them, and the schema
+// itself refusing a duplicate role in a profile and indexing by role.
+func TestUpgradeFromVersion3(t *testing.T) {
+	ctx := context.Background()
+	db := openRawSQLite(t)
+	d := &Dialect{Name: "sqlite", BlobType: "BLOB"}
+	if err := migrateSteps(ctx, db, d, migrations[:3]); err != nil {
+		t.Fatalf("migrating to version 3: %v", err)
+	}
+	if v := schemaVersion(t, db); v != 3 {
+		t.Fatalf("schema version %d after step 3", v)
+	}
+	for _, stmt := range []string{
+		`INSERT INTO accounts (id, alias, created_at) VALUES ('111122223333', '', '')`,
+		`INSERT INTO users (account_id, name_key, name, id, path, permissions_boundary, tags, created_at, password_last_used)
+			VALUES ('111122223333', 'ann', 'Ann', 'AIDAEXAMPLE', '/', '', '[]', '', '')`,
+		`INSERT INTO roles (account_id, name_key, name, id, path, description, trust_policy, max_session_duration,
+			permissions_boundary, tags, created_at, last_used_at, last_used_region)
+			VALUES ('111122223333', 'web-role', 'Web-Role', 'AROAEXAMPLE', '/', '', '{}', 3600, '', '[]', '', '', '')`,
+		`INSERT INTO groups (account_id, name_key, name, id, path, created_at) VALUES ('111122223333', 'devs', 'Devs', 'AGPAEXAMPLE', '/', '')`,
+		`INSERT INTO group_members (account_id, group_key, user_key) VALUES ('111122223333', 'devs', 'ann')`,
+		`INSERT INTO outbound_federations (account_id, issuer_id, enabled, rsa_key, ec_key, created_at, updated_at)
+			VALUES ('111122223333', 'issuer-1', 1, x'00', x'00', '', '')`,
+	} {
+		if _, err := db.ExecContext(ctx, stmt); err != nil {
+			t.Fatalf("seeding version 3: %v", err)
+		}
+	}
+
+	sealer, err := seal.New(bytes.Repeat([]byte{7}, seal.KeySize))
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := New(ctx, db, d, sealer)
+	if err != nil {
+		t.Fatalf("New on a version 3 database: %v", err)
+	}
+	if v := schemaVersion(t, db); v != SchemaVersion() || v < 4 {
+		t.Fatalf("schema version %d after upgrade, want %d", v, SchemaVersion())
+	}
+	if r, err := s.GetRole(ctx, "111122223333", "WEB-ROLE"); err != nil || r.Name != "Web-Role" || r.MaxSessionDuration != 3600 {
+		t.Fatalf("role from version 3 after upgrade: %+v, %v", r, err)
+	}
+	if gs, err := s.ListGroupsForUser(ctx, "111122223333", "ann"); err != nil || len(gs) != 1 || gs[0].Name != "Devs" {
+		t.Fatalf("groups from version 3 after upgrade: %+v, %v", gs, err)
+	}
+	var issuer string
+	if err := db.QueryRowContext(ctx, `SELECT issuer_id FROM outbound_federations WHERE account_id = '111122223333'`).Scan(&issuer); err != nil || issuer != "issuer-1" {
+		t.Fatalf("outbound federation row from version 3 after upgrade: %q, %v", issuer, err)
+	}
+
+	err = s.Update(ctx, func(tx store.Tx) error {
+		p := store.InstanceProfile{AccountID: "111122223333", Name: "Web", ID: "AIPAEXAMPLE", Path: "/"}
+		if err := tx.CreateInstanceProfile(ctx, p); err != nil {
+			return err
+		}
+		return tx.AddInstanceProfileRole(ctx, "111122223333", "web", "web-role")
+	})
+	if err != nil {
+		t.Fatalf("instance profile writes after upgrade: %v", err)
+	}
+	p, err := s.GetInstanceProfile(ctx, "111122223333", "WEB")
+	if err != nil || p.Name != "Web" || len(p.Roles) != 1 || p.Roles[0] != "Web-Role" {
+		t.Fatalf("instance profile after upgrade: %+v, %v", p, err)
+	}
+	ps, err := s.ListInstanceProfilesForRole(ctx, "111122223333", "Web-Role", store.Page{})
+	if err != nil || len(ps) != 1 || ps[0].Name != "Web" {
+		t.Fatalf("profiles of a version 3 role after upgrade: %+v, %v", ps, err)
+	}
+	_, err = db.ExecContext(ctx, `INSERT INTO instance_profile_roles (account_id, profile_key, role_key) VALUES ('111122223333', 'web', 'web-role')`)
+	if err == nil || !strings.Contains(err.Error(), "UNIQUE") {
+		t.Fatalf("raw insert of a role already in the profile: %v, want a UNIQUE constraint failure", err)
+	}
+	var index string
+	err = db.QueryRowContext(ctx, `SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'instance_profile_roles'
+		AND sql LIKE '%(account_id, role_key, profile_key)%'`).Scan(&index)
+	if err != nil {
+		t.Fatalf("no index of instance_profile_roles by role: %v", err)
+	}
+}

@@ -162,4 +162,24 @@ var migrations = [][]string{
 			created_at TEXT NOT NULL,
 			updated_at TEXT NOT NULL)`,
 	},
+	// 4: IAM instance profiles. Like group memberships, a profile's roles
+	// name both ends by key only; reads join the live roles, so a role
+	// deleted while still in a profile never shows.
+	{
+		`CREATE TABLE instance_profiles (
+			account_id TEXT NOT NULL REFERENCES accounts (id),
+			name_key TEXT NOT NULL,
+			name TEXT NOT NULL,
+			id TEXT NOT NULL,
+			path TEXT NOT NULL,
+			tags TEXT NOT NULL,
+			created_at TEXT NOT NULL,
+			PRIMARY KEY (account_id, name_key))`,
+		`CREATE TABLE instance_profile_roles (
+			account_id TEXT NOT NULL REFERENCES accounts (id),
+			profile_key TEXT NOT NULL,
+			role_key TEXT NOT NULL,
+			PRIMARY KEY (account_id, profile_key, role_key))`,
+		`CREATE INDEX instance_profile_roles_role ON instance_profile_roles (account_id, role_key, profile_key)`,
+	},
 }

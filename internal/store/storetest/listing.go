@@ -19,18 +19,22 @@ func testListing(t *testing.T, s store.Store) {
 	}
 	update(t, s, func(tx store.Tx) error {
 		for _, e := range entries {
-			u, r, p, g := user(e.name), role(e.name), policy(e.name), group(e.name)
-			u.Path, r.Path, p.Path, g.Path = e.path, e.path, e.path, e.path
-			for _, err := range []error{tx.CreateUser(bg, u), tx.CreateRole(bg, r), tx.CreatePolicy(bg, p), tx.CreateGroup(bg, g)} {
+			u, r, p, g, ip := user(e.name), role(e.name), policy(e.name), group(e.name), profile(e.name)
+			u.Path, r.Path, p.Path, g.Path, ip.Path = e.path, e.path, e.path, e.path, e.path
+			for _, err := range []error{tx.CreateUser(bg, u), tx.CreateRole(bg, r), tx.CreatePolicy(bg, p), tx.CreateGroup(bg, g),
+				tx.CreateInstanceProfile(bg, ip)} {
 				if err != nil {
 					return err
 				}
 			}
 		}
 		// Another account's entities never show up.
-		other, otherGroup := user("aaa"), group("aaa")
-		other.AccountID, otherGroup.AccountID = acct2, acct2
+		other, otherGroup, otherProfile := user("aaa"), group("aaa"), profile("aaa")
+		other.AccountID, otherGroup.AccountID, otherProfile.AccountID = acct2, acct2, acct2
 		if err := tx.CreateGroup(bg, otherGroup); err != nil {
+			return err
+		}
+		if err := tx.CreateInstanceProfile(bg, otherProfile); err != nil {
 			return err
 		}
 		return tx.CreateUser(bg, other)
@@ -47,6 +51,10 @@ func testListing(t *testing.T, s store.Store) {
 		"groups": func(prefix string, p store.Page) ([]string, error) {
 			gs, err := s.ListGroups(bg, acct, prefix, p)
 			return groupNames(gs), err
+		},
+		"instance profiles": func(prefix string, p store.Page) ([]string, error) {
+			ps, err := s.ListInstanceProfiles(bg, acct, prefix, p)
+			return profileNames(ps), err
 		},
 		"policies": func(prefix string, p store.Page) ([]string, error) {
 			ps, err := s.ListPolicies(bg, acct, prefix, p)
