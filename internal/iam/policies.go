@@ -15,8 +15,8 @@ import (
 	"github.com/stsd/stsd/internal/store"
 )
 
-// policyHandlers lists the operations of this group: managed policies and
-// their versions, attachments to users, roles and groups, and inline
+// policyHandlers lists the operations of this group: managed policies,
+// their versions and tags, attachments to users, roles and groups, and inline
 // policies.
 func (s *Service) policyHandlers() []rpc.Handler {
 	ops := apimodel.IAM.Operations
@@ -31,6 +31,9 @@ func (s *Service) policyHandlers() []rpc.Handler {
 		rpc.Typed(ops["SetDefaultPolicyVersion"], s.SetDefaultPolicyVersion),
 		rpc.Typed(ops["DeletePolicyVersion"], s.DeletePolicyVersion),
 		rpc.Typed(ops["ListEntitiesForPolicy"], s.ListEntitiesForPolicy),
+		rpc.Typed(ops["TagPolicy"], s.TagPolicy),
+		rpc.Typed(ops["UntagPolicy"], s.UntagPolicy),
+		rpc.Typed(ops["ListPolicyTags"], s.ListPolicyTags),
 
 		rpc.Typed(ops["AttachUserPolicy"], s.AttachUserPolicy),
 		rpc.Typed(ops["DetachUserPolicy"], s.DetachUserPolicy),

@@ -21,13 +21,13 @@ func (s *Service) CreatePolicy(ctx context.Context, call *rpc.Call, in *iamapi.C
 	if path == "" {
 		path = "/"
 	}
-	if err := s.authorize(ctx, call, "iam:CreatePolicy", arn.Policy(acct, path, in.PolicyName)); err != nil {
+	if err := s.authorize(ctx, call, "iam:CreatePolicy", arn.Policy(acct, path, in.PolicyName), withRequestTags(in.Tags)...); err != nil {
 		return nil, err
 	}
 	if _, err := s.policies.Parse(in.PolicyDocument, policy.KindManaged); err != nil {
 		return nil, err
 	}
-	tags, err := newTagList(in.Tags)
+	tags, err := policyTagRules.create(in.Tags)
 	if err != nil {
 		return nil, err
 	}

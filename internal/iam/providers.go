@@ -11,7 +11,8 @@ import (
 )
 
 // providerHandlers lists the identity-provider operations: OpenID Connect
-// providers (providers_oidc.go) and SAML providers (providers_saml.go).
+// providers (providers_oidc.go), SAML providers (providers_saml.go) and
+// their tags (providers_tags.go).
 func (s *Service) providerHandlers() []rpc.Handler {
 	ops := apimodel.IAM.Operations
 	return []rpc.Handler{
@@ -22,11 +23,17 @@ func (s *Service) providerHandlers() []rpc.Handler {
 		rpc.Typed(ops["AddClientIDToOpenIDConnectProvider"], s.AddClientIDToOpenIDConnectProvider),
 		rpc.Typed(ops["RemoveClientIDFromOpenIDConnectProvider"], s.RemoveClientIDFromOpenIDConnectProvider),
 		rpc.Typed(ops["UpdateOpenIDConnectProviderThumbprint"], s.UpdateOpenIDConnectProviderThumbprint),
+		rpc.Typed(ops["TagOpenIDConnectProvider"], s.TagOpenIDConnectProvider),
+		rpc.Typed(ops["UntagOpenIDConnectProvider"], s.UntagOpenIDConnectProvider),
+		rpc.Typed(ops["ListOpenIDConnectProviderTags"], s.ListOpenIDConnectProviderTags),
 		rpc.Typed(ops["CreateSAMLProvider"], s.CreateSAMLProvider),
 		rpc.Typed(ops["GetSAMLProvider"], s.GetSAMLProvider),
 		rpc.Typed(ops["ListSAMLProviders"], s.ListSAMLProviders),
 		rpc.Typed(ops["UpdateSAMLProvider"], s.UpdateSAMLProvider),
 		rpc.Typed(ops["DeleteSAMLProvider"], s.DeleteSAMLProvider),
+		rpc.Typed(ops["TagSAMLProvider"], s.TagSAMLProvider),
+		rpc.Typed(ops["UntagSAMLProvider"], s.UntagSAMLProvider),
+		rpc.Typed(ops["ListSAMLProviderTags"], s.ListSAMLProviderTags),
 	}
 }
 
@@ -36,10 +43,17 @@ func (s *Service) providerHandlers() []rpc.Handler {
 // CreateSAMLProvider responses). The model bounds the count (50), key and
 // value; keys must also be unique case-insensitively.
 func providerTags(in []iamapi.Tag) ([]store.Tag, error) {
-	out, err := newTagList(in)
+	out, err := providerTagRules.create(in)
 	if err != nil {
 		return nil, err
 	}
-	slices.SortFunc(out, func(a, b store.Tag) int { return strings.Compare(a.Key, b.Key) })
-	return out, nil
+	return sortProviderTags(out), nil
+}
+
+// sortProviderTags orders a provider's stored tags by key, so that the Get
+// operations answer them in the order the Create responses do, also after
+// TagOpenIDConnectProvider or TagSAMLProvider added some.
+func sortProviderTags(tags []store.Tag) []store.Tag {
+	slices.SortFunc(tags, func(a, b store.Tag) int { return strings.Compare(a.Key, b.Key) })
+	return tags
 }

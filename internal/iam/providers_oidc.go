@@ -40,7 +40,7 @@ func (s *Service) CreateOpenIDConnectProvider(ctx context.Context, call *rpc.Cal
 		return nil, apierr.New(apierr.ValidationError, "Invalid Open ID Connect Provider URL")
 	}
 	providerARN := arn.OIDCProvider(acct, hostPath)
-	if err := s.authorize(ctx, call, "iam:CreateOpenIDConnectProvider", providerARN); err != nil {
+	if err := s.authorize(ctx, call, "iam:CreateOpenIDConnectProvider", providerARN, withRequestTags(in.Tags)...); err != nil {
 		return nil, err
 	}
 	if err := checkThumbprints(in.ThumbprintList); err != nil {

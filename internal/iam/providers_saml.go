@@ -35,7 +35,7 @@ const assertionEncryptionAllowed = "Allowed"
 func (s *Service) CreateSAMLProvider(ctx context.Context, call *rpc.Call, in *iamapi.CreateSAMLProviderRequest) (*iamapi.CreateSAMLProviderResponse, error) {
 	acct := call.Principal.AccountID
 	providerARN := arn.SAMLProvider(acct, in.Name)
-	if err := s.authorize(ctx, call, "iam:CreateSAMLProvider", providerARN); err != nil {
+	if err := s.authorize(ctx, call, "iam:CreateSAMLProvider", providerARN, withRequestTags(in.Tags)...); err != nil {
 		return nil, err
 	}
 	if err := checkSAMLEncryption(in.AssertionEncryptionMode, in.AddPrivateKey, ""); err != nil {
