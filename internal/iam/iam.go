@@ -1,7 +1,8 @@
 // Package iam implements the IAM management API (Version 2010-05-08): users
-// and their access keys, groups and their members, roles, managed and inline
-// policies and their attachments, MFA devices, OIDC and SAML providers,
-// policy simulation, and the switch of outbound identity federation.
+// and their access keys, groups and their members, roles and the instance
+// profiles that hold them, managed and inline policies and their
+// attachments, MFA devices, OIDC and SAML providers, policy simulation, and
+// the switch of outbound identity federation.
 //
 // Every operation acts inside the caller's account and is authorized with
 // the policy engine against the caller's effective permissions (the root
@@ -68,6 +69,7 @@ func (s *Service) Handlers() []rpc.Handler {
 		s.accessKeyHandlers(),
 		s.groupHandlers(),
 		s.roleHandlers(),
+		s.instanceProfileHandlers(),
 		s.policyHandlers(),
 		s.mfaHandlers(),
 		s.providerHandlers(),
@@ -87,11 +89,12 @@ func (s *Service) Handlers() []rpc.Handler {
 // error messages"). The root may do everything in its own account.
 //
 // The request context holds the global keys, and, when resource names an
-// existing user or role, the IAM keys AWS derives from it: its permissions
-// boundary as iam:PermissionsBoundary and its tags as aws:ResourceTag/KEY
-// and iam:ResourceTag/KEY (Service Authorization Reference, IAM condition
-// keys). extra keys, set last, add what the request itself carries (a new
-// boundary, iam:PolicyARN, aws:RequestTag/KEY, aws:TagKeys).
+// existing user, role or instance profile, the IAM keys AWS derives from
+// it: its permissions boundary as iam:PermissionsBoundary and its tags as
+// aws:ResourceTag/KEY and iam:ResourceTag/KEY (Service Authorization
+// Reference, IAM condition keys). extra keys, set last, add what the
+// request itself carries (a new boundary, iam:PolicyARN,
+// aws:RequestTag/KEY, aws:TagKeys).
 func (s *Service) authorize(ctx context.Context, call *rpc.Call, action, resource string, extra ...contextKey) error {
 	p := call.Principal
 	if p.Type == auth.Root && p.Session == nil {
@@ -148,7 +151,8 @@ func withRequestTags(tags []iamapi.Tag) []contextKey {
 	return append(out, withKey("aws:TagKeys", keys...))
 }
 
-// targetKeys adds the keys of an existing user or role named by resource.
+// targetKeys adds the keys of an existing user, role or instance profile
+// named by resource.
 func (s *Service) targetKeys(ctx context.Context, reqCtx *policy.Context, account, resource string) error {
 	res, err := arn.ParseIAM(resource)
 	if err != nil || res.AccountID != account || res.Name == "" {
@@ -173,6 +177,14 @@ func (s *Service) targetKeys(ctx context.Context, reqCtx *policy.Context, accoun
 			return err
 		}
 		boundary, tags = r.PermissionsBoundary, r.Tags
+	case arn.TypeInstanceProfile:
+		p, err := s.store.GetInstanceProfile(ctx, account, res.Name)
+		if errors.Is(err, store.ErrNotFound) {
+			return nil
+		} else if err != nil {
+			return err
+		}
+		tags = p.Tags
 	default:
 		return nil
 	}

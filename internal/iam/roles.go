@@ -216,7 +216,8 @@ func (s *Service) UpdateAssumeRolePolicy(ctx context.Context, call *rpc.Call, in
 	return &struct{}{}, nil
 }
 
-// DeleteRole deletes a role that has no inline or attached policies left.
+// DeleteRole deletes a role that is in no instance profile and has no
+// inline or attached policies left.
 func (s *Service) DeleteRole(ctx context.Context, call *rpc.Call, in *iamapi.DeleteRoleRequest) (*struct{}, error) {
 	acct := call.Principal.AccountID
 	if _, err := s.authorizedRole(ctx, call, "iam:DeleteRole", in.RoleName); err != nil {
@@ -227,12 +228,21 @@ func (s *Service) DeleteRole(ctx context.Context, call *rpc.Call, in *iamapi.Del
 		if err != nil {
 			return roleLookupErr(in.RoleName, err)
 		}
-		// The two DeleteConflict texts IAM sends, attached managed policies
-		// checked first as moto (built against IAM) does; both texts are
-		// quoted from real AWS answers in public reports, e.g.
-		// github.com/hashicorp/boundary/pull/5646 ("must detach all policies
-		// first") and github.com/ekristen/aws-nuke/issues/203 ("must delete
-		// policies first").
+		// The DeleteConflict texts IAM sends, in the order moto (built
+		// against IAM) checks them: instance profiles, attached managed
+		// policies, inline policies. All are quoted from real AWS answers
+		// in public reports: "must remove roles from instance profile
+		// first" (99designs/iamy#68, cloud-custodian/cloud-custodian#6340),
+		// "must detach all policies first"
+		// (github.com/hashicorp/boundary/pull/5646) and "must delete
+		// policies first" (github.com/ekristen/aws-nuke/issues/203).
+		profiles, err := tx.ListInstanceProfilesForRole(ctx, acct, r.Name, store.Page{Limit: 1})
+		if err != nil {
+			return err
+		}
+		if len(profiles) > 0 {
+			return deleteConflict(msgRemoveRolesFirst)
+		}
 		attached, err := tx.ListAttachedPolicies(ctx, acct, store.KindRole, r.Name)
 		if err != nil {
 			return err

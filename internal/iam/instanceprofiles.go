@@ -1,0 +1,223 @@
+package iam
+
+import (
+	"context"
+	"errors"
+	"strings"
+
+	"github.com/stsd/stsd/internal/apimodel"
+	"github.com/stsd/stsd/internal/apimodel/iamapi"
+	"github.com/stsd/stsd/internal/arn"
+	"github.com/stsd/stsd/internal/ids"
+	"github.com/stsd/stsd/internal/rpc"
+	"github.com/stsd/stsd/internal/store"
+)
+
+// instanceProfileHandlers lists the operations of this group: instance
+// profiles, the role each holds, and their tags.
+func (s *Service) instanceProfileHandlers() []rpc.Handler {
+	ops := apimodel.IAM.Operations
+	return []rpc.Handler{
+		rpc.Typed(ops["CreateInstanceProfile"], s.CreateInstanceProfile),
+		rpc.Typed(ops["GetInstanceProfile"], s.GetInstanceProfile),
+		rpc.Typed(ops["ListInstanceProfiles"], s.ListInstanceProfiles),
+		rpc.Typed(ops["DeleteInstanceProfile"], s.DeleteInstanceProfile),
+		rpc.Typed(ops["AddRoleToInstanceProfile"], s.AddRoleToInstanceProfile),
+		rpc.Typed(ops["RemoveRoleFromInstanceProfile"], s.RemoveRoleFromInstanceProfile),
+		rpc.Typed(ops["ListInstanceProfilesForRole"], s.ListInstanceProfilesForRole),
+		rpc.Typed(ops["TagInstanceProfile"], s.TagInstanceProfile),
+		rpc.Typed(ops["UntagInstanceProfile"], s.UntagInstanceProfile),
+		rpc.Typed(ops["ListInstanceProfileTags"], s.ListInstanceProfileTags),
+	}
+}
+
+// Messages IAM answers for instance profiles, all recorded from AWS in
+// localstack/localstack
+// tests/aws/services/iam/test_iam_instance_profiles.snapshot.json:
+// "Instance Profile X cannot be found." (NoSuchEntity, also for Add/Remove
+// and the tag operations), "Instance Profile X already exists."
+// (EntityAlreadyExists), "Cannot delete entity, must remove roles from
+// instance profile first." (DeleteConflict of DeleteInstanceProfile; the
+// same text is DeleteRole's for a role still in a profile, quoted in
+// 99designs/iamy#68 and cloud-custodian/cloud-custodian#6340) and "Role X
+// in Instance Profile Y cannot be found." (RemoveRoleFromInstanceProfile of
+// a role the profile does not hold).
+const (
+	msgNoSuchInstanceProfile = "Instance Profile %s cannot be found."
+	msgInstanceProfileExists = "Instance Profile %s already exists."
+	msgRemoveRolesFirst      = "Cannot delete entity, must remove roles from instance profile first."
+	msgRoleNotInProfile      = "Role %s in Instance Profile %s cannot be found."
+)
+
+// Instance profile quotas ("IAM and AWS STS quotas", IAM User Guide:
+// "Instance profiles in an AWS account: 1000", "Roles in an instance
+// profile: 1"). Both refusals are AWS's texts: "Cannot exceed quota for
+// InstanceProfilesPerAccount: 1000" (ansible/workshops#1801) and "Cannot
+// exceed quota for InstanceSessionsPerInstanceProfile: 1"
+// (test_iam_instance_profiles.snapshot.json, "add-second-role-error";
+// getmoto/moto#6404 checked against AWS).
+const (
+	maxInstanceProfilesPerAccount = 1000
+	maxRolesPerInstanceProfile    = 1
+)
+
+// instanceProfileARN returns arn:aws:iam::ACCOUNT:instance-profile{PATH}{NAME};
+// a path of "" stands for "/", as with the arn package's builders.
+func instanceProfileARN(account, path, name string) string {
+	if path == "" {
+		path = defaultPath
+	}
+	return "arn:aws:iam::" + account + ":" + arn.TypeInstanceProfile + path + name
+}
+
+// instanceProfileKey is the key profiles are ordered and paged by.
+func instanceProfileKey(p store.InstanceProfile) string { return strings.ToLower(p.Name) }
+
+// CreateInstanceProfile creates an instance profile, empty of roles.
+func (s *Service) CreateInstanceProfile(ctx context.Context, call *rpc.Call, in *iamapi.CreateInstanceProfileRequest) (*iamapi.CreateInstanceProfileResponse, error) {
+	acct := call.Principal.AccountID
+	path := in.Path
+	if path == "" {
+		path = defaultPath
+	}
+	if err := s.authorize(ctx, call, "iam:CreateInstanceProfile", instanceProfileARN(acct, path, in.InstanceProfileName), withRequestTags(in.Tags)...); err != nil {
+		return nil, err
+	}
+	tags, err := newTagList(in.Tags)
+	if err != nil {
+		return nil, err
+	}
+	id, err := ids.NewUniqueID(ids.PrefixInstProfile, acct)
+	if err != nil {
+		return nil, err
+	}
+	p := store.InstanceProfile{AccountID: acct, Name: in.InstanceProfileName, ID: id, Path: path, Tags: tags, CreatedAt: callTime(call)}
+	err = s.store.Update(ctx, func(tx store.Tx) error {
+		// A taken name is answered before the quota, as for roles and
+		// groups.
+		if _, err := tx.GetInstanceProfile(ctx, acct, p.Name); err == nil {
+			return alreadyExists(msgInstanceProfileExists, p.Name)
+		} else if !errors.Is(err, store.ErrNotFound) {
+			return err
+		}
+		profiles, err := tx.ListInstanceProfiles(ctx, acct, defaultPath, store.Page{Limit: maxInstanceProfilesPerAccount})
+		if err != nil {
+			return err
+		}
+		if len(profiles) >= maxInstanceProfilesPerAccount {
+			return limitExceeded("Cannot exceed quota for InstanceProfilesPerAccount: %d", maxInstanceProfilesPerAccount)
+		}
+		if err := tx.CreateInstanceProfile(ctx, p); errors.Is(err, store.ErrAlreadyExists) {
+			return alreadyExists(msgInstanceProfileExists, p.Name)
+		} else if err != nil {
+			return err
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	// A new profile holds no role; its Tags are shown only when given
+	// (recorded: "create-instance-profile" and "create-with-tags" in
+	// test_iam_instance_profiles.snapshot.json).
+	return &iamapi.CreateInstanceProfileResponse{InstanceProfile: instanceProfileOut(p, nil)}, nil
+}
+
+// GetInstanceProfile returns a profile with its role and tags.
+func (s *Service) GetInstanceProfile(ctx context.Context, call *rpc.Call, in *iamapi.GetInstanceProfileRequest) (*iamapi.GetInstanceProfileResponse, error) {
+	p, err := s.authorizedInstanceProfile(ctx, call, "iam:GetInstanceProfile", in.InstanceProfileName)
+	if err != nil {
+		return nil, err
+	}
+	roles, err := s.instanceProfileRoles(ctx, p)
+	if err != nil {
+		return nil, err
+	}
+	return &iamapi.GetInstanceProfileResponse{InstanceProfile: instanceProfileOut(p, roles)}, nil
+}
+
+// ListInstanceProfiles lists the profiles whose path starts with
+// PathPrefix, by name, each with its role.
+func (s *Service) ListInstanceProfiles(ctx context.Context, call *rpc.Call, in *iamapi.ListInstanceProfilesRequest) (*iamapi.ListInstanceProfilesResponse, error) {
+	acct := call.Principal.AccountID
+	prefix := in.PathPrefix
+	if prefix == "" {
+		prefix = defaultPath
+	}
+	// The listed path is the resource, as for ListUsers, ListRoles and
+	// ListGroups.
+	if err := s.authorize(ctx, call, "iam:ListInstanceProfiles", instanceProfileARN(acct, prefix, "")); err != nil {
+		return nil, err
+	}
+	p, limit, err := page(in.Marker, in.MaxItems)
+	if err != nil {
+		return nil, err
+	}
+	profiles, err := s.store.ListInstanceProfiles(ctx, acct, prefix, p)
+	if err != nil {
+		return nil, err
+	}
+	profiles, truncated, marker := truncate(profiles, limit, instanceProfileKey)
+	out, err := s.instanceProfilesOut(ctx, profiles)
+	if err != nil {
+		return nil, err
+	}
+	return &iamapi.ListInstanceProfilesResponse{InstanceProfiles: out, IsTruncated: truncated, Marker: marker}, nil
+}
+
+// DeleteInstanceProfile deletes a profile that holds no role: IAM does not
+// take the role out itself ("The instance profile must not have an
+// associated role", IAM API reference, DeleteInstanceProfile).
+func (s *Service) DeleteInstanceProfile(ctx context.Context, call *rpc.Call, in *iamapi.DeleteInstanceProfileRequest) (*struct{}, error) {
+	acct := call.Principal.AccountID
+	if _, err := s.authorizedInstanceProfile(ctx, call, "iam:DeleteInstanceProfile", in.InstanceProfileName); err != nil {
+		return nil, err
+	}
+	err := s.store.Update(ctx, func(tx store.Tx) error {
+		p, err := tx.GetInstanceProfile(ctx, acct, in.InstanceProfileName)
+		if err != nil {
+			return instanceProfileLookupErr(in.InstanceProfileName, err)
+		}
+		if len(p.Roles) > 0 {
+			return deleteConflict(msgRemoveRolesFirst)
+		}
+		return instanceProfileLookupErr(in.InstanceProfileName, tx.DeleteInstanceProfile(ctx, acct, p.Name))
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &struct{}{}, nil
+}
+
+// authorizedInstanceProfile looks the profile up, authorizes action on its
+// ARN, and only then reports a missing profile, so that a caller without
+// permission learns nothing about which profiles exist. A missing
+// profile's ARN is formed with the default path.
+func (s *Service) authorizedInstanceProfile(ctx context.Context, call *rpc.Call, action, name string) (store.InstanceProfile, error) {
+	acct := call.Principal.AccountID
+	p, err := s.store.GetInstanceProfile(ctx, acct, name)
+	found := err == nil
+	if err != nil && !errors.Is(err, store.ErrNotFound) {
+		return store.InstanceProfile{}, err
+	}
+	resource := instanceProfileARN(acct, defaultPath, name)
+	if found {
+		resource = instanceProfileARN(acct, p.Path, p.Name)
+	}
+	if err := s.authorize(ctx, call, action, resource); err != nil {
+		return store.InstanceProfile{}, err
+	}
+	if !found {
+		return store.InstanceProfile{}, noSuchEntity(msgNoSuchInstanceProfile, name)
+	}
+	return p, nil
+}
+
+// instanceProfileLookupErr maps the store's not-found to NoSuchEntity and
+// passes other errors (nil included) through.
+func instanceProfileLookupErr(name string, err error) error {
+	if errors.Is(err, store.ErrNotFound) {
+		return noSuchEntity(msgNoSuchInstanceProfile, name)
+	}
+	return err
+}
