@@ -39,6 +39,11 @@ type memState struct {
 	saml     map[string]store.SAMLProvider
 	tokens   map[uint32]store.TokenKey
 	outbound map[string]store.OutboundFederation // by account id
+	logins   map[string]store.LoginProfile       // low(account, user)
+	pwPolicy map[string]store.PasswordPolicy     // by account id
+	sshKeys  map[string]store.SSHPublicKey       // by id
+	certs    map[string]store.SigningCertificate // by id
+	svcCreds map[string]store.ServiceSpecificCredential
 }
 
 func newMemStore() *memStore {
@@ -52,6 +57,9 @@ func newMemStore() *memStore {
 		mfa: map[string]store.MFADevice{}, oidc: map[string]store.OIDCProvider{},
 		saml: map[string]store.SAMLProvider{}, tokens: map[uint32]store.TokenKey{},
 		outbound: map[string]store.OutboundFederation{},
+		logins:   map[string]store.LoginProfile{}, pwPolicy: map[string]store.PasswordPolicy{},
+		sshKeys: map[string]store.SSHPublicKey{}, certs: map[string]store.SigningCertificate{},
+		svcCreds: map[string]store.ServiceSpecificCredential{},
 	}}
 }
 
@@ -66,6 +74,9 @@ func (s *memState) clone() *memState {
 		mfa: maps.Clone(s.mfa), oidc: maps.Clone(s.oidc),
 		saml: maps.Clone(s.saml), tokens: maps.Clone(s.tokens),
 		outbound: maps.Clone(s.outbound),
+		logins:   maps.Clone(s.logins), pwPolicy: maps.Clone(s.pwPolicy),
+		sshKeys: maps.Clone(s.sshKeys), certs: maps.Clone(s.certs),
+		svcCreds: maps.Clone(s.svcCreds), // secrets are cloned on write, never changed in place
 	}
 	for k, v := range s.attached {
 		c.attached[k] = slices.Clone(v)
@@ -310,14 +321,25 @@ func (s *memState) UpdateAccessKey(_ context.Context, k store.AccessKey) error {
 func (s *memState) DeleteAccessKey(_ context.Context, id string) error { return del(s.keys, id) }
 func (s *memState) CreateUser(_ context.Context, u store.User) error {
 	u.Tags = slices.Clone(u.Tags)
-	return create(s.users, low(u.AccountID, u.Name), u)
+	if err := create(s.users, low(u.AccountID, u.Name), u); err != nil {
+		return err
+	}
+	s.moveUserCredentials(u.AccountID, u.Name, "")
+	return nil
 }
 func (s *memState) UpdateUser(_ context.Context, old string, u store.User) error {
 	if err := del(s.users, low(u.AccountID, old)); err != nil {
 		return err
 	}
 	u.Tags = slices.Clone(u.Tags)
-	return create(s.users, low(u.AccountID, u.Name), u)
+	if err := create(s.users, low(u.AccountID, u.Name), u); err != nil {
+		return err
+	}
+	if !strings.EqualFold(old, u.Name) {
+		s.moveUserCredentials(u.AccountID, u.Name, "")
+	}
+	s.moveUserCredentials(u.AccountID, old, u.Name)
+	return nil
 }
 func (s *memState) DeleteUser(_ context.Context, acc, name string) error {
 	return del(s.users, low(acc, name))
@@ -485,3 +507,155 @@ func (s *memState) UpdateTokenKey(_ context.Context, k store.TokenKey) error {
 }
 
 var _ store.Store = (*memStore)(nil)
+
+// User credentials and the password policy complete the interface; Apply
+// never touches them. As in the real stores, a user rename carries the
+// user's credentials and a new user never inherits a deleted one's.
+
+// moveUserCredentials gives the credentials of user from to user to, or
+// drops them when to is "".
+func (s *memState) moveUserCredentials(acc, from, to string) {
+	if p, ok := s.logins[low(acc, from)]; ok {
+		delete(s.logins, low(acc, from))
+		if to != "" {
+			p.UserName = to
+			s.logins[low(acc, to)] = p
+		}
+	}
+	moveOwned(s.sshKeys, acc, from, to, sshOwner, func(k *store.SSHPublicKey) { k.UserName = to })
+	moveOwned(s.certs, acc, from, to, certOwner, func(c *store.SigningCertificate) { c.UserName = to })
+	moveOwned(s.svcCreds, acc, from, to, svcOwner, func(c *store.ServiceSpecificCredential) { c.UserName = to })
+}
+
+func moveOwned[V any](mp map[string]V, acc, from, to string, owner func(V) (string, string), rename func(*V)) {
+	for id, v := range mp {
+		if a, u := owner(v); a != acc || !strings.EqualFold(u, from) {
+			continue
+		}
+		if to == "" {
+			delete(mp, id)
+			continue
+		}
+		rename(&v)
+		mp[id] = v
+	}
+}
+
+// ownedGet finds a credential by id within the user's (the root's when
+// user is ""), as the real stores' Get calls do.
+func ownedGet[V any](mp map[string]V, acc, user, id string, owner func(V) (string, string)) (V, error) {
+	v, ok := mp[id]
+	if a, u := owner(v); !ok || a != acc || !strings.EqualFold(u, user) {
+		var zero V
+		return zero, store.ErrNotFound
+	}
+	return v, nil
+}
+
+func ownedList[V any](mp map[string]V, acc, user string, owner func(V) (string, string)) []V {
+	return sorted(mp, func(_ string, v V) bool { a, u := owner(v); return a == acc && strings.EqualFold(u, user) })
+}
+
+func sshOwner(k store.SSHPublicKey) (string, string)              { return k.AccountID, k.UserName }
+func certOwner(c store.SigningCertificate) (string, string)       { return c.AccountID, c.UserName }
+func svcOwner(c store.ServiceSpecificCredential) (string, string) { return c.AccountID, c.UserName }
+func cloneSvc(c store.ServiceSpecificCredential) store.ServiceSpecificCredential {
+	c.Secret = bytes.Clone(c.Secret)
+	return c
+}
+
+func (s *memState) GetLoginProfile(_ context.Context, acc, user string) (store.LoginProfile, error) {
+	return get(s.logins, low(acc, user))
+}
+func (s *memState) GetPasswordPolicy(_ context.Context, acc string) (store.PasswordPolicy, error) {
+	return get(s.pwPolicy, acc)
+}
+func (s *memState) ListSSHPublicKeys(_ context.Context, acc, user string) ([]store.SSHPublicKey, error) {
+	return ownedList(s.sshKeys, acc, user, sshOwner), nil
+}
+func (s *memState) GetSSHPublicKey(_ context.Context, acc, user, id string) (store.SSHPublicKey, error) {
+	return ownedGet(s.sshKeys, acc, user, id, sshOwner)
+}
+func (s *memState) ListSigningCertificates(_ context.Context, acc, user string) ([]store.SigningCertificate, error) {
+	return ownedList(s.certs, acc, user, certOwner), nil
+}
+func (s *memState) ListServiceSpecificCredentials(_ context.Context, acc, user string) ([]store.ServiceSpecificCredential, error) {
+	var out []store.ServiceSpecificCredential
+	for _, c := range ownedList(s.svcCreds, acc, user, svcOwner) {
+		out = append(out, cloneSvc(c))
+	}
+	return out, nil
+}
+func (s *memState) GetServiceSpecificCredential(_ context.Context, acc, user, id string) (store.ServiceSpecificCredential, error) {
+	c, err := ownedGet(s.svcCreds, acc, user, id, svcOwner)
+	return cloneSvc(c), err
+}
+
+func (s *memState) PutLoginProfile(_ context.Context, p store.LoginProfile) error {
+	if _, ok := s.accounts[p.AccountID]; !ok {
+		return store.ErrNotFound
+	}
+	s.logins[low(p.AccountID, p.UserName)] = p
+	return nil
+}
+func (s *memState) DeleteLoginProfile(_ context.Context, acc, user string) error {
+	return del(s.logins, low(acc, user))
+}
+func (s *memState) PutPasswordPolicy(_ context.Context, p store.PasswordPolicy) error {
+	if _, ok := s.accounts[p.AccountID]; !ok {
+		return store.ErrNotFound
+	}
+	s.pwPolicy[p.AccountID] = p
+	return nil
+}
+func (s *memState) DeletePasswordPolicy(_ context.Context, acc string) error {
+	return del(s.pwPolicy, acc)
+}
+
+// ownedUpdate rewrites the credential id of the user's with change.
+func ownedUpdate[V any](mp map[string]V, acc, user, id string, owner func(V) (string, string), change func(*V)) error {
+	v, err := ownedGet(mp, acc, user, id, owner)
+	if err != nil {
+		return err
+	}
+	change(&v)
+	mp[id] = v
+	return nil
+}
+func ownedDelete[V any](mp map[string]V, acc, user, id string, owner func(V) (string, string)) error {
+	if _, err := ownedGet(mp, acc, user, id, owner); err != nil {
+		return err
+	}
+	delete(mp, id)
+	return nil
+}
+
+func (s *memState) CreateSSHPublicKey(_ context.Context, k store.SSHPublicKey) error {
+	return create(s.sshKeys, k.ID, k)
+}
+func (s *memState) UpdateSSHPublicKey(_ context.Context, k store.SSHPublicKey) error {
+	return ownedUpdate(s.sshKeys, k.AccountID, k.UserName, k.ID, sshOwner, func(old *store.SSHPublicKey) { old.Status = k.Status })
+}
+func (s *memState) DeleteSSHPublicKey(_ context.Context, acc, user, id string) error {
+	return ownedDelete(s.sshKeys, acc, user, id, sshOwner)
+}
+func (s *memState) CreateSigningCertificate(_ context.Context, c store.SigningCertificate) error {
+	return create(s.certs, c.ID, c)
+}
+func (s *memState) UpdateSigningCertificate(_ context.Context, c store.SigningCertificate) error {
+	return ownedUpdate(s.certs, c.AccountID, c.UserName, c.ID, certOwner, func(old *store.SigningCertificate) { old.Status = c.Status })
+}
+func (s *memState) DeleteSigningCertificate(_ context.Context, acc, user, id string) error {
+	return ownedDelete(s.certs, acc, user, id, certOwner)
+}
+func (s *memState) CreateServiceSpecificCredential(_ context.Context, c store.ServiceSpecificCredential) error {
+	return create(s.svcCreds, c.ID, cloneSvc(c))
+}
+func (s *memState) UpdateServiceSpecificCredential(_ context.Context, c store.ServiceSpecificCredential) error {
+	return ownedUpdate(s.svcCreds, c.AccountID, c.UserName, c.ID, svcOwner, func(old *store.ServiceSpecificCredential) {
+		old.Status, old.Secret = c.Status, bytes.Clone(c.Secret)
+	})
+}
+func (s *memState) DeleteServiceSpecificCredential(_ context.Context, acc, user, id string) error {
+	return ownedDelete(s.svcCreds, acc, user, id, svcOwner)
+}

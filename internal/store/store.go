@@ -77,6 +77,72 @@ type User struct {
 	PasswordLastUsed    time.Time
 }
 
+// LoginProfile is an IAM user's console password. stsd keeps only a
+// salted, slow hash of it.
+type LoginProfile struct {
+	AccountID             string
+	UserName              string
+	PasswordHash          string // encoded hash with its parameters; never the password
+	PasswordResetRequired bool
+	CreatedAt             time.Time
+	PasswordChangedAt     time.Time
+}
+
+// PasswordPolicy is an account's password policy for IAM users. The zero
+// MaxPasswordAge and PasswordReusePrevention mean "not set".
+type PasswordPolicy struct {
+	AccountID                  string
+	MinimumPasswordLength      int32
+	RequireSymbols             bool
+	RequireNumbers             bool
+	RequireUppercaseCharacters bool
+	RequireLowercaseCharacters bool
+	AllowUsersToChangePassword bool
+	MaxPasswordAge             int32
+	PasswordReusePrevention    int32
+	HardExpiry                 bool
+}
+
+// SSHPublicKey is an IAM user's SSH public key (AWS CodeCommit).
+type SSHPublicKey struct {
+	AccountID   string
+	UserName    string
+	ID          string // APKA…
+	Body        string // as uploaded (OpenSSH or PEM encoding)
+	Fingerprint string
+	Status      AccessKeyStatus
+	UploadedAt  time.Time
+}
+
+// SigningCertificate is an X.509 signing certificate of an IAM user, or of
+// the account root when UserName is "".
+type SigningCertificate struct {
+	AccountID  string
+	UserName   string
+	ID         string
+	Body       string // PEM
+	Status     AccessKeyStatus
+	UploadedAt time.Time
+}
+
+// ServiceSpecificCredential is an IAM user's credential for one AWS
+// service (CodeCommit and Keyspaces user name and password, Bedrock API
+// key). Secret is encrypted at rest.
+type ServiceSpecificCredential struct {
+	AccountID   string
+	UserName    string
+	ID          string // ACCA…
+	ServiceName string
+	// ServiceUserName names the credential to the service (the user name
+	// of a password credential, the alias of an API key).
+	ServiceUserName string
+	Secret          []byte
+	Status          AccessKeyStatus
+	CreatedAt       time.Time
+	// ExpiresAt is zero for a credential that does not expire.
+	ExpiresAt time.Time
+}
+
 // Role is an IAM role. Names are unique case-insensitively within an account.
 type Role struct {
 	AccountID           string
@@ -256,6 +322,18 @@ type Reader interface {
 	// lower-cased name; Page.After is a lower-cased name.
 	ListUsers(ctx context.Context, accountID, pathPrefix string, page Page) ([]User, error)
 
+	// GetLoginProfile returns ErrNotFound for a user without a password.
+	GetLoginProfile(ctx context.Context, accountID, userName string) (LoginProfile, error)
+	// GetPasswordPolicy returns ErrNotFound for an account without one.
+	GetPasswordPolicy(ctx context.Context, accountID string) (PasswordPolicy, error)
+	// The user credential lists are ordered by id; their Get calls find
+	// one by id within the user's.
+	ListSSHPublicKeys(ctx context.Context, accountID, userName string) ([]SSHPublicKey, error)
+	GetSSHPublicKey(ctx context.Context, accountID, userName, id string) (SSHPublicKey, error)
+	ListSigningCertificates(ctx context.Context, accountID, userName string) ([]SigningCertificate, error)
+	ListServiceSpecificCredentials(ctx context.Context, accountID, userName string) ([]ServiceSpecificCredential, error)
+	GetServiceSpecificCredential(ctx context.Context, accountID, userName, id string) (ServiceSpecificCredential, error)
+
 	GetRole(ctx context.Context, accountID, name string) (Role, error)
 	ListRoles(ctx context.Context, accountID, pathPrefix string, page Page) ([]Role, error)
 
@@ -336,14 +414,37 @@ type Tx interface {
 	UpdateAccessKey(ctx context.Context, k AccessKey) error
 	DeleteAccessKey(ctx context.Context, id string) error
 
-	// CreateUser creates a user in no group, even where a deleted user of
-	// the same name left memberships behind.
+	// CreateUser creates a user in no group and with no login profile,
+	// SSH keys, signing certificates or service-specific credentials, even
+	// where a deleted user of the same name left such rows behind.
 	CreateUser(ctx context.Context, u User) error
 	// UpdateUser replaces the user found by (u.AccountID, oldName); a rename
-	// carries the user's keys, policies, attachments, MFA devices and group
-	// memberships along.
+	// carries the user's keys, policies, attachments, MFA devices, group
+	// memberships, login profile, SSH keys, signing certificates and
+	// service-specific credentials along.
 	UpdateUser(ctx context.Context, oldName string, u User) error
 	DeleteUser(ctx context.Context, accountID, name string) error
+
+	// PutLoginProfile creates or replaces the user's login profile.
+	PutLoginProfile(ctx context.Context, p LoginProfile) error
+	DeleteLoginProfile(ctx context.Context, accountID, userName string) error
+	// PutPasswordPolicy creates or replaces the account's password policy.
+	PutPasswordPolicy(ctx context.Context, p PasswordPolicy) error
+	DeletePasswordPolicy(ctx context.Context, accountID string) error
+	// Create calls of user credentials return ErrAlreadyExists for a taken
+	// id; Update calls rewrite status (and, for service-specific
+	// credentials, the secret) of the credential found by (account, user,
+	// id); Delete and Update return ErrNotFound when the user has no such
+	// credential.
+	CreateSSHPublicKey(ctx context.Context, k SSHPublicKey) error
+	UpdateSSHPublicKey(ctx context.Context, k SSHPublicKey) error
+	DeleteSSHPublicKey(ctx context.Context, accountID, userName, id string) error
+	CreateSigningCertificate(ctx context.Context, c SigningCertificate) error
+	UpdateSigningCertificate(ctx context.Context, c SigningCertificate) error
+	DeleteSigningCertificate(ctx context.Context, accountID, userName, id string) error
+	CreateServiceSpecificCredential(ctx context.Context, c ServiceSpecificCredential) error
+	UpdateServiceSpecificCredential(ctx context.Context, c ServiceSpecificCredential) error
+	DeleteServiceSpecificCredential(ctx context.Context, accountID, userName, id string) error
 
 	// CreateRole creates a role that is in no instance profile, even where
 	// a deleted role of the same name was left in some.

@@ -11,8 +11,10 @@ import (
 // recorder wraps a backend transaction and notes which entries each write
 // makes stale; Cache.Update applies the notes after the commit. Reads pass
 // straight to the transaction (never the cache), so fn sees its own writes.
-// Writes of kinds the cache holds nothing of (instance profiles) reach the
-// transaction through the embedded Tx with no note.
+// Writes of kinds the cache holds nothing of (instance profiles, login
+// profiles, the password policy, SSH keys, signing certificates and
+// service-specific credentials) reach the transaction through the embedded
+// Tx with no note.
 type recorder struct {
 	store.Tx
 	inv []func(c *Cache) // run with c.mu held

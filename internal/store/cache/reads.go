@@ -61,7 +61,9 @@ func (c *Cache) GetGroup(ctx context.Context, accountID, name string) (store.Gro
 // IAM user's request reads the policies of every group the user is in.
 // ListGroups and ListGroupMembers serve the IAM API only and pass through,
 // as do the instance profile reads (no request's authorization reads a
-// profile), so no write needs to invalidate anything for them.
+// profile) and the login profile, password policy and user credential
+// reads (only their own IAM operations read them), so no write needs to
+// invalidate anything for them.
 func (c *Cache) ListGroupsForUser(ctx context.Context, accountID, userName string) ([]store.Group, error) {
 	return lookup(c, func() *table[[]store.Group] { return c.userGroups }, nameKey(accountID, userName), slices.Clone[[]store.Group],
 		func() ([]store.Group, error) { return c.Store.ListGroupsForUser(ctx, accountID, userName) })

@@ -208,6 +208,8 @@ const (
 	mfaSerial = "arn:aws:iam::" + acct + ":mfa/d"
 	rsaKey    = "OUTBOUNDRSAPRIVATEKEY-PLAINTEXT"
 	ecKey     = "OUTBOUNDECPRIVATEKEY-PLAINTEXT"
+	svcSecret = "SERVICECREDENTIALSECRET-PLAINTEXT"
+	svcCredID = "ACCAEXAMPLE000000001"
 )
 
 func populate(t testing.TB, s store.Store) {
@@ -221,6 +223,9 @@ func populate(t testing.TB, s store.Store) {
 			tx.CreateTokenKey(bg, store.TokenKey{ID: 7, Secret: []byte(tokSecret), CreatedAt: time.Now()}),
 			tx.PutOutboundFederation(bg, store.OutboundFederation{AccountID: acct, IssuerID: "issuer", Enabled: true,
 				RSAKey: []byte(rsaKey), ECKey: []byte(ecKey), CreatedAt: time.Now(), UpdatedAt: time.Now()}),
+			tx.CreateServiceSpecificCredential(bg, store.ServiceSpecificCredential{AccountID: acct, UserName: "Ann", ID: svcCredID,
+				ServiceName: "codecommit.amazonaws.com", ServiceUserName: "Ann-at-" + acct, Secret: []byte(svcSecret),
+				Status: store.AccessKeyActive, CreatedAt: time.Now()}),
 		)
 	})
 }
@@ -232,13 +237,14 @@ func TestSecretsNotStoredInPlaintext(t *testing.T) {
 	name, dsn := srv.schema(t)
 	s := open(t, dsn, testSealer(t, 1))
 	populate(t, s)
-	secrets := []string{keySecret, mfaSeed, tokSecret, rsaKey, ecKey}
+	secrets := []string{keySecret, mfaSeed, tokSecret, rsaKey, ecKey, svcSecret}
 	for _, q := range []string{
 		`SELECT secret FROM ` + name + `.access_keys`,
 		`SELECT seed FROM ` + name + `.mfa_devices`,
 		`SELECT secret FROM ` + name + `.token_keys`,
 		`SELECT rsa_key FROM ` + name + `.outbound_federations`,
 		`SELECT ec_key FROM ` + name + `.outbound_federations`,
+		`SELECT secret FROM ` + name + `.service_specific_credentials`,
 	} {
 		var raw []byte
 		if err := srv.admin.QueryRowContext(bg, q).Scan(&raw); err != nil {
@@ -253,7 +259,7 @@ func TestSecretsNotStoredInPlaintext(t *testing.T) {
 			}
 		}
 	}
-	for _, table := range []string{"access_keys", "mfa_devices", "token_keys", "outbound_federations"} {
+	for _, table := range []string{"access_keys", "mfa_devices", "token_keys", "outbound_federations", "service_specific_credentials"} {
 		var row string
 		if err := srv.admin.QueryRowContext(bg, `SELECT t::text FROM `+name+`.`+table+` t`).Scan(&row); err != nil {
 			t.Fatal(err)
@@ -270,6 +276,9 @@ func TestSecretsNotStoredInPlaintext(t *testing.T) {
 	}
 	if f, err := s.GetOutboundFederation(bg, acct); err != nil || string(f.RSAKey) != rsaKey || string(f.ECKey) != ecKey {
 		t.Fatalf("outbound federation keys did not round-trip: %v", err)
+	}
+	if c, err := s.GetServiceSpecificCredential(bg, acct, "ann", svcCredID); err != nil || string(c.Secret) != svcSecret {
+		t.Fatalf("service-specific credential secret did not round-trip: %v", err)
 	}
 }
 

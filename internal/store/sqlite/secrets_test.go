@@ -31,6 +31,8 @@ const (
 	rsaKey    = "OUTBOUNDRSAPRIVATEKEY-PLAINTEXT"
 	ecKey     = "OUTBOUNDECPRIVATEKEY-PLAINTEXT"
 	issuer    = "ISSUERID-0123456789"
+	svcSecret = "SERVICECREDENTIALSECRET-PLAINTEXT"
+	svcCredID = "ACCAEXAMPLE000000001"
 )
 
 // populate writes one of every secret-bearing row plus some plain rows.
@@ -49,6 +51,12 @@ func populate(t *testing.T, s store.Store) {
 			tx.AttachPolicy(bg, acct, store.KindUser, "Ann", "arn:aws:iam::"+acct+":policy/P"),
 			tx.PutOutboundFederation(bg, store.OutboundFederation{AccountID: acct, IssuerID: issuer, Enabled: true,
 				RSAKey: []byte(rsaKey), ECKey: []byte(ecKey), CreatedAt: time.Now(), UpdatedAt: time.Now()}),
+			tx.CreateServiceSpecificCredential(bg, store.ServiceSpecificCredential{AccountID: acct, UserName: "Ann", ID: svcCredID,
+				ServiceName: "codecommit.amazonaws.com", ServiceUserName: "Ann-at-" + acct, Secret: []byte(svcSecret),
+				Status: store.AccessKeyActive, CreatedAt: time.Now()}),
+			tx.CreateServiceSpecificCredential(bg, store.ServiceSpecificCredential{AccountID: acct, UserName: "Ann", ID: "ACCAEXAMPLE000000002",
+				ServiceName: "codecommit.amazonaws.com", ServiceUserName: "Ann-at-" + acct, Secret: []byte(strings.ToLower(svcSecret)),
+				Status: store.AccessKeyActive, CreatedAt: time.Now()}),
 		} {
 			if err != nil {
 				return err
@@ -76,13 +84,15 @@ func TestSecretsNotStoredInPlaintext(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			for _, secret := range []string{keySecret, strings.ToLower(keySecret), mfaSeed, tokSecret, rsaKey, ecKey} {
+			for _, secret := range []string{keySecret, strings.ToLower(keySecret), mfaSeed, tokSecret, rsaKey, ecKey,
+				svcSecret, strings.ToLower(svcSecret)} {
 				if bytes.Contains(data, []byte(secret)) {
 					t.Fatalf("%s: %s contains secret %q in plaintext", when, e.Name(), secret)
 				}
 			}
-			if e.Name() == "stsd.db" && when == "after close" && (!bytes.Contains(data, []byte("AKIAEXAMPLE000000001")) || !bytes.Contains(data, []byte(issuer))) {
-				t.Fatalf("database file lacks the key id or issuer id: the plaintext check looks at the wrong file")
+			if e.Name() == "stsd.db" && when == "after close" && (!bytes.Contains(data, []byte("AKIAEXAMPLE000000001")) ||
+				!bytes.Contains(data, []byte(issuer)) || !bytes.Contains(data, []byte(svcCredID))) {
+				t.Fatalf("database file lacks the key id, issuer id or credential id: the plaintext check looks at the wrong file")
 			}
 		}
 	}
@@ -105,12 +115,13 @@ func TestReopenKeepsEverything(t *testing.T) {
 		Att   []string
 		Ver   store.PolicyVersion
 		Fed   store.OutboundFederation
+		Svc   store.ServiceSpecificCredential
 		Gen   uint64
 	}
 	take := func(s store.Store) snapshot {
 		t.Helper()
 		var sn snapshot
-		var errs [8]error
+		var errs [9]error
 		sn.Key, errs[0] = s.GetAccessKey(bg, "AKIAEXAMPLE000000001")
 		sn.Users, errs[1] = s.ListUsers(bg, acct, "/", store.Page{})
 		sn.MFA, errs[2] = s.GetMFADevice(bg, "arn:aws:iam::"+acct+":mfa/d")
@@ -118,7 +129,8 @@ func TestReopenKeepsEverything(t *testing.T) {
 		sn.Att, errs[4] = s.ListAttachedPolicies(bg, acct, store.KindUser, "ann")
 		sn.Ver, errs[5] = s.GetPolicyVersion(bg, acct, "p", "v1")
 		sn.Fed, errs[6] = s.GetOutboundFederationByIssuer(bg, issuer)
-		sn.Gen, errs[7] = s.Generation(bg)
+		sn.Svc, errs[7] = s.GetServiceSpecificCredential(bg, acct, "ann", svcCredID)
+		sn.Gen, errs[8] = s.Generation(bg)
 		if err := errors.Join(errs[:]...); err != nil {
 			t.Fatal(err)
 		}
@@ -126,7 +138,7 @@ func TestReopenKeepsEverything(t *testing.T) {
 	}
 	before := take(s)
 	if before.Key.Secret != keySecret || string(before.MFA.Seed) != mfaSeed || string(before.Tok[0].Secret) != tokSecret ||
-		string(before.Fed.RSAKey) != rsaKey || string(before.Fed.ECKey) != ecKey {
+		string(before.Fed.RSAKey) != rsaKey || string(before.Fed.ECKey) != ecKey || string(before.Svc.Secret) != svcSecret {
 		t.Fatalf("secrets did not round-trip: %+v", before)
 	}
 	s.Close()
@@ -175,6 +187,9 @@ func TestWrongMasterKeyIsRefused(t *testing.T) {
 	if _, err := s2.GetOutboundFederation(bg, acct); !errors.Is(err, seal.ErrWrongKey) {
 		t.Fatalf("GetOutboundFederation under another key: %v, want seal.ErrWrongKey", err)
 	}
+	if _, err := s2.GetServiceSpecificCredential(bg, acct, "Ann", svcCredID); !errors.Is(err, seal.ErrWrongKey) {
+		t.Fatalf("GetServiceSpecificCredential under another key: %v, want seal.ErrWrongKey", err)
+	}
 }
 
 func TestSwappedCiphertextsDoNotOpen(t *testing.T) {
@@ -196,6 +211,33 @@ func TestSwappedCiphertextsDoNotOpen(t *testing.T) {
 	}
 	if k, err := s2.GetAccessKey(bg, "AKIAEXAMPLE000000001"); err != nil || k.Secret != keySecret {
 		t.Fatalf("untouched key: %v", err)
+	}
+}
+
+// TestSwappedServiceCredentialSecretsDoNotOpen gives one service-specific
+// credential the sealed secret of another of the same user: the seal binds
+// the credential id, so it fails to open rather than pass as its own.
+func TestSwappedServiceCredentialSecretsDoNotOpen(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "stsd.db")
+	s := openAt(t, path, testSealer(t, 1))
+	populate(t, s)
+	s.Close()
+	raw := rawDB(t, path)
+	if _, err := raw.Exec(`UPDATE service_specific_credentials SET secret = (SELECT secret FROM service_specific_credentials
+		WHERE id = '` + svcCredID + `') WHERE id = 'ACCAEXAMPLE000000002'`); err != nil {
+		t.Fatal(err)
+	}
+	raw.Close()
+	s2 := openAt(t, path, testSealer(t, 1))
+	defer s2.Close()
+	if _, err := s2.GetServiceSpecificCredential(bg, acct, "Ann", "ACCAEXAMPLE000000002"); !errors.Is(err, seal.ErrCorrupt) {
+		t.Fatalf("swapped secret: %v, want seal.ErrCorrupt", err)
+	}
+	if _, err := s2.ListServiceSpecificCredentials(bg, acct, "Ann"); !errors.Is(err, seal.ErrCorrupt) {
+		t.Fatalf("listing with a swapped secret: %v, want seal.ErrCorrupt", err)
+	}
+	if c, err := s2.GetServiceSpecificCredential(bg, acct, "Ann", svcCredID); err != nil || string(c.Secret) != svcSecret {
+		t.Fatalf("untouched credential: %+v, %v", c, err)
 	}
 }
 

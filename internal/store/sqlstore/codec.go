@@ -37,6 +37,14 @@ func decTime(s string) (time.Time, error) {
 	return t.UTC(), nil
 }
 
+// encBool stores a boolean as 0 or 1: BIGINT is portable, BOOLEAN is not.
+func encBool(b bool) int64 {
+	if b {
+		return 1
+	}
+	return 0
+}
+
 // encTimes encodes several times, stopping at the first bad one.
 func encTimes(ts ...time.Time) ([]string, error) {
 	out := make([]string, len(ts))
@@ -114,6 +122,9 @@ func aadAccessKey(id string) []byte { return []byte("stsd/access-key/" + id) }
 func aadMFA(serial string) []byte   { return []byte("stsd/mfa-device/" + serial) }
 func aadTokenKey(id uint32) []byte  { return fmt.Appendf([]byte("stsd/token-key/"), "%d", id) }
 func aadSealCheck() []byte          { return []byte("stsd/seal-check") }
+func aadServiceCredential(id string) []byte {
+	return []byte("stsd/service-specific-credential/" + id)
+}
 
 // aadOutboundKey also names the column (alg is "rsa" or "ec"), so one of an
 // account's keys cannot be passed off as the other.

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"database/sql"
+	"errors"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -240,5 +241,114 @@ func TestUpgradeFromVersion3(t *testing.T) {
 		AND sql LIKE '%(account_id, role_key, profile_key)%'`).Scan(&index)
 	if err != nil {
 		t.Fatalf("no index of instance_profile_roles by role: %v", err)
+	}
+}
+
+// TestUpgradeFromVersion4 builds a database as the instance profiles
+// release left it, with a user holding an access key, a group membership
+// and an instance profile, and checks New adds the credential and password
+// policy tables (step 5) with that data intact, the new rows working for
+// a user that predates them (a rename carries old and new rows alike), and
+// the schema itself keying login profiles by user and indexing each
+// credential table by owner.
+func TestUpgradeFromVersion4(t *testing.T) {
+	ctx := context.Background()
+	db := openRawSQLite(t)
+	d := &Dialect{Name: "sqlite", BlobType: "BLOB"}
+	if err := migrateSteps(ctx, db, d, migrations[:4]); err != nil {
+		t.Fatalf("migrating to version 4: %v", err)
+	}
+	if v := schemaVersion(t, db); v != 4 {
+		t.Fatalf("schema version %d after step 4", v)
+	}
+	sealer, err := seal.New(bytes.Repeat([]byte{7}, seal.KeySize))
+	if err != nil {
+		t.Fatal(err)
+	}
+	const acc = "111122223333"
+	for _, stmt := range []struct {
+		query string
+		args  []any
+	}{
+		{`INSERT INTO accounts (id, alias, created_at) VALUES ('111122223333', '', '')`, nil},
+		{`INSERT INTO users (account_id, name_key, name, id, path, permissions_boundary, tags, created_at, password_last_used)
+			VALUES ('111122223333', 'ann', 'Ann', 'AIDAEXAMPLE', '/', '', '[]', '', '')`, nil},
+		{`INSERT INTO access_keys (id, secret, account_id, user_key, user_name, status, created_at, last_used_at, last_service, last_region)
+			VALUES ('AKIAEXAMPLE', ?, '111122223333', 'ann', 'Ann', 'Active', '', '', '', '')`,
+			[]any{sealer.Seal([]byte("old-secret"), aadAccessKey("AKIAEXAMPLE"))}},
+		{`INSERT INTO groups (account_id, name_key, name, id, path, created_at) VALUES ('111122223333', 'devs', 'Devs', 'AGPAEXAMPLE', '/', '')`, nil},
+		{`INSERT INTO group_members (account_id, group_key, user_key) VALUES ('111122223333', 'devs', 'ann')`, nil},
+		{`INSERT INTO instance_profiles (account_id, name_key, name, id, path, tags, created_at)
+			VALUES ('111122223333', 'web', 'Web', 'AIPAEXAMPLE', '/', '[]', '')`, nil},
+	} {
+		if _, err := db.ExecContext(ctx, stmt.query, stmt.args...); err != nil {
+			t.Fatalf("seeding version 4: %v", err)
+		}
+	}
+
+	s, err := New(ctx, db, d, sealer)
+	if err != nil {
+		t.Fatalf("New on a version 4 database: %v", err)
+	}
+	if v := schemaVersion(t, db); v != SchemaVersion() || v < 5 {
+		t.Fatalf("schema version %d after upgrade, want %d", v, SchemaVersion())
+	}
+	if k, err := s.GetAccessKey(ctx, "AKIAEXAMPLE"); err != nil || k.Secret != "old-secret" || k.UserName != "Ann" {
+		t.Fatalf("access key from version 4 after upgrade: %+v, %v", k, err)
+	}
+	if gs, err := s.ListGroupsForUser(ctx, acc, "ann"); err != nil || len(gs) != 1 || gs[0].Name != "Devs" {
+		t.Fatalf("groups from version 4 after upgrade: %+v, %v", gs, err)
+	}
+	if p, err := s.GetInstanceProfile(ctx, acc, "web"); err != nil || p.Name != "Web" {
+		t.Fatalf("instance profile from version 4 after upgrade: %+v, %v", p, err)
+	}
+	if _, err := s.GetLoginProfile(ctx, acc, "Ann"); !errors.Is(err, store.ErrNotFound) {
+		t.Fatalf("login profile of a version 4 user: %v, want store.ErrNotFound", err)
+	}
+
+	err = s.Update(ctx, func(tx store.Tx) error {
+		return errors.Join(
+			tx.PutLoginProfile(ctx, store.LoginProfile{AccountID: acc, UserName: "Ann", PasswordHash: "$argon2id$x"}),
+			tx.PutPasswordPolicy(ctx, store.PasswordPolicy{AccountID: acc, MinimumPasswordLength: 14}),
+			tx.CreateSSHPublicKey(ctx, store.SSHPublicKey{AccountID: acc, UserName: "Ann", ID: "APKAEXAMPLE", Body: "ssh-rsa AAAA",
+				Status: store.AccessKeyActive}),
+			tx.CreateSigningCertificate(ctx, store.SigningCertificate{AccountID: acc, UserName: "Ann", ID: "CERTEXAMPLE", Status: store.AccessKeyActive}),
+			tx.CreateServiceSpecificCredential(ctx, store.ServiceSpecificCredential{AccountID: acc, UserName: "Ann", ID: "ACCAEXAMPLE",
+				ServiceName: "codecommit.amazonaws.com", Secret: []byte("new-secret"), Status: store.AccessKeyActive}),
+		)
+	})
+	if err != nil {
+		t.Fatalf("credential writes after upgrade: %v", err)
+	}
+	if err := s.Update(ctx, func(tx store.Tx) error {
+		return tx.UpdateUser(ctx, "ann", store.User{AccountID: acc, Name: "Anna", ID: "AIDAEXAMPLE", Path: "/"})
+	}); err != nil {
+		t.Fatalf("renaming a version 4 user after upgrade: %v", err)
+	}
+	if ks, err := s.ListAccessKeys(ctx, acc, "anna"); err != nil || len(ks) != 1 || ks[0].Secret != "old-secret" {
+		t.Fatalf("access keys of the renamed version 4 user: %+v, %v", ks, err)
+	}
+	if p, err := s.GetLoginProfile(ctx, acc, "anna"); err != nil || p.UserName != "Anna" || p.PasswordHash != "$argon2id$x" {
+		t.Fatalf("login profile of the renamed version 4 user: %+v, %v", p, err)
+	}
+	if c, err := s.GetServiceSpecificCredential(ctx, acc, "Anna", "ACCAEXAMPLE"); err != nil || string(c.Secret) != "new-secret" {
+		t.Fatalf("service-specific credential of the renamed version 4 user: %+v, %v", c, err)
+	}
+	if p, err := s.GetPasswordPolicy(ctx, acc); err != nil || p.MinimumPasswordLength != 14 {
+		t.Fatalf("password policy after upgrade: %+v, %v", p, err)
+	}
+
+	_, err = db.ExecContext(ctx, `INSERT INTO login_profiles (account_id, user_key, user_name, password_hash, password_reset_required,
+		created_at, password_changed_at) VALUES ('111122223333', 'anna', 'ANNA', 'h', 0, '', '')`)
+	if err == nil || !strings.Contains(err.Error(), "UNIQUE") {
+		t.Fatalf("raw insert of a second login profile for a user: %v, want a UNIQUE constraint failure", err)
+	}
+	for _, table := range []string{"ssh_public_keys", "signing_certificates", "service_specific_credentials"} {
+		var index string
+		err = db.QueryRowContext(ctx, `SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = ?
+			AND sql LIKE '%(account_id, user_key, id)%'`, table).Scan(&index)
+		if err != nil {
+			t.Fatalf("no index of %s by owner: %v", table, err)
+		}
 	}
 }

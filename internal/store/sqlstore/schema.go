@@ -182,4 +182,61 @@ var migrations = [][]string{
 			PRIMARY KEY (account_id, profile_key, role_key))`,
 		`CREATE INDEX instance_profile_roles_role ON instance_profile_roles (account_id, role_key, profile_key)`,
 	},
+	// 5: the other user credentials and the password policy. Booleans are
+	// 0 or 1. A service-specific credential's secret is sealed to its id;
+	// the password hash is a slow salted hash and is stored as is.
+	// Signing certificates of the account root have user_key "".
+	{
+		`CREATE TABLE login_profiles (
+			account_id TEXT NOT NULL REFERENCES accounts (id),
+			user_key TEXT NOT NULL,
+			user_name TEXT NOT NULL,
+			password_hash TEXT NOT NULL,
+			password_reset_required BIGINT NOT NULL,
+			created_at TEXT NOT NULL,
+			password_changed_at TEXT NOT NULL,
+			PRIMARY KEY (account_id, user_key))`,
+		`CREATE TABLE password_policies (
+			account_id TEXT PRIMARY KEY REFERENCES accounts (id),
+			minimum_password_length BIGINT NOT NULL,
+			require_symbols BIGINT NOT NULL,
+			require_numbers BIGINT NOT NULL,
+			require_uppercase_characters BIGINT NOT NULL,
+			require_lowercase_characters BIGINT NOT NULL,
+			allow_users_to_change_password BIGINT NOT NULL,
+			max_password_age BIGINT NOT NULL,
+			password_reuse_prevention BIGINT NOT NULL,
+			hard_expiry BIGINT NOT NULL)`,
+		`CREATE TABLE ssh_public_keys (
+			id TEXT PRIMARY KEY,
+			account_id TEXT NOT NULL REFERENCES accounts (id),
+			user_key TEXT NOT NULL,
+			user_name TEXT NOT NULL,
+			body TEXT NOT NULL,
+			fingerprint TEXT NOT NULL,
+			status TEXT NOT NULL,
+			uploaded_at TEXT NOT NULL)`,
+		`CREATE INDEX ssh_public_keys_owner ON ssh_public_keys (account_id, user_key, id)`,
+		`CREATE TABLE signing_certificates (
+			id TEXT PRIMARY KEY,
+			account_id TEXT NOT NULL REFERENCES accounts (id),
+			user_key TEXT NOT NULL,
+			user_name TEXT NOT NULL,
+			body TEXT NOT NULL,
+			status TEXT NOT NULL,
+			uploaded_at TEXT NOT NULL)`,
+		`CREATE INDEX signing_certificates_owner ON signing_certificates (account_id, user_key, id)`,
+		`CREATE TABLE service_specific_credentials (
+			id TEXT PRIMARY KEY,
+			account_id TEXT NOT NULL REFERENCES accounts (id),
+			user_key TEXT NOT NULL,
+			user_name TEXT NOT NULL,
+			service_name TEXT NOT NULL,
+			service_user_name TEXT NOT NULL,
+			secret {{BLOB}} NOT NULL,
+			status TEXT NOT NULL,
+			created_at TEXT NOT NULL,
+			expires_at TEXT NOT NULL)`,
+		`CREATE INDEX service_specific_credentials_owner ON service_specific_credentials (account_id, user_key, id)`,
+	},
 }

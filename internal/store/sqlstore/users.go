@@ -49,20 +49,35 @@ func (w *writer) CreateUser(ctx context.Context, u store.User) error {
 		u.AccountID, u.Name, u.ID, u.Path, u.PermissionsBoundary, encTags(u.Tags), ts[0], ts[1], key(u.Name)); err != nil {
 		return err
 	}
-	return w.clearUserMemberships(ctx, u.AccountID, key(u.Name))
+	return w.clearUserLeftovers(ctx, u.AccountID, key(u.Name))
 }
 
-// clearUserMemberships deletes the group memberships keyed by a user name
-// no user holds. Deletes do not cascade, so such rows can outlive their
-// user; a user created or renamed to that name must not join those groups.
-func (w *writer) clearUserMemberships(ctx context.Context, accountID, userKey string) error {
-	_, err := w.exec(ctx, "group memberships", `DELETE FROM group_members WHERE account_id = ? AND user_key = ?`, accountID, userKey)
-	return err
+// userLeftovers are the user-owned rows cleared under a name no user
+// holds. Deletes do not cascade, so such rows can outlive their user; a
+// user created or renamed to that name must not join those groups or
+// inherit that password and those credentials.
+var userLeftovers = []struct{ what, table string }{
+	{"group memberships", "group_members"},
+	{"login profile", "login_profiles"},
+	{"SSH public keys", "ssh_public_keys"},
+	{"signing certificates", "signing_certificates"},
+	{"service-specific credentials", "service_specific_credentials"},
+}
+
+// clearUserLeftovers deletes the userLeftovers keyed by userKey.
+func (w *writer) clearUserLeftovers(ctx context.Context, accountID, userKey string) error {
+	for _, l := range userLeftovers {
+		if _, err := w.exec(ctx, l.what, `DELETE FROM `+l.table+` WHERE account_id = ? AND user_key = ?`, accountID, userKey); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // UpdateUser implements store.Tx. A rename moves the user's access keys,
-// inline policies, attachments, MFA devices and group memberships to the
-// new name in the same transaction.
+// inline policies, attachments, MFA devices, group memberships, login
+// profile, SSH keys, signing certificates and service-specific credentials
+// to the new name in the same transaction.
 func (w *writer) UpdateUser(ctx context.Context, oldName string, u store.User) error {
 	what := "user " + oldName
 	old, err := w.GetUser(ctx, u.AccountID, oldName)
@@ -78,7 +93,7 @@ func (w *writer) UpdateUser(ctx context.Context, oldName string, u store.User) e
 		if taken {
 			return fmt.Errorf("user %s: %w", u.Name, store.ErrAlreadyExists)
 		}
-		if err := w.clearUserMemberships(ctx, u.AccountID, newKey); err != nil {
+		if err := w.clearUserLeftovers(ctx, u.AccountID, newKey); err != nil {
 			return err
 		}
 	}
@@ -99,6 +114,10 @@ func (w *writer) UpdateUser(ctx context.Context, oldName string, u store.User) e
 		{"access keys", `UPDATE access_keys SET user_key = ?, user_name = ? WHERE account_id = ? AND user_key = ?`},
 		{"mfa devices", `UPDATE mfa_devices SET user_key = ?, user_name = ? WHERE account_id = ? AND user_key = ?`},
 		{"inline policies", `UPDATE inline_policies SET principal_key = ?, principal_name = ? WHERE account_id = ? AND principal_key = ? AND kind = 'user'`},
+		{"login profile", `UPDATE login_profiles SET user_key = ?, user_name = ? WHERE account_id = ? AND user_key = ?`},
+		{"SSH public keys", `UPDATE ssh_public_keys SET user_key = ?, user_name = ? WHERE account_id = ? AND user_key = ?`},
+		{"signing certificates", `UPDATE signing_certificates SET user_key = ?, user_name = ? WHERE account_id = ? AND user_key = ?`},
+		{"service-specific credentials", `UPDATE service_specific_credentials SET user_key = ?, user_name = ? WHERE account_id = ? AND user_key = ?`},
 	}
 	for _, m := range moves {
 		if _, err := w.exec(ctx, m.what, m.query, newKey, u.Name, u.AccountID, oldKey); err != nil {

@@ -1,0 +1,62 @@
+package sqlstore
+
+import (
+	"context"
+
+	"github.com/stsd/stsd/internal/store"
+)
+
+const loginProfileCols = `account_id, user_name, password_hash, password_reset_required, created_at, password_changed_at`
+
+func scanLoginProfile(_ *reader, sc scanner) (store.LoginProfile, error) {
+	var p store.LoginProfile
+	var reset int64
+	var created, changed string
+	if err := sc.Scan(&p.AccountID, &p.UserName, &p.PasswordHash, &reset, &created, &changed); err != nil {
+		return p, err
+	}
+	p.PasswordResetRequired = reset != 0
+	var err error
+	if p.CreatedAt, err = decTime(created); err != nil {
+		return p, err
+	}
+	p.PasswordChangedAt, err = decTime(changed)
+	return p, err
+}
+
+// GetLoginProfile implements store.Reader.
+func (r *reader) GetLoginProfile(ctx context.Context, accountID, userName string) (store.LoginProfile, error) {
+	return getOne(ctx, r, scanLoginProfile, "login profile of user "+userName,
+		`SELECT `+loginProfileCols+` FROM login_profiles WHERE account_id = ? AND user_key = ?`, accountID, key(userName))
+}
+
+// PutLoginProfile implements store.Tx. An update comes first and an
+// insert only when it changed nothing, so no statement fails on a
+// conflict (which would abort a PostgreSQL transaction). Errors name the
+// user, never the hash.
+func (w *writer) PutLoginProfile(ctx context.Context, p store.LoginProfile) error {
+	what := "login profile of user " + p.UserName
+	ts, err := encTimes(p.CreatedAt, p.PasswordChangedAt)
+	if err != nil {
+		return err
+	}
+	n, err := w.exec(ctx, what, `UPDATE login_profiles SET user_name = ?, password_hash = ?, password_reset_required = ?,
+		created_at = ?, password_changed_at = ? WHERE account_id = ? AND user_key = ?`,
+		p.UserName, p.PasswordHash, encBool(p.PasswordResetRequired), ts[0], ts[1], p.AccountID, key(p.UserName))
+	if err != nil || n > 0 {
+		return err
+	}
+	if err := w.requireAccount(ctx, p.AccountID); err != nil {
+		return err
+	}
+	_, err = w.exec(ctx, what, `INSERT INTO login_profiles (`+loginProfileCols+`, user_key) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+		p.AccountID, p.UserName, p.PasswordHash, encBool(p.PasswordResetRequired), ts[0], ts[1], key(p.UserName))
+	return err
+}
+
+// DeleteLoginProfile implements store.Tx.
+func (w *writer) DeleteLoginProfile(ctx context.Context, accountID, userName string) error {
+	what := "login profile of user " + userName
+	n, err := w.exec(ctx, what, `DELETE FROM login_profiles WHERE account_id = ? AND user_key = ?`, accountID, key(userName))
+	return mustAffect(n, err, what)
+}
