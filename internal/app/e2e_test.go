@@ -132,6 +132,16 @@ func (h *harness) iamClient(keyID, secret, token string) *iam.Client {
 }
 
 // rootIAM is an IAM client of the default account's root.
+// keyIAM returns an IAM client signing with who's long-term key in keys
+// (name → access key id and secret, as a test's bootstrap file gives them).
+func (h *harness) keyIAM(keys map[string][2]string, who string) *iam.Client {
+	k, ok := keys[who]
+	if !ok {
+		h.t.Fatalf("no keys for %s", who)
+	}
+	return h.iamClient(k[0], k[1], "")
+}
+
 func (h *harness) rootIAM() *iam.Client { return h.iamClient(rootKeyID, rootSecret, "") }
 
 // apiError asserts err is an AWS API error with the given code, message

@@ -1,8 +1,10 @@
 // Package iam implements the IAM management API (Version 2010-05-08): users
 // and their access keys, groups and their members, roles and the instance
 // profiles that hold them, managed and inline policies and their
-// attachments, MFA devices, OIDC and SAML providers, policy simulation, and
-// the switch of outbound identity federation.
+// attachments, MFA devices, OIDC and SAML providers, policy simulation,
+// console passwords (login profiles) and the account password policy,
+// users' SSH public keys, signing certificates and service-specific
+// credentials, and the switch of outbound identity federation.
 //
 // Every operation acts inside the caller's account and is authorized with
 // the policy engine against the caller's effective permissions (the root
@@ -75,6 +77,11 @@ func (s *Service) Handlers() []rpc.Handler {
 		s.providerHandlers(),
 		s.simulationHandlers(),
 		s.outboundHandlers(),
+		s.loginProfileHandlers(),
+		s.passwordPolicyHandlers(),
+		s.sshKeyHandlers(),
+		s.signingCertificateHandlers(),
+		s.serviceCredentialHandlers(),
 	} {
 		hs = append(hs, group...)
 	}
@@ -96,18 +103,33 @@ func (s *Service) Handlers() []rpc.Handler {
 // request itself carries (a new boundary, iam:PolicyARN,
 // aws:RequestTag/KEY, aws:TagKeys).
 func (s *Service) authorize(ctx context.Context, call *rpc.Call, action, resource string, extra ...contextKey) error {
+	r, err := s.evaluate(ctx, call, action, resource, extra...)
+	if err != nil {
+		return err
+	}
+	if r.Allowed() {
+		return nil
+	}
+	return accessDenied(call, action, resource, &r)
+}
+
+// evaluate is authorize's decision without the refusal, for operations
+// that add an account-level grant of their own to the caller's policies
+// (the password policy's AllowUsersToChangePassword). The root's own
+// requests are allowed.
+func (s *Service) evaluate(ctx context.Context, call *rpc.Call, action, resource string, extra ...contextKey) (policy.Result, error) {
 	p := call.Principal
 	if p.Type == auth.Root && p.Session == nil {
-		return nil
+		return policy.Result{Decision: policy.DecisionAllow}, nil
 	}
 	subject, err := s.authz.Subject(ctx, p)
 	if err != nil {
-		return err
+		return policy.Result{}, err
 	}
 	var reqCtx policy.Context
 	subject.GlobalContext(&reqCtx, call)
 	if err := s.targetKeys(ctx, &reqCtx, p.AccountID, resource); err != nil {
-		return err
+		return policy.Result{}, err
 	}
 	for _, k := range extra {
 		reqCtx.Set(k.key, k.values...)
@@ -119,11 +141,13 @@ func (s *Service) authorize(ctx context.Context, call *rpc.Call, action, resourc
 		ResourceAccount: p.AccountID,
 		Context:         reqCtx,
 	}
-	r := policy.Evaluate(subject.PolicySet(nil, false), req)
-	if r.Allowed() {
-		return nil
-	}
-	return apierr.New(apierr.AccessDenied, "%s", policy.AccessDeniedMessage(p.ARN, action, resource, &r))
+	return policy.Evaluate(subject.PolicySet(nil, false), req), nil
+}
+
+// accessDenied is the AccessDenied refusal of a decision r that did not
+// allow action on resource.
+func accessDenied(call *rpc.Call, action, resource string, r *policy.Result) error {
+	return apierr.New(apierr.AccessDenied, "%s", policy.AccessDeniedMessage(call.Principal.ARN, action, resource, r))
 }
 
 // contextKey is one request-context key an operation adds for
