@@ -80,11 +80,7 @@ func grpClient(h *harness, who string) *iam.Client {
 		"nobody":   {"AKIAGRPNOBODY0000001", "grpNobodySecret0000000000000000000000000"},
 		"teamlead": {"AKIAGRPLEAD000000001", "grpLeadSecret000000000000000000000000000"},
 	}
-	k, ok := keys[who]
-	if !ok {
-		h.t.Fatalf("no keys for %s", who)
-	}
-	return h.iamClient(k[0], k[1], "")
+	return h.keyIAM(keys, who)
 }
 
 // grpCreate creates a group (path "" for the default) and fails the test

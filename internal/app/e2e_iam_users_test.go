@@ -102,11 +102,7 @@ func (h *harness) usersClient(user string) *iam.Client {
 		"nobody": {"AKIANOBODY0000000001", "nobodySecret0000000000000000000000000000"},
 		"self":   {"AKIASELF000000000001", "selfSecret000000000000000000000000000000"},
 	}
-	k, ok := keys[user]
-	if !ok {
-		h.t.Fatalf("no keys for %s", user)
-	}
-	return h.iamClient(k[0], k[1], "")
+	return h.keyIAM(keys, user)
 }
 
 func TestIAMUsersCreateGetUpdateDelete(t *testing.T) {

@@ -88,11 +88,7 @@ func ipClient(h *harness, who string) *iam.Client {
 		"ec2admin": {"AKIAIPEC2ADMIN000001", "ipEc2AdminSecret000000000000000000000000"},
 		"blue":     {"AKIAIPBLUE0000000001", "ipBlueSecret0000000000000000000000000000"},
 	}
-	k, ok := keys[who]
-	if !ok {
-		h.t.Fatalf("no keys for %s", who)
-	}
-	return h.iamClient(k[0], k[1], "")
+	return h.keyIAM(keys, who)
 }
 
 // ipCreate creates a profile (path "" for the default) and fails the test
