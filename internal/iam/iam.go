@@ -52,6 +52,8 @@ type Service struct {
 	now      func() time.Time
 	// publicURL is the base of issuer URLs (Config.PublicURL).
 	publicURL string
+	// reports holds each account's latest credential report.
+	reports credentialReports
 }
 
 // New returns the IAM service.
@@ -82,6 +84,9 @@ func (s *Service) Handlers() []rpc.Handler {
 		s.sshKeyHandlers(),
 		s.signingCertificateHandlers(),
 		s.serviceCredentialHandlers(),
+		s.credentialReportHandlers(),
+		s.accountHandlers(),
+		s.authorizationDetailsHandlers(),
 	} {
 		hs = append(hs, group...)
 	}
