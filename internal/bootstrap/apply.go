@@ -33,9 +33,11 @@ var errNoChange = errors.New("bootstrap: nothing to change")
 
 // Apply writes f into the store in one transaction: either the whole file
 // is applied or nothing is. It creates what is missing and updates what
-// differs, and never deletes. Conflicts it must not resolve silently (an
-// access key or MFA device that exists with another secret or owner, a
-// managed policy reference to a policy that does not exist) fail the whole
+// differs, and never deletes (a group member the file does not list stays a
+// member). Conflicts it must not resolve silently (an access key or MFA
+// device that exists with another secret or owner, a reference to a managed
+// policy, user or role that does not exist, an instance profile that holds
+// another role or has another path, an IAM quota passed) fail the whole
 // Apply with an error naming the file position.
 func Apply(ctx context.Context, s store.Store, f *File, now time.Time) (Summary, error) {
 	if f == nil {
@@ -135,6 +137,16 @@ func (a *applier) account(acc *Account) error {
 	}
 	for i := range acc.Roles {
 		if err := a.role(acc.ID, &acc.Roles[i]); err != nil {
+			return err
+		}
+	}
+	for i := range acc.Groups {
+		if err := a.group(acc.ID, &acc.Groups[i]); err != nil {
+			return err
+		}
+	}
+	for i := range acc.Profiles {
+		if err := a.profile(acc.ID, &acc.Profiles[i]); err != nil {
 			return err
 		}
 	}
@@ -242,8 +254,10 @@ func (a *applier) inline(account string, kind store.PrincipalKind, principal str
 }
 
 // attach attaches the referenced managed policies, each of which must exist
-// by then: created earlier in this Apply or already in the store.
-func (a *applier) attach(account string, kind store.PrincipalKind, principal string, refs []PolicyRef) error {
+// by then: created earlier in this Apply or already in the store. quota is
+// IAM's limit of policies attached to one entity of the kind, counted with
+// the attachments the store already holds.
+func (a *applier) attach(account string, kind store.PrincipalKind, principal string, refs []PolicyRef, quota int) error {
 	if len(refs) == 0 {
 		return nil
 	}
@@ -263,6 +277,9 @@ func (a *applier) attach(account string, kind store.PrincipalKind, principal str
 		canonical := policyARN(pol)
 		if containsFold(have, canonical) {
 			continue
+		}
+		if len(have) >= quota {
+			return a.fail(ref.Pos, "%s %s/%s already has %d managed policies attached (IAM quota)", kind, account, principal, quota)
 		}
 		if err := a.tx.AttachPolicy(a.ctx, account, kind, principal, canonical); err != nil {
 			return a.storeErr(ref.Pos, err)

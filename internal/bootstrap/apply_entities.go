@@ -126,7 +126,7 @@ func (a *applier) user(account string, u *User) error {
 	if err := a.inline(account, store.KindUser, cur.Name, u.InlinePolicies); err != nil {
 		return err
 	}
-	if err := a.attach(account, store.KindUser, cur.Name, u.ManagedPolicies); err != nil {
+	if err := a.attach(account, store.KindUser, cur.Name, u.ManagedPolicies, maxAttached); err != nil {
 		return err
 	}
 	for i := range u.MFADevices {
@@ -212,7 +212,7 @@ func (a *applier) role(account string, r *Role) error {
 	if err := a.inline(account, store.KindRole, cur.Name, r.InlinePolicies); err != nil {
 		return err
 	}
-	return a.attach(account, store.KindRole, cur.Name, r.ManagedPolicies)
+	return a.attach(account, store.KindRole, cur.Name, r.ManagedPolicies, maxAttached)
 }
 
 // oidc creates the provider or brings its client ids and inline key set to

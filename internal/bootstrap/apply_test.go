@@ -39,8 +39,9 @@ func TestApplyCreatesEverything(t *testing.T) {
 		t.Fatal(err)
 	}
 	// account, 2 keys, policy, user, inline, attachment, MFA, 2 roles,
-	// role inline, role attachment, 2 OIDC, 1 SAML.
-	if sum.Created != 15 || len(sum.Changes) != 15 || sum.Updated != 0 {
+	// role inline, role attachment, 2 groups, membership, group inline,
+	// group attachment, 2 instance profiles, role in profile, 2 OIDC, 1 SAML.
+	if sum.Created != 23 || len(sum.Changes) != 23 || sum.Updated != 0 {
 		t.Errorf("summary = %+v", sum)
 	}
 	const acc = "111111111111"
@@ -81,6 +82,30 @@ func TestApplyCreatesEverything(t *testing.T) {
 		if got, _ := s.ListAttachedPolicies(ctx, acc, kind, name); !reflect.DeepEqual(got, []string{ro}) {
 			t.Errorf("%s attachments = %v", kind, got)
 		}
+	}
+	g, err := s.GetGroup(ctx, acc, "developers")
+	if err != nil || !strings.HasPrefix(g.ID, "AGPA") || len(g.ID) != 21 || g.Path != "/eng/" || !g.CreatedAt.Equal(testNow) {
+		t.Errorf("group = %+v, %v", g, err)
+	}
+	if in, _ := s.ListGroupsForUser(ctx, acc, "alice"); len(in) != 1 || in[0].Name != "developers" {
+		t.Errorf("groups of alice = %+v", in)
+	}
+	if ip, err := s.GetInlinePolicy(ctx, acc, store.KindGroup, "developers", "read-iam"); err != nil || !strings.Contains(ip.Document, `"iam:Get*"`) {
+		t.Errorf("group inline = %+v, %v", ip, err)
+	}
+	if got, _ := s.ListAttachedPolicies(ctx, acc, store.KindGroup, "developers"); !reflect.DeepEqual(got, []string{ro}) {
+		t.Errorf("group attachments = %v", got)
+	}
+	if g, _ := s.GetGroup(ctx, acc, "ops"); g.Path != "/" {
+		t.Errorf("default path of group ops = %q", g.Path)
+	}
+	ip, err := s.GetInstanceProfile(ctx, acc, "web")
+	if err != nil || !strings.HasPrefix(ip.ID, "AIPA") || len(ip.ID) != 21 || ip.Path != "/" || !reflect.DeepEqual(ip.Roles, []string{"demo"}) ||
+		!reflect.DeepEqual(ip.Tags, []store.Tag{{Key: "team", Value: "blue"}}) {
+		t.Errorf("instance profile = %+v, %v", ip, err)
+	}
+	if ip, _ := s.GetInstanceProfile(ctx, acc, "batch"); ip.Path != "/" || len(ip.Roles) != 0 {
+		t.Errorf("instance profile batch = %+v", ip)
 	}
 	d, err := s.GetMFADevice(ctx, "arn:aws:iam::111111111111:mfa/alice")
 	if err != nil || d.UserName != "alice" || !d.EnabledAt.Equal(testNow) || len(d.Seed) != 20 || d.Path != "/" {

@@ -24,6 +24,9 @@ func FuzzParse(f *testing.F) {
 	f.Add([]byte(one("    roles:\n      - {name: r, trust_policy: '{\"Version\":\"x\",\"Statement\":[{\"Principal\":1}]}', max_session_duration: 0x10}\n")))
 	f.Add([]byte(one("    oidc_providers: [{url: \"http://[::1]:80/x\", jwks: '{\"keys\":[]}'}]\n")))
 	f.Add([]byte("--- !!map\n? [a]\n: b\n"))
+	f.Add([]byte(one("    groups:\n      - {name: g, path: /a/, members: [u, U], inline_policies: {p: {Version: \"2012-10-17\", Statement: {Effect: Allow, Action: \"*\", Resource: \"*\"}}}, managed_policies: [\"arn:aws:iam::111111111111:policy/P\"]}\n")))
+	f.Add([]byte(one("    groups: [{name: g, members: [[u]], inline_policies: {p: '{\"Version\":1}'}}, {name: G}]\n")))
+	f.Add([]byte(one("    instance_profiles:\n      - {name: web, path: /, role: r, tags: {team: blue}}\n      - {name: w2, role: [a, b], tags: {\"aws:x\": y}}\n")))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		file, err := Parse("fuzz.yaml", data)
 		if err != nil {
@@ -43,6 +46,18 @@ func FuzzParse(f *testing.F) {
 			for _, r := range a.Roles {
 				if !json.Valid([]byte(r.TrustPolicy)) {
 					t.Fatalf("invalid trust policy accepted: %q", r.TrustPolicy)
+				}
+			}
+			for _, g := range a.Groups {
+				for _, ip := range g.InlinePolicies {
+					if !json.Valid([]byte(ip.Document)) {
+						t.Fatalf("invalid group inline policy accepted: %q", ip.Document)
+					}
+				}
+			}
+			for _, ip := range a.Profiles {
+				if ip.Name == "" {
+					t.Fatalf("instance profile without a name accepted: %+v", ip)
 				}
 			}
 			for _, p := range a.Policies {

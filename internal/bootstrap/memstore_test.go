@@ -174,8 +174,8 @@ func (s *memState) ListRoles(_ context.Context, acc, prefix string, _ store.Page
 	return sorted(s.roles, func(_ string, r store.Role) bool { return r.AccountID == acc && strings.HasPrefix(r.Path, prefix) }), nil
 }
 
-// Groups complete the interface; Apply never touches them, and (as for
-// users) a rename here does not carry dependants along.
+// Groups: Apply never renames one (it keeps the stored spelling), so, as
+// for users, a rename here does not carry dependants along.
 func (s *memState) GetGroup(_ context.Context, acc, name string) (store.Group, error) {
 	return get(s.groups, low(acc, name))
 }
@@ -189,8 +189,8 @@ func (s *memState) ListGroupsForUser(_ context.Context, acc, user string) ([]sto
 	return sorted(s.groups, func(_ string, g store.Group) bool { return s.members[low(acc, g.Name, user)] && g.AccountID == acc }), nil
 }
 
-// Instance profiles complete the interface; Apply never touches them.
-// Reads fill Roles from the live roles, as the real stores do.
+// Instance profiles: reads fill Roles from the live roles, as the real
+// stores do.
 func (s *memState) withRoles(p store.InstanceProfile) store.InstanceProfile {
 	p.Tags, p.Roles = slices.Clone(p.Tags), nil
 	for _, r := range sorted(s.roles, func(_ string, r store.Role) bool {

@@ -25,6 +25,8 @@ type Account struct {
 	RootAccessKeys []AccessKey
 	Users          []User
 	Roles          []Role
+	Groups         []Group
+	Profiles       []InstanceProfile
 	Policies       []Policy
 	OIDCProviders  []OIDCProvider
 	SAMLProviders  []SAMLProvider
@@ -84,6 +86,36 @@ type Role struct {
 	Tags               []store.Tag
 	InlinePolicies     []InlinePolicy
 	ManagedPolicies    []PolicyRef
+}
+
+// Group is an IAM group. Path is "" when the file leaves it out. Members
+// name users of the same account; whether each exists is known only at
+// Apply, against the file and the store.
+type Group struct {
+	Pos             Position
+	Name            string
+	Path            string
+	Members         []Member
+	InlinePolicies  []InlinePolicy
+	ManagedPolicies []PolicyRef
+}
+
+// Member is one entry of a group's members: a user name.
+type Member struct {
+	Pos  Position
+	Name string
+}
+
+// InstanceProfile is an IAM instance profile. Path is "", Role "" and Tags
+// nil when the file leaves them out. Role names a role of the same account,
+// checked at Apply; IAM lets a profile hold one role only.
+type InstanceProfile struct {
+	Pos     Position
+	Name    string
+	Path    string
+	Role    string
+	RolePos Position
+	Tags    []store.Tag
 }
 
 // Policy is a customer managed policy; the file gives it the default path

@@ -204,7 +204,7 @@ func (p *parser) unique(seen names, name string, n *yaml.Node, path, what string
 
 func (p *parser) account(n *yaml.Node, path string) Account {
 	a := Account{Pos: at(n, path)}
-	m := p.fields(n, path, "id", "alias", "root_access_keys", "users", "roles", "policies", "oidc_providers", "saml_providers")
+	m := p.fields(n, path, "id", "alias", "root_access_keys", "users", "roles", "groups", "instance_profiles", "policies", "oidc_providers", "saml_providers")
 	if m == nil {
 		return a
 	}
@@ -243,6 +243,12 @@ func (p *parser) account(n *yaml.Node, path string) Account {
 		for i, rn := range p.list(v, fieldPath(path, "roles")) {
 			a.Roles = append(a.Roles, p.role(rn, indexPath(fieldPath(path, "roles"), i), a.ID, seen))
 		}
+	}
+	if v, ok := m["groups"]; ok {
+		a.Groups = p.groups(v, fieldPath(path, "groups"), a.ID)
+	}
+	if v, ok := m["instance_profiles"]; ok {
+		a.Profiles = p.profiles(v, fieldPath(path, "instance_profiles"))
 	}
 	if v, ok := m["oidc_providers"]; ok {
 		seen := names{}
@@ -373,15 +379,16 @@ func (p *parser) policyDoc(n *yaml.Node, path string, kind policy.Kind) (string,
 
 // managedPolicies reads ARNs of customer managed policies of the account.
 // Whether each exists is known only at Apply, against the file and the store.
-func (p *parser) managedPolicies(m map[string]*yaml.Node, path, account string) []PolicyRef {
+// quota is IAM's limit of policies attached to one entity of that kind.
+func (p *parser) managedPolicies(m map[string]*yaml.Node, path, account string, quota int) []PolicyRef {
 	n, ok := m["managed_policies"]
 	if !ok {
 		return nil
 	}
 	mp := fieldPath(path, "managed_policies")
 	items := p.list(n, mp)
-	if len(items) > maxAttached {
-		p.add(n, mp, "at most %d managed policies may be attached (IAM quota)", maxAttached)
+	if len(items) > quota {
+		p.add(n, mp, "at most %d managed policies may be attached (IAM quota)", quota)
 	}
 	var out []PolicyRef
 	seen := map[string]int{}
@@ -427,7 +434,7 @@ func (p *parser) user(n *yaml.Node, path, account string, seen names) User {
 		u.AccessKeys = p.accessKeys(v, fieldPath(path, "access_keys"))
 	}
 	u.InlinePolicies = p.inlinePolicies(m, path, policy.KindInlineUser)
-	u.ManagedPolicies = p.managedPolicies(m, path, account)
+	u.ManagedPolicies = p.managedPolicies(m, path, account, maxAttached)
 	if v, ok := m["mfa_devices"]; ok {
 		u.MFADevices = p.mfaDevices(v, fieldPath(path, "mfa_devices"), account)
 	}
@@ -506,7 +513,7 @@ func (p *parser) role(n *yaml.Node, path, account string, seen names) Role {
 	}
 	r.Tags = p.tags(m, path)
 	r.InlinePolicies = p.inlinePolicies(m, path, policy.KindInlineRole)
-	r.ManagedPolicies = p.managedPolicies(m, path, account)
+	r.ManagedPolicies = p.managedPolicies(m, path, account, maxAttached)
 	return r
 }
 

@@ -51,6 +51,22 @@ func TestLoadFullExample(t *testing.T) {
 	if g := a.Roles[1]; g.Path != "" || g.MaxSessionDuration != 0 || g.Tags != nil {
 		t.Errorf("absent optional fields must stay zero: %+v", g)
 	}
+	g := a.Groups[0]
+	if g.Name != "developers" || g.Path != "/eng/" || len(g.Members) != 1 || g.Members[0].Name != "alice" ||
+		len(g.InlinePolicies) != 1 || g.InlinePolicies[0].Document != `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"iam:Get*","Resource":"*"}]}` ||
+		len(g.ManagedPolicies) != 1 || g.ManagedPolicies[0].Name != "ReadOnly" {
+		t.Errorf("group = %+v", g)
+	}
+	if g := a.Groups[1]; g.Name != "ops" || g.Path != "" || g.Members != nil {
+		t.Errorf("absent optional group fields must stay zero: %+v", g)
+	}
+	ip := a.Profiles[0]
+	if ip.Name != "web" || ip.Path != "/" || ip.Role != "demo" || ip.RolePos.Path != "accounts[0].instance_profiles[0].role" || len(ip.Tags) != 1 {
+		t.Errorf("instance profile = %+v", ip)
+	}
+	if ip := a.Profiles[1]; ip.Name != "batch" || ip.Path != "" || ip.Role != "" || ip.Tags != nil {
+		t.Errorf("absent optional profile fields must stay zero: %+v", ip)
+	}
 	o := a.OIDCProviders[0]
 	if o.ARN != "arn:aws:iam::111111111111:oidc-provider/token.actions.githubusercontent.com" || o.JWKS != `{"keys":[{"kty":"RSA","kid":"k1","n":"AQAB","e":"AQAB"}]}` {
 		t.Errorf("oidc = %+v", o)

@@ -28,6 +28,9 @@ var (
 const (
 	maxUserName        = 64      // userNameType
 	maxRoleName        = 64      // roleNameType
+	maxGroupName       = 128     // groupNameType
+	maxProfileName     = 128     // instanceProfileNameType
+	maxMemberName      = 128     // existingUserNameType (AddUserToGroup's UserName)
 	maxPolicyName      = 128     // policyNameType
 	maxPath            = 512     // pathType
 	maxTags            = 50      // tagListType
@@ -50,11 +53,17 @@ const (
 	maxAccessKeysPerUser = 2  // access keys assigned to a user (or the root)
 	maxMFAPerUser        = 8  // MFA devices in use by a user
 	maxAttached          = 20 // managed policies per user or role (highest adjustable quota)
-	maxPolicyVersions    = 5  // versions of a managed policy that can be stored
+	maxAttachedPerGroup  = 10 // managed policies attached to an IAM group
+	maxGroupsPerUser     = 10 // IAM groups an IAM user can be a member of
+	maxGroupsPerAccount  = 300
+	maxProfilesPerAcct   = 1000 // instance profiles in an AWS account
+	maxRolesPerProfile   = 1    // roles in an instance profile
+	maxPolicyVersions    = 5    // versions of a managed policy that can be stored
 	maxClientIDs         = 100
 )
 
-// nameRule checks an IAM user, role or policy name.
+// nameRule checks an IAM user, role, group, instance profile or policy
+// name: all share the pattern [\w+=,.@-]+ and differ in length.
 func nameRule(max int) func(string) string {
 	return func(s string) string {
 		if n := utf8.RuneCountInString(s); n < 1 || n > max {

@@ -67,6 +67,18 @@ func snapshot(t *testing.T, r store.Reader) map[string]any {
 			at, err := r.ListAttachedPolicies(ctx, a.ID, store.KindRole, ro.Name)
 			must(p+ro.Name+" role attached", at, err)
 		}
+		groups, err := r.ListGroups(ctx, a.ID, "/", store.Page{})
+		must(p+"groups", groups, err)
+		for _, g := range groups {
+			mem, err := r.ListGroupMembers(ctx, a.ID, g.Name, store.Page{})
+			must(p+g.Name+" members", mem, err)
+			ip, err := r.ListInlinePolicies(ctx, a.ID, store.KindGroup, g.Name)
+			must(p+g.Name+" group inline", ip, err)
+			at, err := r.ListAttachedPolicies(ctx, a.ID, store.KindGroup, g.Name)
+			must(p+g.Name+" group attached", at, err)
+		}
+		profiles, err := r.ListInstanceProfiles(ctx, a.ID, "/", store.Page{})
+		must(p+"instance profiles", profiles, err)
 		pols, err := r.ListPolicies(ctx, a.ID, "/", store.Page{})
 		must(p+"policies", pols, err)
 		for _, pol := range pols {
@@ -90,7 +102,7 @@ func TestApplySQLite(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if sum.Created != 15 {
+	if sum.Created != 23 {
 		t.Errorf("summary = %+v", sum)
 	}
 	d, err := s.GetMFADevice(ctx, "arn:aws:iam::111111111111:mfa/alice")
