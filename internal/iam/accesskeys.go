@@ -218,11 +218,16 @@ func (s *Service) GetAccessKeyLastUsed(ctx context.Context, call *rpc.Call, in *
 	}
 	resource := arn.Root(k.AccountID)
 	if k.UserName != "" {
+		// The owner's stored ARN, whatever spelling the key recorded.
 		u, err := s.store.GetUser(ctx, k.AccountID, k.UserName)
-		if err != nil && !errors.Is(err, store.ErrNotFound) {
+		switch {
+		case err == nil:
+			resource = arn.User(k.AccountID, u.Path, u.Name)
+		case errors.Is(err, store.ErrNotFound):
+			resource = arn.User(k.AccountID, defaultPath, k.UserName)
+		default:
 			return nil, err
 		}
-		resource = arn.User(k.AccountID, u.Path, k.UserName)
 	}
 	if err := s.authorize(ctx, call, action, resource); err != nil {
 		return nil, err

@@ -92,49 +92,52 @@ var (
 	groupHolder = holder{kind: store.KindGroup, what: "group", inline: policy.KindInlineGroup, quotaName: "PoliciesPerGroup", arn: groupARN}
 )
 
-// entityARN returns the ARN of the named user, role or group in acct, with
-// its stored path, for authorization. A missing entity is authorized as if
-// it had the default path, so a caller without permission learns nothing of
-// what exists; the operation then answers NoSuchEntity inside its
-// transaction.
+// entityARN returns the ARN of the named user, role or group in acct for
+// authorization: its stored path and its stored spelling of the name, as
+// the store resolves names case-insensitively and a policy naming the
+// entity's ARN must hold whatever spelling a request uses. A missing entity
+// is authorized as if it had the default path and the name as given, so a
+// caller without permission learns nothing of what exists; the operation
+// then answers NoSuchEntity inside its transaction.
 func (s *Service) entityARN(ctx context.Context, acct string, h holder, name string) (string, error) {
-	path, err := entityPath(ctx, s.store, acct, h, name)
+	path, stored, err := storedEntity(ctx, s.store, acct, h, name)
 	if errors.Is(err, store.ErrNotFound) {
-		path, err = "/", nil
+		path, stored, err = "/", name, nil
 	}
 	if err != nil {
 		return "", err
 	}
-	return h.arn(acct, path, name), nil
+	return h.arn(acct, path, stored), nil
 }
 
-// entityPath returns the stored path of a user, role or group, or
-// store.ErrNotFound.
-func entityPath(ctx context.Context, r store.Reader, acct string, h holder, name string) (string, error) {
+// storedEntity returns the stored path and name of a user, role or group,
+// or store.ErrNotFound.
+func storedEntity(ctx context.Context, r store.Reader, acct string, h holder, name string) (path, stored string, err error) {
 	switch h.kind {
 	case store.KindUser:
 		u, err := r.GetUser(ctx, acct, name)
-		return u.Path, err
+		return u.Path, u.Name, err
 	case store.KindGroup:
 		g, err := r.GetGroup(ctx, acct, name)
-		return g.Path, err
+		return g.Path, g.Name, err
 	}
 	ro, err := r.GetRole(ctx, acct, name)
-	return ro.Path, err
+	return ro.Path, ro.Name, err
 }
 
-// requireEntity answers NoSuchEntity with IAM's wording when the user,
-// role or group does not exist: "The user with name X cannot be found."
-// (recorded in aws-parity-snapshots/localstack/test_iam.snapshot.json), "The
-// role with name X cannot be found." (aws-cli issue #6139 and
+// requireEntity returns the stored name of the user, role or group, and
+// answers NoSuchEntity with IAM's wording when it does not exist: "The
+// user with name X cannot be found." (recorded in
+// aws-parity-snapshots/localstack/test_iam.snapshot.json), "The role with
+// name X cannot be found." (aws-cli issue #6139 and
 // prowler-cloud/prowler#2872 quote it), "The group with name X cannot be
 // found." (recorded in localstack's test_iam_groups.snapshot.json).
-func requireEntity(ctx context.Context, r store.Reader, acct string, h holder, name string) error {
-	_, err := entityPath(ctx, r, acct, h, name)
+func requireEntity(ctx context.Context, r store.Reader, acct string, h holder, name string) (string, error) {
+	_, stored, err := storedEntity(ctx, r, acct, h, name)
 	if errors.Is(err, store.ErrNotFound) {
-		return noSuchEntity("The %s with name %s cannot be found.", h.what, name)
+		return "", noSuchEntity("The %s with name %s cannot be found.", h.what, name)
 	}
-	return err
+	return stored, err
 }
 
 // invalidARN is IAM's refusal of a PolicyArn that is not an ARN at all,
@@ -226,10 +229,31 @@ func canonicalARN(p store.ManagedPolicy) string { return arn.Policy(p.AccountID,
 // parameter. The ARN is checked for syntax first, so a malformed one is a
 // ValidationError rather than an odd AccessDenied.
 func (s *Service) authorizePolicyARN(ctx context.Context, call *rpc.Call, action, policyARN string) error {
-	if _, err := arn.Parse(policyARN); err != nil {
-		return invalidARN()
+	resource, err := s.policyResource(ctx, call.Principal.AccountID, policyARN)
+	if err != nil {
+		return err
 	}
-	return s.authorize(ctx, call, action, policyARN)
+	return s.authorize(ctx, call, action, resource)
+}
+
+// policyResource is the ARN a PolicyArn parameter is authorized on, and
+// the value of iam:PolicyARN: the policy's canonical ARN when the
+// parameter names one (lookupPolicy: the name in any letter case, the
+// path exactly), so that a policy naming the stored ARN holds whatever
+// spelling a request uses; the ARN as given otherwise, the operation then
+// answering its not-found refusal. A malformed ARN is a ValidationError.
+func (s *Service) policyResource(ctx context.Context, acct, policyARN string) (string, error) {
+	if _, err := arn.Parse(policyARN); err != nil {
+		return "", invalidARN()
+	}
+	p, err := lookupPolicy(ctx, s.store, acct, policyARN, policyNotFound)
+	if isNoSuchEntity(err) {
+		return policyARN, nil
+	}
+	if err != nil {
+		return "", err
+	}
+	return canonicalARN(p), nil
 }
 
 // versionNumber reads "v12" as 12, and reports false for anything else.

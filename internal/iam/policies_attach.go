@@ -110,23 +110,25 @@ func (s *Service) detach(ctx context.Context, call *rpc.Call, h holder, action, 
 
 // changeAttachment is what attaching and detaching share: the policy ARN
 // must parse, the caller is authorized on the user, role or group (with
-// iam:PolicyARN naming the policy), and then, in one transaction, the
+// iam:PolicyARN naming the policy by its canonical ARN, policyResource),
+// and then, in one transaction, the
 // entity must exist and the policy be found (missing words the refusal
 // when it is not) before change runs with the policy's canonical ARN.
 func (s *Service) changeAttachment(ctx context.Context, call *rpc.Call, h holder, action, name, policyARN string, missing func(string) error, change func(tx store.Tx, canonical string) error) (*struct{}, error) {
 	acct := call.Principal.AccountID
-	if _, err := arn.Parse(policyARN); err != nil {
-		return nil, invalidARN()
+	policyKey, err := s.policyResource(ctx, acct, policyARN)
+	if err != nil {
+		return nil, err
 	}
 	resource, err := s.entityARN(ctx, acct, h, name)
 	if err != nil {
 		return nil, err
 	}
-	if err := s.authorize(ctx, call, action, resource, withKey("iam:PolicyARN", policyARN)); err != nil {
+	if err := s.authorize(ctx, call, action, resource, withKey("iam:PolicyARN", policyKey)); err != nil {
 		return nil, err
 	}
 	err = s.store.Update(ctx, func(tx store.Tx) error {
-		if err := requireEntity(ctx, tx, acct, h, name); err != nil {
+		if _, err := requireEntity(ctx, tx, acct, h, name); err != nil {
 			return err
 		}
 		p, err := lookupPolicy(ctx, tx, acct, policyARN, missing)
@@ -152,7 +154,7 @@ func (s *Service) listAttached(ctx context.Context, call *rpc.Call, h holder, ac
 	if err := s.authorize(ctx, call, action, resource); err != nil {
 		return nil, nil, "", err
 	}
-	if err := requireEntity(ctx, s.store, acct, h, name); err != nil {
+	if _, err := requireEntity(ctx, s.store, acct, h, name); err != nil {
 		return nil, nil, "", err
 	}
 	arns, err := s.store.ListAttachedPolicies(ctx, acct, h.kind, name)

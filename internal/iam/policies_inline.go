@@ -121,10 +121,13 @@ func (s *Service) putInline(ctx context.Context, call *rpc.Call, h holder, actio
 		return nil, err
 	}
 	err = s.store.Update(ctx, func(tx store.Tx) error {
-		if err := requireEntity(ctx, tx, acct, h, entity); err != nil {
+		// The stored spelling of the entity's name is recorded, so that
+		// Get*Policy echoes it as IAM does whatever spelling was sent.
+		stored, err := requireEntity(ctx, tx, acct, h, entity)
+		if err != nil {
 			return err
 		}
-		existing, err := tx.ListInlinePolicies(ctx, acct, h.kind, entity)
+		existing, err := tx.ListInlinePolicies(ctx, acct, h.kind, stored)
 		if err != nil {
 			return err
 		}
@@ -134,10 +137,10 @@ func (s *Service) putInline(ctx context.Context, call *rpc.Call, h holder, actio
 				total += policy.Size(ip.Document)
 			}
 		}
-		if qe := policy.InlineQuotaError(h.inline, entity, total); qe != nil {
+		if qe := policy.InlineQuotaError(h.inline, stored, total); qe != nil {
 			return qe
 		}
-		return tx.PutInlinePolicy(ctx, store.InlinePolicy{AccountID: acct, Kind: h.kind, PrincipalName: entity, Name: name, Document: doc})
+		return tx.PutInlinePolicy(ctx, store.InlinePolicy{AccountID: acct, Kind: h.kind, PrincipalName: stored, Name: name, Document: doc})
 	})
 	if err != nil {
 		return nil, err
@@ -154,7 +157,7 @@ func (s *Service) getInline(ctx context.Context, call *rpc.Call, h holder, actio
 	if err := s.authorize(ctx, call, action, resource); err != nil {
 		return store.InlinePolicy{}, err
 	}
-	if err := requireEntity(ctx, s.store, acct, h, entity); err != nil {
+	if _, err := requireEntity(ctx, s.store, acct, h, entity); err != nil {
 		return store.InlinePolicy{}, err
 	}
 	ip, err := s.store.GetInlinePolicy(ctx, acct, h.kind, entity, name)
@@ -174,7 +177,7 @@ func (s *Service) deleteInline(ctx context.Context, call *rpc.Call, h holder, ac
 		return nil, err
 	}
 	err = s.store.Update(ctx, func(tx store.Tx) error {
-		if err := requireEntity(ctx, tx, acct, h, entity); err != nil {
+		if _, err := requireEntity(ctx, tx, acct, h, entity); err != nil {
 			return err
 		}
 		err := tx.DeleteInlinePolicy(ctx, acct, h.kind, entity, name)
@@ -198,7 +201,7 @@ func (s *Service) listInline(ctx context.Context, call *rpc.Call, h holder, acti
 	if err := s.authorize(ctx, call, action, resource); err != nil {
 		return nil, nil, "", err
 	}
-	if err := requireEntity(ctx, s.store, acct, h, entity); err != nil {
+	if _, err := requireEntity(ctx, s.store, acct, h, entity); err != nil {
 		return nil, nil, "", err
 	}
 	policies, err := s.store.ListInlinePolicies(ctx, acct, h.kind, entity)

@@ -16,18 +16,33 @@ var policyTagRules = tagRules{caseSensitive: true, overLimit: msgTagLimit}
 // TagPolicy adds tags to a customer managed policy, replacing the value of
 // a key it already has.
 func (s *Service) TagPolicy(ctx context.Context, call *rpc.Call, in *iamapi.TagPolicyRequest) (*struct{}, error) {
-	return s.tagEntity(ctx, call, "iam:TagPolicy", in.PolicyArn, policyTags(call.Principal.AccountID, in.PolicyArn), in.Tags)
+	acct := call.Principal.AccountID
+	resource, err := s.policyResource(ctx, acct, in.PolicyArn)
+	if err != nil {
+		return nil, err
+	}
+	return s.tagEntity(ctx, call, "iam:TagPolicy", resource, policyTags(acct, in.PolicyArn), in.Tags)
 }
 
 // UntagPolicy removes tags from a customer managed policy by key.
 func (s *Service) UntagPolicy(ctx context.Context, call *rpc.Call, in *iamapi.UntagPolicyRequest) (*struct{}, error) {
-	return s.untagEntity(ctx, call, "iam:UntagPolicy", in.PolicyArn, policyTags(call.Principal.AccountID, in.PolicyArn), in.TagKeys)
+	acct := call.Principal.AccountID
+	resource, err := s.policyResource(ctx, acct, in.PolicyArn)
+	if err != nil {
+		return nil, err
+	}
+	return s.untagEntity(ctx, call, "iam:UntagPolicy", resource, policyTags(acct, in.PolicyArn), in.TagKeys)
 }
 
 // ListPolicyTags lists a customer managed policy's tags by key, a page at
 // a time.
 func (s *Service) ListPolicyTags(ctx context.Context, call *rpc.Call, in *iamapi.ListPolicyTagsRequest) (*iamapi.ListPolicyTagsResponse, error) {
-	tags, truncated, marker, err := s.listEntityTags(ctx, call, "iam:ListPolicyTags", in.PolicyArn, policyTags(call.Principal.AccountID, in.PolicyArn), in.Marker, in.MaxItems)
+	acct := call.Principal.AccountID
+	resource, err := s.policyResource(ctx, acct, in.PolicyArn)
+	if err != nil {
+		return nil, err
+	}
+	tags, truncated, marker, err := s.listEntityTags(ctx, call, "iam:ListPolicyTags", resource, policyTags(acct, in.PolicyArn), in.Marker, in.MaxItems)
 	if err != nil {
 		return nil, err
 	}
@@ -39,7 +54,7 @@ func (s *Service) ListPolicyTags(ctx context.Context, call *rpc.Call, in *iamapi
 // answers TagPolicy and UntagPolicy (recorded in LocalStack's
 // test_iam_policies.snapshot.json, "err-tag-nonexistent-policy",
 // "err-untag-nonexistent-policy"); a malformed ARN is refused before
-// authorization, as for every PolicyArn parameter.
+// authorization (policyResource), as for every PolicyArn parameter.
 func policyTags(acct, policyARN string) tagTarget {
 	return tagTarget{
 		rules: policyTagRules,

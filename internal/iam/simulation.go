@@ -82,19 +82,41 @@ func (s *Service) SimulateCustomPolicy(ctx context.Context, call *rpc.Call, in *
 // against each action and resource.
 func (s *Service) SimulatePrincipalPolicy(ctx context.Context, call *rpc.Call, in *iamapi.SimulatePrincipalPolicyRequest) (*iamapi.SimulatePolicyResponse, error) {
 	acct := call.Principal.AccountID
-	if err := s.authorize(ctx, call, "iam:SimulatePrincipalPolicy", in.PolicySourceArn); err != nil {
+	src, err := arn.ParseIAM(in.PolicySourceArn)
+	isSource := err == nil && (src.Type == arn.TypeUser || src.Type == arn.TypeGroup || src.Type == arn.TypeRole)
+	// The action is authorized on the source's stored ARN, so a policy
+	// naming it holds whatever spelling of the name the request uses; a
+	// source that is not found (or not a source at all) is authorized on
+	// the ARN as given and only then refused, so a caller without
+	// permission learns nothing of what exists.
+	var source simSource
+	found := false
+	if isSource {
+		if source, found, err = s.resolveSource(ctx, acct, src); err != nil {
+			return nil, err
+		}
+	}
+	sourceARN := in.PolicySourceArn
+	if found {
+		sourceARN = source.arn
+	}
+	if err := s.authorize(ctx, call, "iam:SimulatePrincipalPolicy", sourceARN); err != nil {
 		return nil, err
 	}
-	src, err := arn.ParseIAM(in.PolicySourceArn)
-	if err != nil || (src.Type != arn.TypeUser && src.Type != arn.TypeGroup && src.Type != arn.TypeRole) {
+	if !isSource {
 		// "The Amazon Resource Name (ARN) of a user, group, or role whose
 		// policies you want to include" (IAM API reference); any other ARN
 		// names no entity with policies. No AWS message is recorded for
 		// this case.
 		return nil, invalidInput("Invalid ARN: %s is not the ARN of a user, group or role.", in.PolicySourceArn)
 	}
+	if !found {
+		// IAM's wording for each kind: "The user with name X cannot be
+		// found." and the group's and role's alike (see requireEntity).
+		return nil, noSuchEntity("The %s with name %s cannot be found.", src.Type, src.Name)
+	}
 	sim := &simInput{actions: in.ActionNames}
-	if err := s.loadSource(ctx, sim, acct, src); err != nil {
+	if err := s.loadSource(ctx, sim, acct, source); err != nil {
 		return nil, err
 	}
 	extra, err := parseInputs(in.PolicyInputList, "PolicyInputList", policy.KindInlineUser)
@@ -118,44 +140,81 @@ func (s *Service) SimulatePrincipalPolicy(ctx context.Context, call *rpc.Call, i
 			return nil, invalidInput("Simulation of resource-based policies isn't supported for IAM %ss.", src.Type)
 		}
 		if caller == "" {
-			caller = in.PolicySourceArn
+			caller = sourceARN
 		}
 	}
 	if err := sim.setCommon(acct, caller, in.ResourcePolicy, in.ResourceOwner, in.ResourceArns, in.ContextEntries); err != nil {
 		return nil, err
 	}
 	if in.CallerArn == "" && in.ResourcePolicy == "" {
-		sim.principal = policy.Principal{ARN: in.PolicySourceArn, Account: acct}
+		sim.principal = policy.Principal{ARN: sourceARN, Account: acct}
 	}
 	return sim.run(in.Marker, in.MaxItems)
 }
 
-// loadSource reads the policies of the simulated user, group or role,
-// which must exist in the caller's account. "If you specify a user, the
-// simulation also includes all policies that are attached to any groups the
-// user belongs to" (IAM API reference, SimulatePrincipalPolicy,
-// PolicySourceArn).
-func (s *Service) loadSource(ctx context.Context, sim *simInput, acct string, src arn.IAMResource) error {
-	// IAM's wording for each kind: "The user with name X cannot be found."
-	// and the group's and role's alike (see requireEntity). Another
-	// account's entity is as unknown here as a missing one.
-	missing := noSuchEntity("The %s with name %s cannot be found.", src.Type, src.Name)
+// simSource is the user, group or role a PolicySourceArn names, as
+// stored.
+type simSource struct {
+	// arn is the stored ARN: the entity's path and spelling of its name.
+	arn  string
+	kind store.PrincipalKind
+	name string
+	// boundary is a user's or role's permissions boundary ARN, if any.
+	boundary string
+}
+
+// resolveSource finds the user, group or role src names in the caller's
+// account. IAM names an entity by its full ARN: the name matches in any
+// letter case, as every IAM name does, but a path other than the stored
+// one names nothing. Another account's entity is as unknown here as a
+// missing one.
+func (s *Service) resolveSource(ctx context.Context, acct string, src arn.IAMResource) (simSource, bool, error) {
 	if src.ARN.AccountID != acct {
-		return missing
+		return simSource{}, false, nil
 	}
+	var out simSource
+	var path string
+	var err error
 	switch src.Type {
 	case arn.TypeUser:
-		u, err := s.store.GetUser(ctx, acct, src.Name)
-		if errors.Is(err, store.ErrNotFound) {
-			return missing
-		}
-		if err != nil {
+		var u store.User
+		u, err = s.store.GetUser(ctx, acct, src.Name)
+		out = simSource{arn: arn.User(acct, u.Path, u.Name), kind: store.KindUser, name: u.Name, boundary: u.PermissionsBoundary}
+		path = u.Path
+	case arn.TypeGroup:
+		var g store.Group
+		g, err = s.store.GetGroup(ctx, acct, src.Name)
+		out = simSource{arn: groupARN(acct, g.Path, g.Name), kind: store.KindGroup, name: g.Name}
+		path = g.Path
+	default:
+		var r store.Role
+		r, err = s.store.GetRole(ctx, acct, src.Name)
+		out = simSource{arn: arn.Role(acct, r.Path, r.Name), kind: store.KindRole, name: r.Name, boundary: r.PermissionsBoundary}
+		path = r.Path
+	}
+	if errors.Is(err, store.ErrNotFound) {
+		return simSource{}, false, nil
+	}
+	if err != nil {
+		return simSource{}, false, err
+	}
+	if !samePath(path, src.Path) {
+		return simSource{}, false, nil
+	}
+	return out, true, nil
+}
+
+// loadSource reads the policies of the simulated user, group or role. "If
+// you specify a user, the simulation also includes all policies that are
+// attached to any groups the user belongs to" (IAM API reference,
+// SimulatePrincipalPolicy, PolicySourceArn).
+func (s *Service) loadSource(ctx context.Context, sim *simInput, acct string, src simSource) error {
+	switch src.kind {
+	case store.KindUser:
+		if err := s.loadPolicies(ctx, sim, acct, store.KindUser, src.name, policy.KindInlineUser); err != nil {
 			return err
 		}
-		if err := s.loadPolicies(ctx, sim, acct, store.KindUser, u.Name, policy.KindInlineUser); err != nil {
-			return err
-		}
-		groups, err := s.store.ListGroupsForUser(ctx, acct, u.Name)
+		groups, err := s.store.ListGroupsForUser(ctx, acct, src.name)
 		if err != nil {
 			return err
 		}
@@ -164,29 +223,15 @@ func (s *Service) loadSource(ctx context.Context, sim *simInput, acct string, sr
 				return err
 			}
 		}
-		return s.loadBoundary(ctx, sim, u.PermissionsBoundary)
-	case arn.TypeGroup:
-		g, err := s.store.GetGroup(ctx, acct, src.Name)
-		if errors.Is(err, store.ErrNotFound) {
-			return missing
-		}
-		if err != nil {
-			return err
-		}
+		return s.loadBoundary(ctx, sim, src.boundary)
+	case store.KindGroup:
 		// A group has no permissions boundary: only its own policies.
-		return s.loadPolicies(ctx, sim, acct, store.KindGroup, g.Name, policy.KindInlineGroup)
+		return s.loadPolicies(ctx, sim, acct, store.KindGroup, src.name, policy.KindInlineGroup)
 	default:
-		r, err := s.store.GetRole(ctx, acct, src.Name)
-		if errors.Is(err, store.ErrNotFound) {
-			return missing
-		}
-		if err != nil {
+		if err := s.loadPolicies(ctx, sim, acct, store.KindRole, src.name, policy.KindInlineRole); err != nil {
 			return err
 		}
-		if err := s.loadPolicies(ctx, sim, acct, store.KindRole, r.Name, policy.KindInlineRole); err != nil {
-			return err
-		}
-		return s.loadBoundary(ctx, sim, r.PermissionsBoundary)
+		return s.loadBoundary(ctx, sim, src.boundary)
 	}
 }
 

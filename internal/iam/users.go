@@ -59,8 +59,13 @@ func (s *Service) CreateUser(ctx context.Context, call *rpc.Call, in *iamapi.Cre
 		path = defaultPath
 	}
 	extra := withRequestTags(in.Tags)
-	if in.PermissionsBoundary != "" {
-		extra = append(extra, withKey("iam:PermissionsBoundary", in.PermissionsBoundary))
+	boundary := in.PermissionsBoundary
+	if boundary != "" {
+		var err error
+		if boundary, err = s.boundaryARN(ctx, acct, boundary); err != nil {
+			return nil, err
+		}
+		extra = append(extra, withKey("iam:PermissionsBoundary", boundary))
 	}
 	if err := s.authorize(ctx, call, "iam:CreateUser", arn.User(acct, path, in.UserName), extra...); err != nil {
 		return nil, err
@@ -78,7 +83,7 @@ func (s *Service) CreateUser(ctx context.Context, call *rpc.Call, in *iamapi.Cre
 		Name:                in.UserName,
 		ID:                  id,
 		Path:                path,
-		PermissionsBoundary: in.PermissionsBoundary,
+		PermissionsBoundary: boundary,
 		Tags:                tags,
 		CreatedAt:           callTime(call),
 	}
@@ -345,13 +350,17 @@ func (s *Service) ListUserTags(ctx context.Context, call *rpc.Call, in *iamapi.L
 // boundary; the policy must exist in the caller's account.
 func (s *Service) PutUserPermissionsBoundary(ctx context.Context, call *rpc.Call, in *iamapi.PutUserPermissionsBoundaryRequest) (*struct{}, error) {
 	acct := call.Principal.AccountID
+	boundary, err := s.boundaryARN(ctx, acct, in.PermissionsBoundary)
+	if err != nil {
+		return nil, err
+	}
 	return s.modifyUserTx(ctx, call, "iam:PutUserPermissionsBoundary", in.UserName, func(tx store.Tx, u *store.User) error {
-		if err := boundaryExists(ctx, tx, acct, in.PermissionsBoundary); err != nil {
+		if err := boundaryExists(ctx, tx, acct, boundary); err != nil {
 			return err
 		}
-		u.PermissionsBoundary = in.PermissionsBoundary
+		u.PermissionsBoundary = boundary
 		return nil
-	}, withKey("iam:PermissionsBoundary", in.PermissionsBoundary))
+	}, withKey("iam:PermissionsBoundary", boundary))
 }
 
 // DeleteUserPermissionsBoundary removes a user's permissions boundary; a

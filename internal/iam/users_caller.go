@@ -74,3 +74,23 @@ func samePath(a, b string) bool {
 	}
 	return a == b
 }
+
+// boundaryARN is the permissions boundary a CreateUser or
+// PutUserPermissionsBoundary request sets, as recorded and as
+// iam:PermissionsBoundary: the policy's canonical ARN when the parameter
+// names one (boundaryExists accepts the name in any letter case), so a
+// condition on the stored ARN holds whatever spelling a request uses; the
+// parameter as given otherwise, the operation then refusing it.
+func (s *Service) boundaryARN(ctx context.Context, acct, policyARN string) (string, error) {
+	if _, err := arn.Parse(policyARN); err != nil {
+		return policyARN, nil
+	}
+	p, err := lookupPolicy(ctx, s.store, acct, policyARN, policyNotFound)
+	switch {
+	case err == nil:
+		return canonicalARN(p), nil
+	case isNoSuchEntity(err):
+		return policyARN, nil
+	}
+	return "", err
+}
