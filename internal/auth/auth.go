@@ -183,11 +183,16 @@ func (a *Authenticator) fromSession(sr *sigv4.Request, now time.Time) (*Principa
 // call any IAM API operations unless MFA authentication information is
 // included in the request", STS API reference, GetSessionToken), and IAM
 // answers them as an invalid token (as SDK users report, e.g.
-// aws/aws-sdk-js#460).
+// aws/aws-sdk-js#460). GetFederationToken credentials never are: "You
+// cannot call any IAM operations using the CLI or the Amazon Web Services
+// API" (STS API reference, GetFederationToken); AWS's answer to them is not
+// recorded, and stsd gives the same one.
 func mayCallIAM(c *session.Claims) bool {
 	switch c.PrincipalType {
 	case session.IAMUserSession, session.RootSession:
 		return c.MFAAuthenticated
+	case session.FederatedUser:
+		return false
 	}
 	return true
 }

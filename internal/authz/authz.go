@@ -79,7 +79,11 @@ func (a *Authorizer) Subject(ctx context.Context, p *auth.Principal) (*Subject, 
 	case p.Type == auth.Root:
 		s.Identity = []*policy.Policy{a.root}
 	case p.Type == auth.User:
-		if err := a.loadUser(ctx, s, p.AccountID, p.Name); err != nil {
+		wantID := ""
+		if c != nil {
+			wantID = c.UserID
+		}
+		if err := a.loadUser(ctx, s, p.AccountID, p.Name, wantID); err != nil {
 			return nil, err
 		}
 	case p.Type == auth.AssumedRole:
@@ -91,7 +95,7 @@ func (a *Authorizer) Subject(ctx context.Context, p *auth.Principal) (*Subject, 
 		// the session policies; a root-federated session has root's.
 		if c.UserName == "" {
 			s.Identity = []*policy.Policy{a.root}
-		} else if err := a.loadUser(ctx, s, p.AccountID, c.UserName); err != nil {
+		} else if err := a.loadUser(ctx, s, p.AccountID, c.UserName, c.UserID); err != nil {
 			return nil, err
 		}
 		s.Tags = overlay(s.Tags, c.Tags)
@@ -113,14 +117,20 @@ func (a *Authorizer) Subject(ctx context.Context, p *auth.Principal) (*Subject, 
 
 // loadUser reads a user's inline and attached policies, boundary and tags,
 // and the policies of the groups the user belongs to. A user that no longer
-// exists has no permissions.
-func (a *Authorizer) loadUser(ctx context.Context, s *Subject, account, name string) error {
+// exists has no permissions. wantID, when not "", is the user id sealed
+// into the caller's session: a user deleted and created again under the
+// same name has a new id, and the old user's sessions get nothing of the
+// new one's permissions (as loadRole does for roles).
+func (a *Authorizer) loadUser(ctx context.Context, s *Subject, account, name, wantID string) error {
 	u, err := a.store.GetUser(ctx, account, name)
 	if errors.Is(err, store.ErrNotFound) {
 		return nil
 	}
 	if err != nil {
 		return err
+	}
+	if wantID != "" && u.ID != wantID {
+		return nil
 	}
 	s.Tags = u.Tags
 	if err := a.loadPrincipalPolicies(ctx, s, account, store.KindUser, u.Name, u.PermissionsBoundary, policy.KindInlineUser); err != nil {
