@@ -122,6 +122,7 @@ func TestIAMRouting(t *testing.T) {
 			BaseEndpoint: aws.String(h.srv.URL),
 			Credentials:  credentials.NewStaticCredentialsProvider(rootKeyID, secret, ""),
 			Retryer:      transportRetryer(),
+			HTTPClient:   testHTTPClient(),
 		})
 	}
 	// Signed for service iam, the request reaches IAM: the root may list

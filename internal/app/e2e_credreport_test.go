@@ -102,6 +102,7 @@ func (h *harness) crClient(who string) *iam.Client {
 		BaseEndpoint: aws.String(h.srv.URL),
 		Credentials:  credentials.NewStaticCredentialsProvider(k[0], k[1], ""),
 		Retryer:      transportRetryer(),
+		HTTPClient:   testHTTPClient(),
 		HTTPSignerV4: crClockSigner{h.clock.Now},
 	})
 }

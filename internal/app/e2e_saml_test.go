@@ -58,7 +58,7 @@ accounts:
 // anonymousSTS is an STS client without credentials: AssumeRoleWithSAML
 // is an unsigned call.
 func (h *harness) anonymousSTS() *sts.Client {
-	return sts.New(sts.Options{Region: "us-east-1", BaseEndpoint: aws.String(h.srv.URL), Credentials: aws.AnonymousCredentials{}, Retryer: transportRetryer()})
+	return sts.New(sts.Options{Region: "us-east-1", BaseEndpoint: aws.String(h.srv.URL), Credentials: aws.AnonymousCredentials{}, Retryer: transportRetryer(), HTTPClient: testHTTPClient()})
 }
 
 func samlRoles(roles ...string) samltest.Attribute {

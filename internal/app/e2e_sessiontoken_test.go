@@ -182,6 +182,7 @@ func TestSessionTokenCredentialsAtIAM(t *testing.T) {
 	iamAs := func(c *types.Credentials) *iam.Client {
 		return iam.New(iam.Options{
 			Region: "us-east-1", BaseEndpoint: aws.String(h.srv.URL), Retryer: transportRetryer(),
+			HTTPClient:  testHTTPClient(),
 			Credentials: credentials.NewStaticCredentialsProvider(aws.ToString(c.AccessKeyId), aws.ToString(c.SecretAccessKey), aws.ToString(c.SessionToken)),
 		})
 	}

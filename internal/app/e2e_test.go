@@ -117,7 +117,8 @@ func (h *harness) stsClient(keyID, secret, token string, opts ...func(*sts.Optio
 		BaseEndpoint: aws.String(h.srv.URL),
 		Credentials:  credentials.NewStaticCredentialsProvider(keyID, secret, token),
 		// No retries of server answers: tests must see the first one.
-		Retryer: transportRetryer(),
+		Retryer:    transportRetryer(),
+		HTTPClient: testHTTPClient(),
 	}, opts...)
 }
 
@@ -128,10 +129,19 @@ func (h *harness) iamClient(keyID, secret, token string) *iam.Client {
 		BaseEndpoint: aws.String(h.srv.URL),
 		Credentials:  credentials.NewStaticCredentialsProvider(keyID, secret, token),
 		Retryer:      transportRetryer(),
+		HTTPClient:   testHTTPClient(),
 	})
 }
 
-// rootIAM is an IAM client of the default account's root.
+// testHTTPClient is the SDK's HTTP client without keep-alive: each request
+// gets a connection of its own, so net/http never reads a response on a
+// reused connection it is closing (aws/aws-sdk-go-v2#2737), which would
+// make the client resend a request the server already carried out (a
+// CreateRole sent twice answers EntityAlreadyExists).
+func testHTTPClient() *awshttp.BuildableClient {
+	return awshttp.NewBuildableClient().WithTransportOptions(func(t *http.Transport) { t.DisableKeepAlives = true })
+}
+
 // keyIAM returns an IAM client signing with who's long-term key in keys
 // (name → access key id and secret, as a test's bootstrap file gives them).
 func (h *harness) keyIAM(keys map[string][2]string, who string) *iam.Client {
@@ -142,6 +152,7 @@ func (h *harness) keyIAM(keys map[string][2]string, who string) *iam.Client {
 	return h.iamClient(k[0], k[1], "")
 }
 
+// rootIAM is an IAM client of the default account's root.
 func (h *harness) rootIAM() *iam.Client { return h.iamClient(rootKeyID, rootSecret, "") }
 
 // apiError asserts err is an AWS API error with the given code, message

@@ -188,6 +188,7 @@ func (h *harness) anonSTS() *sts.Client {
 		BaseEndpoint: aws.String(h.srv.URL),
 		Credentials:  aws.AnonymousCredentials{},
 		Retryer:      transportRetryer(),
+		HTTPClient:   testHTTPClient(),
 	})
 }
 
