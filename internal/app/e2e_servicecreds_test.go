@@ -514,3 +514,45 @@ func TestServiceSpecificCredentialsCallerAndAuthorization(t *testing.T) {
 		t.Fatalf("nobody's via role = %+v", ls)
 	}
 }
+
+// AllUsers lists only the credentials of users the caller may list them
+// for: an explicit Deny on one user's ARN keeps that user's credentials
+// out, as it refuses the same call naming the user.
+func TestServiceSpecificCredentialsAllUsersHonoursDeny(t *testing.T) {
+	h := start(t, nil)
+	ctx := context.Background()
+	root := h.rootIAM()
+	for _, name := range []string{"admin", "bob", "lister"} {
+		if _, err := root.CreateUser(ctx, &iam.CreateUserInput{UserName: aws.String(name)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, name := range []string{"admin", "bob"} {
+		if _, err := root.CreateServiceSpecificCredential(ctx, &iam.CreateServiceSpecificCredentialInput{UserName: aws.String(name), ServiceName: aws.String("codecommit.amazonaws.com")}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := root.PutUserPolicy(ctx, &iam.PutUserPolicyInput{UserName: aws.String("lister"), PolicyName: aws.String("p"), PolicyDocument: aws.String(`{"Version":"2012-10-17","Statement":[
+		{"Effect":"Allow","Action":"iam:ListServiceSpecificCredentials","Resource":"*"},
+		{"Effect":"Deny","Action":"iam:ListServiceSpecificCredentials","Resource":"arn:aws:iam::000000000000:user/admin"}]}`)}); err != nil {
+		t.Fatal(err)
+	}
+	k, err := root.CreateAccessKey(ctx, &iam.CreateAccessKeyInput{UserName: aws.String("lister")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	lister := h.iamClient(*k.AccessKey.AccessKeyId, *k.AccessKey.SecretAccessKey, "")
+	_, err = lister.ListServiceSpecificCredentials(ctx, &iam.ListServiceSpecificCredentialsInput{UserName: aws.String("admin")})
+	apiError(t, err, "AccessDenied", "User: arn:aws:iam::000000000000:user/lister is not authorized to perform: iam:ListServiceSpecificCredentials on resource: arn:aws:iam::000000000000:user/admin with an explicit deny", 403)
+	out, err := lister.ListServiceSpecificCredentials(ctx, &iam.ListServiceSpecificCredentialsInput{AllUsers: aws.Bool(true)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var users []string
+	for _, c := range out.ServiceSpecificCredentials {
+		users = append(users, aws.ToString(c.UserName))
+	}
+	if len(users) != 1 || users[0] != "bob" {
+		t.Fatalf("AllUsers listed the credentials of %v, want only bob's", users)
+	}
+}

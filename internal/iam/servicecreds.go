@@ -177,7 +177,7 @@ func (s *Service) ListServiceSpecificCredentials(ctx context.Context, call *rpc.
 	var creds []store.ServiceSpecificCredential
 	switch {
 	case allUsers:
-		creds, err = s.accountServiceCredentials(ctx, acct)
+		creds, err = s.accountServiceCredentials(ctx, call, action, acct)
 	case !o.root:
 		// The root has no service-specific credentials: they belong to
 		// IAM users.
@@ -215,8 +215,10 @@ func credentialPageKey(c store.ServiceSpecificCredential) string {
 }
 
 // accountServiceCredentials gathers the credentials of every user of the
-// account.
-func (s *Service) accountServiceCredentials(ctx context.Context, acct string) ([]store.ServiceSpecificCredential, error) {
+// account whose own ARN the caller may list them for: AllUsers is no way
+// around a policy that refuses the action on one user (a Deny on
+// user/admin keeps admin's credentials out of the listing).
+func (s *Service) accountServiceCredentials(ctx context.Context, call *rpc.Call, action, acct string) ([]store.ServiceSpecificCredential, error) {
 	users, err := s.store.ListUsers(ctx, acct, defaultPath, store.Page{})
 	if err != nil {
 		return nil, err
@@ -227,7 +229,16 @@ func (s *Service) accountServiceCredentials(ctx context.Context, acct string) ([
 		if err != nil {
 			return nil, err
 		}
-		all = append(all, creds...)
+		if len(creds) == 0 {
+			continue
+		}
+		r, err := s.evaluate(ctx, call, action, arn.User(acct, u.Path, u.Name))
+		if err != nil {
+			return nil, err
+		}
+		if r.Allowed() {
+			all = append(all, creds...)
+		}
 	}
 	return all, nil
 }
