@@ -64,7 +64,11 @@ func (s *Service) AssumeRoleWithWebIdentity(ctx context.Context, call *rpc.Call,
 	if err != nil {
 		return nil, err
 	}
-	if s.ownIssuer(tok.Claims.Issuer) {
+	own, err := s.ownIssuer(ctx, tok.Claims.Issuer)
+	if err != nil {
+		return nil, err
+	}
+	if own {
 		return nil, apierr.New(oidc.CodeInvalidIdentityToken, msgOwnIssuer, tok.Claims.Issuer)
 	}
 	provider, hostPath, err := s.webIdentityProvider(ctx, res.AccountID, tok.Claims.Issuer)
@@ -215,10 +219,31 @@ func webIdentityContext(call *rpc.Call, in *stsapi.AssumeRoleWithWebIdentityRequ
 // so such a token is refused even when an OIDC provider was registered for
 // that issuer. The whole prefix is refused, not only issuers in use, and
 // the comparison ignores case, so no spelling of stsd's URL slips through.
-func (s *Service) ownIssuer(iss string) bool {
-	if s.publicURL == "" {
-		return false
+// An issuer under another base whose last segments name one of stsd's
+// issuers (".../outbound/<issuer id>") is refused too: tokens minted under
+// an earlier --public-url, or by another node configured with another one,
+// are stsd's all the same.
+func (s *Service) ownIssuer(ctx context.Context, iss string) (bool, error) {
+	if s.publicURL != "" {
+		base := outbound.IssuerURL(s.publicURL, "")
+		if len(iss) >= len(base) && strings.EqualFold(iss[:len(base)], base) {
+			return true, nil
+		}
 	}
-	base := outbound.IssuerURL(s.publicURL, "")
-	return len(iss) >= len(base) && strings.EqualFold(iss[:len(base)], base)
+	i := strings.LastIndex(strings.ToLower(iss), outbound.PathPrefix)
+	if i < 0 {
+		return false, nil
+	}
+	id := strings.ToLower(strings.TrimRight(iss[i+len(outbound.PathPrefix):], "/"))
+	if !outbound.ValidIssuerID(id) {
+		return false, nil
+	}
+	_, err := s.store.GetOutboundFederationByIssuer(ctx, id)
+	switch {
+	case errors.Is(err, store.ErrNotFound):
+		return false, nil
+	case err != nil:
+		return false, err
+	}
+	return true, nil
 }

@@ -78,6 +78,13 @@ func (f *wtStore) GetOutboundFederation(_ context.Context, account string) (stor
 	return *f.fed, nil
 }
 
+func (f *wtStore) GetOutboundFederationByIssuer(_ context.Context, issuerID string) (store.OutboundFederation, error) {
+	if f.fed == nil || f.fed.IssuerID != issuerID {
+		return store.OutboundFederation{}, store.ErrNotFound
+	}
+	return *f.fed, nil
+}
+
 // allow is an identity policy allowing actions, with an optional condition
 // block (JSON).
 func allow(actions, condition string) string {
@@ -466,18 +473,26 @@ func TestOwnIssuer(t *testing.T) {
 		{wtPublic + "/outbound/anything", true},
 		{wtPublic + "/outbound", false},
 		{wtPublic + "/other/" + wtIssuerID, false},
-		{"https://idp.example/outbound/" + wtIssuerID, false},
-		{"https://stsd.example.evil/outbound/" + wtIssuerID, false},
+		// Under another base (an earlier --public-url, another node's):
+		// stsd's when the id is one of its issuers.
+		{"https://old-name.example/outbound/" + wtIssuerID, true},
+		{"https://old-name.example/outbound/" + wtIssuerID + "/", true},
+		{"https://idp.example/outbound/1b6e3c1a-7f52-4d8e-9a3b-5c2d1e0f4a6b", false},
+		{"https://idp.example/outbound/not-an-id", false},
 		{"", false},
 	}
 	for _, c := range cases {
-		if got := e.svc.ownIssuer(c.iss); got != c.want {
-			t.Errorf("ownIssuer(%q) = %v", c.iss, got)
+		got, err := e.svc.ownIssuer(context.Background(), c.iss)
+		if err != nil || got != c.want {
+			t.Errorf("ownIssuer(%q) = %v, %v", c.iss, got, err)
 		}
 	}
 	e.svc.publicURL = ""
-	if e.svc.ownIssuer("/outbound/" + wtIssuerID) {
-		t.Error("without a public URL nothing is stsd's")
+	if got, _ := e.svc.ownIssuer(context.Background(), "https://stsd.example/outbound/"+wtIssuerID); !got {
+		t.Error("without a public URL, stsd's issuers are still known by id")
+	}
+	if got, _ := e.svc.ownIssuer(context.Background(), "https://stsd.example/outbound/anything"); got {
+		t.Error("without a public URL, only known issuer ids are stsd's")
 	}
 }
 

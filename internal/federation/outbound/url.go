@@ -48,19 +48,6 @@ func newUUID(rand io.Reader) (string, error) {
 	return h[0:8] + "-" + h[8:12] + "-" + h[12:16] + "-" + h[16:20] + "-" + h[20:], nil
 }
 
-// ParseIssuerURL returns the issuer id of url when url is an issuer URL
-// under publicURL (IssuerURL(publicURL, id) for a well-formed id). stsd's
-// AssumeRoleWithWebIdentity uses it to refuse its own tokens, which AWS
-// documents cannot be used to federate into AWS (IAM User Guide,
-// id_roles_providers_outbound_getting_started.html).
-func ParseIssuerURL(publicURL, url string) (issuerID string, ok bool) {
-	id, ok := strings.CutPrefix(url, strings.TrimRight(publicURL, "/")+PathPrefix)
-	if !ok || !ValidIssuerID(id) {
-		return "", false
-	}
-	return id, true
-}
-
 // ValidIssuerID reports whether s has the form NewIssuerID returns (lower
 // case hexadecimal UUID), so a handler can refuse a malformed path segment
 // before looking it up.

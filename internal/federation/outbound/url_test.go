@@ -69,24 +69,3 @@ func TestValidIssuerID(t *testing.T) {
 		}
 	}
 }
-
-func TestParseIssuerURL(t *testing.T) {
-	const id = "7c0e5f0a-3b8e-4d0c-9a51-2f6f1d3c4b5a"
-	tests := []struct {
-		public, url, want string
-	}{
-		{"http://127.0.0.1:7788", IssuerURL("http://127.0.0.1:7788", id), id},
-		{"http://127.0.0.1:7788/", "http://127.0.0.1:7788/outbound/" + id, id},
-		{"http://127.0.0.1:7788", "http://127.0.0.1:7788/outbound/" + id + "/", ""},
-		{"http://127.0.0.1:7788", "http://127.0.0.1:7788/outbound/" + id + "/.well-known/jwks.json", ""},
-		{"http://127.0.0.1:7788", "http://127.0.0.1:7789/outbound/" + id, ""},
-		{"http://127.0.0.1:7788", "https://" + id + ".tokens.sts.global.api.aws", ""},
-		{"http://127.0.0.1:7788", "http://127.0.0.1:7788/outbound/", ""},
-	}
-	for _, tc := range tests {
-		got, ok := ParseIssuerURL(tc.public, tc.url)
-		if got != tc.want || ok != (tc.want != "") {
-			t.Errorf("ParseIssuerURL(%q, %q) = %q, %v; want %q", tc.public, tc.url, got, ok, tc.want)
-		}
-	}
-}
