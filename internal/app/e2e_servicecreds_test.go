@@ -556,3 +556,31 @@ func TestServiceSpecificCredentialsAllUsersHonoursDeny(t *testing.T) {
 		t.Fatalf("AllUsers listed the credentials of %v, want only bob's", users)
 	}
 }
+
+// Service user names are unique in the account: user "bob+1" does not get
+// the name of bob's second credential.
+func TestServiceSpecificCredentialsNamesUniqueInAccount(t *testing.T) {
+	h := start(t, nil)
+	ctx := context.Background()
+	root := h.rootIAM()
+	create := func(user, service string) string {
+		t.Helper()
+		out, err := root.CreateServiceSpecificCredential(ctx, &iam.CreateServiceSpecificCredentialInput{UserName: aws.String(user), ServiceName: aws.String(service)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return aws.ToString(out.ServiceSpecificCredential.ServiceUserName)
+	}
+	for _, name := range []string{"bob", "bob+1"} {
+		if _, err := root.CreateUser(ctx, &iam.CreateUserInput{UserName: aws.String(name)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	got := []string{create("bob", "codecommit.amazonaws.com"), create("bob", "cassandra.amazonaws.com"), create("bob+1", "codecommit.amazonaws.com")}
+	want := []string{"bob-at-000000000000", "bob+1-at-000000000000", "bob+1+1-at-000000000000"}
+	for i := range want {
+		if got[i] != want[i] {
+			t.Fatalf("service user names %v, want %v", got, want)
+		}
+	}
+}

@@ -129,7 +129,16 @@ func (s *Service) CreateServiceSpecificCredential(ctx context.Context, call *rpc
 		if n >= maxServiceCredentials {
 			return limitExceeded(msgCredentialQuota)
 		}
-		c.ServiceUserName = serviceUserName(c.UserName, acct, have)
+		// The name identifies the credential to its service, so it is
+		// unique in the account, not only among the user's own: user
+		// "bob+1" and bob's second credential would otherwise share
+		// "bob+1-at-ACCOUNT", as would a renamed user's credentials and a
+		// new user of the old name.
+		taken, err := accountServiceCredentialsTx(ctx, tx, acct)
+		if err != nil {
+			return err
+		}
+		c.ServiceUserName = serviceUserName(c.UserName, acct, taken)
 		if secret, err = svc.newSecret(c.ServiceUserName); err != nil {
 			return err
 		}
@@ -239,6 +248,24 @@ func (s *Service) accountServiceCredentials(ctx context.Context, call *rpc.Call,
 		if r.Allowed() {
 			all = append(all, creds...)
 		}
+	}
+	return all, nil
+}
+
+// accountServiceCredentialsTx lists every credential of the account
+// inside tx.
+func accountServiceCredentialsTx(ctx context.Context, tx store.Tx, acct string) ([]store.ServiceSpecificCredential, error) {
+	users, err := tx.ListUsers(ctx, acct, defaultPath, store.Page{})
+	if err != nil {
+		return nil, err
+	}
+	var all []store.ServiceSpecificCredential
+	for _, u := range users {
+		creds, err := tx.ListServiceSpecificCredentials(ctx, acct, u.Name)
+		if err != nil {
+			return nil, err
+		}
+		all = append(all, creds...)
 	}
 	return all, nil
 }

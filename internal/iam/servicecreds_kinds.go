@@ -98,8 +98,9 @@ func (svc credentialService) newSecret(name string) (string, error) {
 // "USER-at-ACCOUNT", as recorded from AWS for CodeCommit and Keyspaces
 // passwords (aws-parity-snapshots/localstack/test_iam.snapshot.json), and
 // the ServiceCredentialAlias of Bedrock keys in CLI output users have
-// published (e.g. "bedrock-api-user-at-672109488524"). When the user's
-// credentials already use it, the first free "USER+N-at-ACCOUNT" (the
+// published (e.g. "bedrock-api-user-at-672109488524"). When a credential
+// of the account (have) already uses it, the first free
+// "USER+N-at-ACCOUNT" (the
 // API reference's ListServiceSpecificCredentials example lists
 // "thomas-at-123456789012" and "thomas+1-at-123456789012" for one user).
 func serviceUserName(user, acct string, have []store.ServiceSpecificCredential) string {
