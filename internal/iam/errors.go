@@ -1,6 +1,8 @@
 package iam
 
 import (
+	"errors"
+
 	"github.com/stsd/stsd/internal/apierr"
 )
 
@@ -43,4 +45,24 @@ func limitExceeded(format string, args ...any) error {
 // deleteConflict refuses deleting an entity that still has dependants.
 func deleteConflict(format string, args ...any) error {
 	return apierr.New(codeDeleteConflict, format, args...)
+}
+
+// errStale reports that the entity an operation authorized changed (another
+// request renamed or moved it) before the operation's transaction wrote
+// it; retryStale authorizes and tries again against what is there now.
+var errStale = errors.New("iam: entity changed while the request was authorized")
+
+// maxStaleAttempts bounds retryStale: a request that keeps losing the race
+// fails as an internal error rather than spinning.
+const maxStaleAttempts = 3
+
+// retryStale runs attempt until it does not answer errStale, at most
+// maxStaleAttempts times.
+func retryStale[T any](attempt func() (T, error)) (T, error) {
+	for i := 1; ; i++ {
+		out, err := attempt()
+		if !errors.Is(err, errStale) || i == maxStaleAttempts {
+			return out, err
+		}
+	}
 }

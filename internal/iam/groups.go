@@ -186,6 +186,12 @@ func groupsOut(groups []store.Group) []iamapi.Group {
 // the group's members, inline policies and attachments along (the store
 // does it in the same transaction).
 func (s *Service) UpdateGroup(ctx context.Context, call *rpc.Call, in *iamapi.UpdateGroupRequest) (*struct{}, error) {
+	return retryStale(func() (*struct{}, error) { return s.updateGroup(ctx, call, in) })
+}
+
+// updateGroup is one attempt of UpdateGroup: a group whose path or name
+// changed since it was authorized is errStale.
+func (s *Service) updateGroup(ctx context.Context, call *rpc.Call, in *iamapi.UpdateGroupRequest) (*struct{}, error) {
 	acct := call.Principal.AccountID
 	g, err := s.authorizedGroup(ctx, call, "iam:UpdateGroup", in.GroupName)
 	if err != nil {
@@ -203,7 +209,17 @@ func (s *Service) UpdateGroup(ctx context.Context, call *rpc.Call, in *iamapi.Up
 			return nil, err
 		}
 	}
-	err = s.store.Update(ctx, func(tx store.Tx) error { return tx.UpdateGroup(ctx, g.Name, next) })
+	err = s.store.Update(ctx, func(tx store.Tx) error {
+		cur, err := tx.GetGroup(ctx, acct, g.Name)
+		if err != nil {
+			return err
+		}
+		if cur.ID != g.ID || cur.Path != g.Path || cur.Name != g.Name {
+			return errStale
+		}
+		cur.Path, cur.Name = next.Path, next.Name
+		return tx.UpdateGroup(ctx, g.Name, cur)
+	})
 	switch {
 	case errors.Is(err, store.ErrAlreadyExists):
 		return nil, alreadyExists(msgGroupExists, next.Name)

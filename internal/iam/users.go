@@ -187,6 +187,15 @@ func (s *Service) ListUsers(ctx context.Context, call *rpc.Call, in *iamapi.List
 // keys, policies, attachments, MFA devices and group memberships along (the
 // store does it in the same transaction).
 func (s *Service) UpdateUser(ctx context.Context, call *rpc.Call, in *iamapi.UpdateUserRequest) (*struct{}, error) {
+	return retryStale(func() (*struct{}, error) { return s.updateUser(ctx, call, in) })
+}
+
+// updateUser is one attempt of UpdateUser. Only the path and name change:
+// the rest of the row (tags, boundary) is written as it stands inside the
+// transaction, so a concurrent TagUser or PutUserPermissionsBoundary is
+// never undone; a user whose path or name changed since it was authorized
+// is errStale.
+func (s *Service) updateUser(ctx context.Context, call *rpc.Call, in *iamapi.UpdateUserRequest) (*struct{}, error) {
 	acct := call.Principal.AccountID
 	u, err := s.authorizedUser(ctx, call, "iam:UpdateUser", acct, in.UserName)
 	if err != nil {
@@ -204,7 +213,17 @@ func (s *Service) UpdateUser(ctx context.Context, call *rpc.Call, in *iamapi.Upd
 			return nil, err
 		}
 	}
-	err = s.store.Update(ctx, func(tx store.Tx) error { return tx.UpdateUser(ctx, u.Name, next) })
+	err = s.store.Update(ctx, func(tx store.Tx) error {
+		cur, err := tx.GetUser(ctx, acct, u.Name)
+		if err != nil {
+			return err
+		}
+		if cur.ID != u.ID || cur.Path != u.Path || cur.Name != u.Name {
+			return errStale
+		}
+		cur.Path, cur.Name = next.Path, next.Name
+		return tx.UpdateUser(ctx, u.Name, cur)
+	})
 	switch {
 	case errors.Is(err, store.ErrAlreadyExists):
 		return nil, alreadyExists(msgUserExists, next.Name)
