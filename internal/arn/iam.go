@@ -42,6 +42,14 @@ func Policy(account, path, name string) string {
 	return withPath("iam", account, TypePolicy, path, name)
 }
 
+// Group returns arn:aws:iam::ACCOUNT:group{PATH}{NAME}.
+func Group(account, path, name string) string { return withPath("iam", account, TypeGroup, path, name) }
+
+// InstanceProfile returns arn:aws:iam::ACCOUNT:instance-profile{PATH}{NAME}.
+func InstanceProfile(account, path, name string) string {
+	return withPath("iam", account, TypeInstanceProfile, path, name)
+}
+
 // MFA returns the serial number of a virtual MFA device:
 // arn:aws:iam::ACCOUNT:mfa{PATH}{NAME}.
 func MFA(account, path, name string) string { return withPath("iam", account, TypeMFA, path, name) }

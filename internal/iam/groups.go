@@ -55,22 +55,13 @@ const (
 	maxGroupsPerUser    = 10
 )
 
-// groupARN returns arn:aws:iam::ACCOUNT:group{PATH}{NAME}; a path of ""
-// stands for "/", as with the arn package's builders.
-func groupARN(account, path, name string) string {
-	if path == "" {
-		path = defaultPath
-	}
-	return "arn:aws:iam::" + account + ":" + arn.TypeGroup + path + name
-}
-
 // groupOut shapes a stored group as the IAM model's Group.
 func groupOut(g store.Group) iamapi.Group {
 	return iamapi.Group{
 		Path:       g.Path,
 		GroupName:  g.Name,
 		GroupId:    g.ID,
-		Arn:        groupARN(g.AccountID, g.Path, g.Name),
+		Arn:        arn.Group(g.AccountID, g.Path, g.Name),
 		CreateDate: g.CreatedAt,
 	}
 }
@@ -85,7 +76,7 @@ func (s *Service) CreateGroup(ctx context.Context, call *rpc.Call, in *iamapi.Cr
 	if path == "" {
 		path = defaultPath
 	}
-	if err := s.authorize(ctx, call, "iam:CreateGroup", groupARN(acct, path, in.GroupName)); err != nil {
+	if err := s.authorize(ctx, call, "iam:CreateGroup", arn.Group(acct, path, in.GroupName)); err != nil {
 		return nil, err
 	}
 	id, err := ids.NewUniqueID(ids.PrefixGroup, acct)
@@ -155,7 +146,7 @@ func (s *Service) ListGroups(ctx context.Context, call *rpc.Call, in *iamapi.Lis
 		prefix = defaultPath
 	}
 	// The listed path is the resource, as for ListUsers and ListRoles.
-	if err := s.authorize(ctx, call, "iam:ListGroups", groupARN(acct, prefix, "")); err != nil {
+	if err := s.authorize(ctx, call, "iam:ListGroups", arn.Group(acct, prefix, "")); err != nil {
 		return nil, err
 	}
 	p, limit, err := page(in.Marker, in.MaxItems)
@@ -205,7 +196,7 @@ func (s *Service) updateGroup(ctx context.Context, call *rpc.Call, in *iamapi.Up
 		next.Name = in.NewGroupName
 	}
 	if next.Path != g.Path || next.Name != g.Name {
-		if err := s.authorize(ctx, call, "iam:UpdateGroup", groupARN(acct, next.Path, next.Name)); err != nil {
+		if err := s.authorize(ctx, call, "iam:UpdateGroup", arn.Group(acct, next.Path, next.Name)); err != nil {
 			return nil, err
 		}
 	}
@@ -385,9 +376,9 @@ func (s *Service) authorizedGroup(ctx context.Context, call *rpc.Call, action, n
 	if err != nil && !errors.Is(err, store.ErrNotFound) {
 		return store.Group{}, err
 	}
-	resource := groupARN(acct, defaultPath, name)
+	resource := arn.Group(acct, defaultPath, name)
 	if found {
-		resource = groupARN(acct, g.Path, g.Name)
+		resource = arn.Group(acct, g.Path, g.Name)
 	}
 	if err := s.authorize(ctx, call, action, resource); err != nil {
 		return store.Group{}, err

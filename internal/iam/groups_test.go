@@ -18,9 +18,9 @@ func TestGroupARN(t *testing.T) {
 		{"/", "devs", "arn:aws:iam::111111111111:group/devs", "/"},
 		{"/eng/backend/", "Devs", "arn:aws:iam::111111111111:group/eng/backend/Devs", "/eng/backend/"},
 	} {
-		got := groupARN("111111111111", tc.path, tc.name)
+		got := arn.Group("111111111111", tc.path, tc.name)
 		if got != tc.want {
-			t.Errorf("groupARN(%q, %q) = %q, want %q", tc.path, tc.name, got, tc.want)
+			t.Errorf("arn.Group(%q, %q) = %q, want %q", tc.path, tc.name, got, tc.want)
 			continue
 		}
 		r, err := arn.ParseIAM(got)
@@ -32,7 +32,7 @@ func TestGroupARN(t *testing.T) {
 		}
 	}
 	// ListGroups names the listed path, as ListUsers does for users.
-	if got := groupARN("111111111111", "/eng/", ""); got != "arn:aws:iam::111111111111:group/eng/" {
+	if got := arn.Group("111111111111", "/eng/", ""); got != "arn:aws:iam::111111111111:group/eng/" {
 		t.Errorf("listing resource = %q", got)
 	}
 }

@@ -61,15 +61,6 @@ const (
 	maxRolesPerInstanceProfile    = 1
 )
 
-// instanceProfileARN returns arn:aws:iam::ACCOUNT:instance-profile{PATH}{NAME};
-// a path of "" stands for "/", as with the arn package's builders.
-func instanceProfileARN(account, path, name string) string {
-	if path == "" {
-		path = defaultPath
-	}
-	return "arn:aws:iam::" + account + ":" + arn.TypeInstanceProfile + path + name
-}
-
 // instanceProfileKey is the key profiles are ordered and paged by.
 func instanceProfileKey(p store.InstanceProfile) string { return strings.ToLower(p.Name) }
 
@@ -80,7 +71,7 @@ func (s *Service) CreateInstanceProfile(ctx context.Context, call *rpc.Call, in 
 	if path == "" {
 		path = defaultPath
 	}
-	if err := s.authorize(ctx, call, "iam:CreateInstanceProfile", instanceProfileARN(acct, path, in.InstanceProfileName), withRequestTags(in.Tags)...); err != nil {
+	if err := s.authorize(ctx, call, "iam:CreateInstanceProfile", arn.InstanceProfile(acct, path, in.InstanceProfileName), withRequestTags(in.Tags)...); err != nil {
 		return nil, err
 	}
 	tags, err := newTagList(in.Tags)
@@ -146,7 +137,7 @@ func (s *Service) ListInstanceProfiles(ctx context.Context, call *rpc.Call, in *
 	}
 	// The listed path is the resource, as for ListUsers, ListRoles and
 	// ListGroups.
-	if err := s.authorize(ctx, call, "iam:ListInstanceProfiles", instanceProfileARN(acct, prefix, "")); err != nil {
+	if err := s.authorize(ctx, call, "iam:ListInstanceProfiles", arn.InstanceProfile(acct, prefix, "")); err != nil {
 		return nil, err
 	}
 	p, limit, err := page(in.Marker, in.MaxItems)
@@ -200,9 +191,9 @@ func (s *Service) authorizedInstanceProfile(ctx context.Context, call *rpc.Call,
 	if err != nil && !errors.Is(err, store.ErrNotFound) {
 		return store.InstanceProfile{}, err
 	}
-	resource := instanceProfileARN(acct, defaultPath, name)
+	resource := arn.InstanceProfile(acct, defaultPath, name)
 	if found {
-		resource = instanceProfileARN(acct, p.Path, p.Name)
+		resource = arn.InstanceProfile(acct, p.Path, p.Name)
 	}
 	if err := s.authorize(ctx, call, action, resource); err != nil {
 		return store.InstanceProfile{}, err

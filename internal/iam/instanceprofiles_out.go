@@ -5,6 +5,7 @@ import (
 	"errors"
 
 	"github.com/stsd/stsd/internal/apimodel/iamapi"
+	"github.com/stsd/stsd/internal/arn"
 	"github.com/stsd/stsd/internal/store"
 )
 
@@ -17,7 +18,7 @@ func instanceProfileOut(p store.InstanceProfile, roles []store.Role) iamapi.Inst
 		Path:                p.Path,
 		InstanceProfileName: p.Name,
 		InstanceProfileId:   p.ID,
-		Arn:                 instanceProfileARN(p.AccountID, p.Path, p.Name),
+		Arn:                 arn.InstanceProfile(p.AccountID, p.Path, p.Name),
 		CreateDate:          p.CreatedAt,
 		Roles:               make([]iamapi.Role, 0, len(roles)),
 		Tags:                tagsOut(p.Tags),

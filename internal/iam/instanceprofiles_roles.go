@@ -107,9 +107,9 @@ func (s *Service) instanceProfileResource(ctx context.Context, acct, name string
 	p, err := s.store.GetInstanceProfile(ctx, acct, name)
 	switch {
 	case err == nil:
-		return instanceProfileARN(acct, p.Path, p.Name), nil
+		return arn.InstanceProfile(acct, p.Path, p.Name), nil
 	case errors.Is(err, store.ErrNotFound):
-		return instanceProfileARN(acct, defaultPath, name), nil
+		return arn.InstanceProfile(acct, defaultPath, name), nil
 	default:
 		return "", err
 	}

@@ -23,9 +23,9 @@ func TestInstanceProfileARN(t *testing.T) {
 		{"/", "web", "arn:aws:iam::111111111111:instance-profile/web", "/"},
 		{"/ec2/app/", "Web", "arn:aws:iam::111111111111:instance-profile/ec2/app/Web", "/ec2/app/"},
 	} {
-		got := instanceProfileARN("111111111111", tc.path, tc.name)
+		got := arn.InstanceProfile("111111111111", tc.path, tc.name)
 		if got != tc.want {
-			t.Errorf("instanceProfileARN(%q, %q) = %q, want %q", tc.path, tc.name, got, tc.want)
+			t.Errorf("arn.InstanceProfile(%q, %q) = %q, want %q", tc.path, tc.name, got, tc.want)
 			continue
 		}
 		r, err := arn.ParseIAM(got)
@@ -37,7 +37,7 @@ func TestInstanceProfileARN(t *testing.T) {
 		}
 	}
 	// ListInstanceProfiles names the listed path.
-	if got := instanceProfileARN("111111111111", "/ec2/", ""); got != "arn:aws:iam::111111111111:instance-profile/ec2/" {
+	if got := arn.InstanceProfile("111111111111", "/ec2/", ""); got != "arn:aws:iam::111111111111:instance-profile/ec2/" {
 		t.Errorf("listing resource = %q", got)
 	}
 }

@@ -89,7 +89,7 @@ type holder struct {
 var (
 	userHolder  = holder{kind: store.KindUser, what: "user", inline: policy.KindInlineUser, quotaName: "PoliciesPerUser", arn: arn.User}
 	roleHolder  = holder{kind: store.KindRole, what: "role", inline: policy.KindInlineRole, quotaName: "PoliciesPerRole", arn: arn.Role}
-	groupHolder = holder{kind: store.KindGroup, what: "group", inline: policy.KindInlineGroup, quotaName: "PoliciesPerGroup", arn: groupARN}
+	groupHolder = holder{kind: store.KindGroup, what: "group", inline: policy.KindInlineGroup, quotaName: "PoliciesPerGroup", arn: arn.Group}
 )
 
 // entityARN returns the ARN of the named user, role or group in acct for

@@ -184,7 +184,7 @@ func (s *Service) resolveSource(ctx context.Context, acct string, src arn.IAMRes
 	case arn.TypeGroup:
 		var g store.Group
 		g, err = s.store.GetGroup(ctx, acct, src.Name)
-		out = simSource{arn: groupARN(acct, g.Path, g.Name), kind: store.KindGroup, name: g.Name}
+		out = simSource{arn: arn.Group(acct, g.Path, g.Name), kind: store.KindGroup, name: g.Name}
 		path = g.Path
 	default:
 		var r store.Role
