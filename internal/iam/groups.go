@@ -365,28 +365,11 @@ func (s *Service) ListGroupsForUser(ctx context.Context, call *rpc.Call, in *iam
 	return &iamapi.ListGroupsForUserResponse{Groups: groupsOut(items), IsTruncated: truncated, Marker: marker}, nil
 }
 
-// authorizedGroup looks the group up, authorizes action on its ARN, and
-// only then reports a missing group, so that a caller without permission
-// learns nothing about which groups exist. A missing group's ARN is formed
-// with the default path.
+// authorizedGroup is authorizedEntity for a group of the caller's account.
 func (s *Service) authorizedGroup(ctx context.Context, call *rpc.Call, action, name string) (store.Group, error) {
-	acct := call.Principal.AccountID
-	g, err := s.store.GetGroup(ctx, acct, name)
-	found := err == nil
-	if err != nil && !errors.Is(err, store.ErrNotFound) {
-		return store.Group{}, err
-	}
-	resource := arn.Group(acct, defaultPath, name)
-	if found {
-		resource = arn.Group(acct, g.Path, g.Name)
-	}
-	if err := s.authorize(ctx, call, action, resource); err != nil {
-		return store.Group{}, err
-	}
-	if !found {
-		return store.Group{}, noSuchEntity(msgNoSuchGroup, name)
-	}
-	return g, nil
+	return authorizedEntity(ctx, s, call, action, call.Principal.AccountID, name, s.store.GetGroup,
+		func(g store.Group) (string, string) { return g.Path, g.Name }, arn.Group,
+		func(n string) error { return noSuchEntity(msgNoSuchGroup, n) })
 }
 
 // groupLookupErr maps the store's not-found to NoSuchEntity and passes

@@ -180,28 +180,12 @@ func (s *Service) DeleteInstanceProfile(ctx context.Context, call *rpc.Call, in 
 	return &struct{}{}, nil
 }
 
-// authorizedInstanceProfile looks the profile up, authorizes action on its
-// ARN, and only then reports a missing profile, so that a caller without
-// permission learns nothing about which profiles exist. A missing
-// profile's ARN is formed with the default path.
+// authorizedInstanceProfile is authorizedEntity for an instance profile
+// of the caller's account.
 func (s *Service) authorizedInstanceProfile(ctx context.Context, call *rpc.Call, action, name string) (store.InstanceProfile, error) {
-	acct := call.Principal.AccountID
-	p, err := s.store.GetInstanceProfile(ctx, acct, name)
-	found := err == nil
-	if err != nil && !errors.Is(err, store.ErrNotFound) {
-		return store.InstanceProfile{}, err
-	}
-	resource := arn.InstanceProfile(acct, defaultPath, name)
-	if found {
-		resource = arn.InstanceProfile(acct, p.Path, p.Name)
-	}
-	if err := s.authorize(ctx, call, action, resource); err != nil {
-		return store.InstanceProfile{}, err
-	}
-	if !found {
-		return store.InstanceProfile{}, noSuchEntity(msgNoSuchInstanceProfile, name)
-	}
-	return p, nil
+	return authorizedEntity(ctx, s, call, action, call.Principal.AccountID, name, s.store.GetInstanceProfile,
+		func(p store.InstanceProfile) (string, string) { return p.Path, p.Name }, arn.InstanceProfile,
+		func(n string) error { return noSuchEntity(msgNoSuchInstanceProfile, n) })
 }
 
 // instanceProfileLookupErr maps the store's not-found to NoSuchEntity and

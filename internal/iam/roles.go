@@ -342,22 +342,8 @@ func (s *Service) DeleteRolePermissionsBoundary(ctx context.Context, call *rpc.C
 // resource is the role's ARN with its path, or with "/" when it does not
 // exist.
 func (s *Service) authorizedRole(ctx context.Context, call *rpc.Call, action, name string, extra ...contextKey) (store.Role, error) {
-	acct := call.Principal.AccountID
-	r, err := s.store.GetRole(ctx, acct, name)
-	switch {
-	case err == nil:
-		if err := s.authorize(ctx, call, action, arn.Role(acct, r.Path, r.Name), extra...); err != nil {
-			return store.Role{}, err
-		}
-		return r, nil
-	case errors.Is(err, store.ErrNotFound):
-		if err := s.authorize(ctx, call, action, arn.Role(acct, "/", name), extra...); err != nil {
-			return store.Role{}, err
-		}
-		return store.Role{}, roleNotFound(name)
-	default:
-		return store.Role{}, err
-	}
+	return authorizedEntity(ctx, s, call, action, call.Principal.AccountID, name, s.store.GetRole,
+		func(r store.Role) (string, string) { return r.Path, r.Name }, arn.Role, roleNotFound, extra...)
 }
 
 // updateRole authorizes action on the named role, then reads, changes (fn)

@@ -423,25 +423,9 @@ func (s *Service) modifyUserTx(ctx context.Context, call *rpc.Call, action, name
 	return &struct{}{}, nil
 }
 
-// authorizedUser looks the user up, authorizes action on its ARN, and only
-// then reports a missing user, so that a caller without permission learns
-// nothing about which users exist. A missing user's ARN is formed with the
-// default path.
+// authorizedUser is authorizedEntity for a user of acct.
 func (s *Service) authorizedUser(ctx context.Context, call *rpc.Call, action, acct, name string, extra ...contextKey) (store.User, error) {
-	u, err := s.store.GetUser(ctx, acct, name)
-	found := err == nil
-	if err != nil && !errors.Is(err, store.ErrNotFound) {
-		return store.User{}, err
-	}
-	resource := arn.User(acct, defaultPath, name)
-	if found {
-		resource = arn.User(acct, u.Path, u.Name)
-	}
-	if err := s.authorize(ctx, call, action, resource, extra...); err != nil {
-		return store.User{}, err
-	}
-	if !found {
-		return store.User{}, noSuchEntity(msgNoSuchUser, name)
-	}
-	return u, nil
+	return authorizedEntity(ctx, s, call, action, acct, name, s.store.GetUser,
+		func(u store.User) (string, string) { return u.Path, u.Name }, arn.User,
+		func(n string) error { return noSuchEntity(msgNoSuchUser, n) }, extra...)
 }
