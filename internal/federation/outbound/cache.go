@@ -11,7 +11,7 @@ import (
 // the URL and key bytes it was built from are unchanged: a rotated key or
 // a new public URL builds a fresh one. It is safe for concurrent use.
 //
-// Entries are dropped only by Forget or replaced on change; callers pass
+// Entries are replaced on change; callers pass
 // issuer ids read from the store, never unchecked request input, so the
 // cache holds at most one entry per account with the feature enabled.
 type Issuers struct {
@@ -56,14 +56,6 @@ func (c *Issuers) Get(url, issuerID string, rsaKey, ecKey []byte) (*Issuer, erro
 	c.entries[issuerID] = e
 	c.mu.Unlock()
 	return iss, nil
-}
-
-// Forget drops the cached Issuer of issuerID, e.g. once outbound
-// federation is disabled for its account, so its keys leave memory.
-func (c *Issuers) Forget(issuerID string) {
-	c.mu.Lock()
-	delete(c.entries, issuerID)
-	c.mu.Unlock()
 }
 
 // Len returns the number of cached Issuers.
