@@ -9,6 +9,7 @@ import (
 	"github.com/stsd/stsd/internal/apimodel"
 	"github.com/stsd/stsd/internal/apimodel/iamapi"
 	"github.com/stsd/stsd/internal/arn"
+	"github.com/stsd/stsd/internal/iamlimits"
 	"github.com/stsd/stsd/internal/ids"
 	"github.com/stsd/stsd/internal/policy"
 	"github.com/stsd/stsd/internal/rpc"
@@ -27,15 +28,10 @@ func (s *Service) accessKeyHandlers() []rpc.Handler {
 	}
 }
 
-// maxAccessKeys is IAM's quota of access keys per user ("Access keys
-// assigned to an IAM user: 2", IAM User Guide, "IAM and AWS STS quotas"),
-// active and inactive alike; the root has the same two.
-const maxAccessKeys = 2
-
 // Access key messages (see internal/app/e2e_iam_users_test.go for where
 // each was found).
 const (
-	msgAccessKeyQuota  = "Cannot exceed quota for AccessKeysPerUser: 2"
+	msgAccessKeyQuota  = "Cannot exceed quota for AccessKeysPerUser: %d"
 	msgNoSuchAccessKey = "The Access Key with id %s cannot be found."
 	msgNeverUsed       = "N/A"
 	unknownKeyResource = "access key "
@@ -101,8 +97,10 @@ func (s *Service) CreateAccessKey(ctx context.Context, call *rpc.Call, in *iamap
 		if err != nil {
 			return err
 		}
-		if len(have) >= maxAccessKeys {
-			return limitExceeded(msgAccessKeyQuota)
+		// The quota counts active and inactive keys alike; the root has
+		// the same two.
+		if len(have) >= iamlimits.AccessKeysPerUser {
+			return limitExceeded(msgAccessKeyQuota, iamlimits.AccessKeysPerUser)
 		}
 		if !o.root {
 			// The user may have been deleted since it was read.

@@ -4,23 +4,9 @@ import (
 	"context"
 
 	"github.com/stsd/stsd/internal/apimodel/iamapi"
-	"github.com/stsd/stsd/internal/policy"
+	"github.com/stsd/stsd/internal/iamlimits"
 	"github.com/stsd/stsd/internal/rpc"
 	"github.com/stsd/stsd/internal/store"
-)
-
-// Account-wide quotas GetAccountSummary reports that stsd does not enforce
-// (yet): its CreateUser, CreatePolicy and the attach operations accept
-// past them, and it keeps no server certificates. The values are AWS's
-// defaults as a real GetAccountSummary answered them (recorded in
-// localstack/localstack
-// tests/aws/services/iam/test_iam_account_summary.snapshot.json,
-// 2026-02) and as "IAM and AWS STS quotas" (IAM User Guide) lists them.
-const (
-	maxUsersPerAccount     = 5000
-	maxPoliciesPerAccount  = 1500
-	maxPolicyVersionsInUse = 10000
-	maxServerCertificates  = 20
 )
 
 // globalEndpointTokenVersion is what GlobalEndpointTokenVersion reports:
@@ -32,11 +18,12 @@ const (
 const globalEndpointTokenVersion = 2
 
 // GetAccountSummary reports the account's IAM entity usage and its quotas.
-// Usage is counted from the store. A quota stsd enforces is reported from
-// the constant its operation checks, so a client comparing usage with
-// quota sees when stsd will refuse; the four it does not enforce are
-// AWS's defaults (above). The keys are the model's summaryKeyType, all of
-// them, as AWS's answer has them.
+// Usage is counted from the store. The quotas come from iamlimits, the
+// table every operation checks, so a client comparing usage with quota
+// sees when stsd will refuse; the four it does not enforce (users,
+// policies, policy versions in use, server certificates) are AWS's
+// defaults. The keys are the model's summaryKeyType, all of them, as
+// AWS's answer has them.
 func (s *Service) GetAccountSummary(ctx context.Context, call *rpc.Call, _ *struct{}) (*iamapi.GetAccountSummaryResponse, error) {
 	if err := s.authorize(ctx, call, "iam:GetAccountSummary", "*"); err != nil {
 		return nil, err
@@ -52,31 +39,12 @@ func (s *Service) GetAccountSummary(ctx context.Context, call *rpc.Call, _ *stru
 	return &iamapi.GetAccountSummaryResponse{SummaryMap: m}, nil
 }
 
-// summaryQuotas are the quota keys of the summary, each from the limit the
-// operation that enforces it checks.
+// summaryQuotas are the summary's keys that count no usage: the quotas,
+// from the table every operation checks, and GlobalEndpointTokenVersion.
 func summaryQuotas() map[string]int32 {
-	return map[string]int32{
-		"UsersQuota":                      maxUsersPerAccount,
-		"GroupsQuota":                     maxGroupsPerAccount,
-		"RolesQuota":                      maxRolesPerAccount,
-		"PoliciesQuota":                   maxPoliciesPerAccount,
-		"InstanceProfilesQuota":           maxInstanceProfilesPerAccount,
-		"ServerCertificatesQuota":         maxServerCertificates,
-		"PolicyVersionsInUseQuota":        maxPolicyVersionsInUse,
-		"VersionsPerPolicyQuota":          maxPolicyVersions,
-		"AttachedPoliciesPerUserQuota":    maxAttachedPolicies,
-		"AttachedPoliciesPerGroupQuota":   maxAttachedPolicies,
-		"AttachedPoliciesPerRoleQuota":    maxAttachedPolicies,
-		"GroupsPerUserQuota":              maxGroupsPerUser,
-		"AccessKeysPerUserQuota":          maxAccessKeys,
-		"SigningCertificatesPerUserQuota": maxSigningCertificates,
-		"UserPolicySizeQuota":             policy.QuotaInlineUser,
-		"GroupPolicySizeQuota":            policy.QuotaInlineGroup,
-		"RolePolicySizeQuota":             policy.QuotaInlineRole,
-		"PolicySizeQuota":                 policy.QuotaManaged,
-		"AssumeRolePolicySizeQuota":       maxTrustPolicySize,
-		"GlobalEndpointTokenVersion":      globalEndpointTokenVersion,
-	}
+	m := iamlimits.SummaryQuotas()
+	m["GlobalEndpointTokenVersion"] = globalEndpointTokenVersion
+	return m
 }
 
 // accountUsage is what an account holds, as GetAccountSummary counts it.

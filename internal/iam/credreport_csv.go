@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/stsd/stsd/internal/iamlimits"
 	"github.com/stsd/stsd/internal/store"
 )
 
@@ -101,7 +102,7 @@ func credentialReportRow(s *reportSubject, maxPasswordAge int32) []string {
 		}
 		return keys[i].ID < keys[j].ID
 	})
-	for i := 0; i < maxAccessKeys; i++ {
+	for i := 0; i < iamlimits.AccessKeysPerUser; i++ {
 		if i >= len(keys) {
 			row = append(row, reportBool(false), reportNA, reportNA, reportNA, reportNA)
 			continue
@@ -116,7 +117,7 @@ func credentialReportRow(s *reportSubject, maxPasswordAge int32) []string {
 		}
 		return certs[i].ID < certs[j].ID
 	})
-	for i := 0; i < maxSigningCertificates; i++ {
+	for i := 0; i < iamlimits.SigningCertificatesPerUser; i++ {
 		if i >= len(certs) {
 			row = append(row, reportBool(false), reportNA)
 			continue

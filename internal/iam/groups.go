@@ -8,6 +8,7 @@ import (
 	"github.com/stsd/stsd/internal/apimodel"
 	"github.com/stsd/stsd/internal/apimodel/iamapi"
 	"github.com/stsd/stsd/internal/arn"
+	"github.com/stsd/stsd/internal/iamlimits"
 	"github.com/stsd/stsd/internal/ids"
 	"github.com/stsd/stsd/internal/rpc"
 	"github.com/stsd/stsd/internal/store"
@@ -44,16 +45,11 @@ const (
 	msgRemoveMembersFirst = "Cannot delete entity, must remove users from group first."
 )
 
-// Group quotas ("IAM and AWS STS quotas", IAM User Guide: "Groups in an AWS
-// account: 300", "IAM groups an IAM user can be a member of: 10"). The
-// refusals follow IAM's "Cannot exceed quota for NAME: N" wording (e.g.
+// The group quotas' refusals (iamlimits.GroupsPerAccount, GroupsPerUser)
+// follow IAM's "Cannot exceed quota for NAME: N" wording (e.g.
 // "InstanceProfilesPerAccount: 1000", quoted from AWS in
 // ansible/workshops#1801); the GroupsPerAccount and GroupsPerUser texts
 // themselves are not recorded anywhere stsd found.
-const (
-	maxGroupsPerAccount = 300
-	maxGroupsPerUser    = 10
-)
 
 // groupOut shapes a stored group as the IAM model's Group.
 func groupOut(g store.Group) iamapi.Group {
@@ -91,12 +87,12 @@ func (s *Service) CreateGroup(ctx context.Context, call *rpc.Call, in *iamapi.Cr
 		} else if !errors.Is(err, store.ErrNotFound) {
 			return err
 		}
-		groups, err := tx.ListGroups(ctx, acct, defaultPath, store.Page{Limit: maxGroupsPerAccount})
+		groups, err := tx.ListGroups(ctx, acct, defaultPath, store.Page{Limit: iamlimits.GroupsPerAccount})
 		if err != nil {
 			return err
 		}
-		if len(groups) >= maxGroupsPerAccount {
-			return limitExceeded("Cannot exceed quota for GroupsPerAccount: %d", maxGroupsPerAccount)
+		if len(groups) >= iamlimits.GroupsPerAccount {
+			return limitExceeded("Cannot exceed quota for GroupsPerAccount: %d", iamlimits.GroupsPerAccount)
 		}
 		if err := tx.CreateGroup(ctx, g); errors.Is(err, store.ErrAlreadyExists) {
 			return alreadyExists(msgGroupExists, g.Name)
@@ -286,8 +282,8 @@ func (s *Service) AddUserToGroup(ctx context.Context, call *rpc.Call, in *iamapi
 				return nil
 			}
 		}
-		if len(groups) >= maxGroupsPerUser {
-			return limitExceeded("Cannot exceed quota for GroupsPerUser: %d", maxGroupsPerUser)
+		if len(groups) >= iamlimits.GroupsPerUser {
+			return limitExceeded("Cannot exceed quota for GroupsPerUser: %d", iamlimits.GroupsPerUser)
 		}
 		return tx.AddGroupMember(ctx, acct, g.Name, u.Name)
 	})

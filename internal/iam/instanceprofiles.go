@@ -8,6 +8,7 @@ import (
 	"github.com/stsd/stsd/internal/apimodel"
 	"github.com/stsd/stsd/internal/apimodel/iamapi"
 	"github.com/stsd/stsd/internal/arn"
+	"github.com/stsd/stsd/internal/iamlimits"
 	"github.com/stsd/stsd/internal/ids"
 	"github.com/stsd/stsd/internal/rpc"
 	"github.com/stsd/stsd/internal/store"
@@ -49,17 +50,12 @@ const (
 	msgRoleNotInProfile      = "Role %s in Instance Profile %s cannot be found."
 )
 
-// Instance profile quotas ("IAM and AWS STS quotas", IAM User Guide:
-// "Instance profiles in an AWS account: 1000", "Roles in an instance
-// profile: 1"). Both refusals are AWS's texts: "Cannot exceed quota for
+// The instance profile quotas' refusals (iamlimits.InstanceProfilesPerAccount,
+// RolesPerInstanceProfile) are AWS's texts: "Cannot exceed quota for
 // InstanceProfilesPerAccount: 1000" (ansible/workshops#1801) and "Cannot
 // exceed quota for InstanceSessionsPerInstanceProfile: 1"
 // (test_iam_instance_profiles.snapshot.json, "add-second-role-error";
 // getmoto/moto#6404 checked against AWS).
-const (
-	maxInstanceProfilesPerAccount = 1000
-	maxRolesPerInstanceProfile    = 1
-)
 
 // instanceProfileKey is the key profiles are ordered and paged by.
 func instanceProfileKey(p store.InstanceProfile) string { return strings.ToLower(p.Name) }
@@ -91,12 +87,12 @@ func (s *Service) CreateInstanceProfile(ctx context.Context, call *rpc.Call, in 
 		} else if !errors.Is(err, store.ErrNotFound) {
 			return err
 		}
-		profiles, err := tx.ListInstanceProfiles(ctx, acct, defaultPath, store.Page{Limit: maxInstanceProfilesPerAccount})
+		profiles, err := tx.ListInstanceProfiles(ctx, acct, defaultPath, store.Page{Limit: iamlimits.InstanceProfilesPerAccount})
 		if err != nil {
 			return err
 		}
-		if len(profiles) >= maxInstanceProfilesPerAccount {
-			return limitExceeded("Cannot exceed quota for InstanceProfilesPerAccount: %d", maxInstanceProfilesPerAccount)
+		if len(profiles) >= iamlimits.InstanceProfilesPerAccount {
+			return limitExceeded("Cannot exceed quota for InstanceProfilesPerAccount: %d", iamlimits.InstanceProfilesPerAccount)
 		}
 		if err := tx.CreateInstanceProfile(ctx, p); errors.Is(err, store.ErrAlreadyExists) {
 			return alreadyExists(msgInstanceProfileExists, p.Name)

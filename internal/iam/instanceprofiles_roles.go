@@ -6,6 +6,7 @@ import (
 
 	"github.com/stsd/stsd/internal/apimodel/iamapi"
 	"github.com/stsd/stsd/internal/arn"
+	"github.com/stsd/stsd/internal/iamlimits"
 	"github.com/stsd/stsd/internal/rpc"
 	"github.com/stsd/stsd/internal/store"
 )
@@ -27,12 +28,12 @@ import (
 func (s *Service) AddRoleToInstanceProfile(ctx context.Context, call *rpc.Call, in *iamapi.AddRoleToInstanceProfileRequest) (*struct{}, error) {
 	acct := call.Principal.AccountID
 	err := s.changeInstanceProfileRole(ctx, call, "iam:AddRoleToInstanceProfile", in.InstanceProfileName, in.RoleName, true, func(tx store.Tx, p store.InstanceProfile, r store.Role) error {
-		if len(p.Roles) >= maxRolesPerInstanceProfile {
-			return limitExceeded("Cannot exceed quota for InstanceSessionsPerInstanceProfile: %d", maxRolesPerInstanceProfile)
+		if len(p.Roles) >= iamlimits.RolesPerInstanceProfile {
+			return limitExceeded("Cannot exceed quota for InstanceSessionsPerInstanceProfile: %d", iamlimits.RolesPerInstanceProfile)
 		}
 		err := tx.AddInstanceProfileRole(ctx, acct, p.Name, r.Name)
 		if errors.Is(err, store.ErrAlreadyExists) {
-			return limitExceeded("Cannot exceed quota for InstanceSessionsPerInstanceProfile: %d", maxRolesPerInstanceProfile)
+			return limitExceeded("Cannot exceed quota for InstanceSessionsPerInstanceProfile: %d", iamlimits.RolesPerInstanceProfile)
 		}
 		return err
 	})

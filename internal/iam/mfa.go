@@ -11,15 +11,11 @@ import (
 	"github.com/stsd/stsd/internal/apimodel/iamapi"
 	"github.com/stsd/stsd/internal/arn"
 	"github.com/stsd/stsd/internal/auth"
+	"github.com/stsd/stsd/internal/iamlimits"
 	"github.com/stsd/stsd/internal/mfa"
 	"github.com/stsd/stsd/internal/rpc"
 	"github.com/stsd/stsd/internal/store"
 )
-
-// mfaDevicesPerUser is IAM's quota of MFA devices assigned to one user
-// ("You can register up to eight MFA devices of any combination", IAM User
-// Guide, "AWS Multi-factor authentication in IAM").
-const mfaDevicesPerUser = 8
 
 // Messages of the MFA operations. Where a text is not recorded from real
 // AWS, the test that checks it says so (internal/app/e2e_iam_mfa_test.go).
@@ -152,8 +148,8 @@ func (s *Service) EnableMFADevice(ctx context.Context, call *rpc.Call, in *iamap
 		if err != nil {
 			return err
 		}
-		if mfaEnabledCount(mine) >= mfaDevicesPerUser {
-			return limitExceeded(msgMFAQuota, mfaDevicesPerUser)
+		if mfaEnabledCount(mine) >= iamlimits.MFADevicesPerUser {
+			return limitExceeded(msgMFAQuota, iamlimits.MFADevicesPerUser)
 		}
 		step, ok := mfa.ConsecutiveStep(d.Seed, in.AuthenticationCode1, in.AuthenticationCode2, call.Time)
 		if !ok {

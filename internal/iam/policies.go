@@ -10,6 +10,7 @@ import (
 	"github.com/stsd/stsd/internal/apierr"
 	"github.com/stsd/stsd/internal/apimodel"
 	"github.com/stsd/stsd/internal/arn"
+	"github.com/stsd/stsd/internal/iamlimits"
 	"github.com/stsd/stsd/internal/policy"
 	"github.com/stsd/stsd/internal/rpc"
 	"github.com/stsd/stsd/internal/store"
@@ -60,14 +61,6 @@ func (s *Service) policyHandlers() []rpc.Handler {
 	}
 }
 
-// Quotas of this group (IAM User Guide, "IAM and AWS STS quotas": "Managed
-// policies attached to an IAM role / user / group: 10", "Versions of a
-// managed policy that can be stored: 5").
-const (
-	maxAttachedPolicies = 10
-	maxPolicyVersions   = 5
-)
-
 // holder describes the kind of entity that carries policies (a user, role
 // or group), so that their operations share one implementation.
 type holder struct {
@@ -79,6 +72,9 @@ type holder struct {
 	// quotaName names the attached-policies quota in LimitExceeded
 	// messages ("Cannot exceed quota for PoliciesPerRole: 10").
 	quotaName string
+	// maxAttached is that quota: how many managed policies an entity of
+	// this kind may have attached.
+	maxAttached int
 	// arn formats the ARN of an entity of this kind.
 	arn func(account, path, name string) string
 }
@@ -87,9 +83,9 @@ type holder struct {
 // PoliciesPerGroup: 10" (LimitExceeded, 409) is quoted from a real answer in
 // aws/aws-cdk#13515.
 var (
-	userHolder  = holder{kind: store.KindUser, what: "user", inline: policy.KindInlineUser, quotaName: "PoliciesPerUser", arn: arn.User}
-	roleHolder  = holder{kind: store.KindRole, what: "role", inline: policy.KindInlineRole, quotaName: "PoliciesPerRole", arn: arn.Role}
-	groupHolder = holder{kind: store.KindGroup, what: "group", inline: policy.KindInlineGroup, quotaName: "PoliciesPerGroup", arn: arn.Group}
+	userHolder  = holder{kind: store.KindUser, what: "user", inline: policy.KindInlineUser, quotaName: "PoliciesPerUser", maxAttached: iamlimits.AttachedPoliciesPerUser, arn: arn.User}
+	roleHolder  = holder{kind: store.KindRole, what: "role", inline: policy.KindInlineRole, quotaName: "PoliciesPerRole", maxAttached: iamlimits.AttachedPoliciesPerRole, arn: arn.Role}
+	groupHolder = holder{kind: store.KindGroup, what: "group", inline: policy.KindInlineGroup, quotaName: "PoliciesPerGroup", maxAttached: iamlimits.AttachedPoliciesPerGroup, arn: arn.Group}
 )
 
 // entityARN returns the ARN of the named user, role or group in acct for

@@ -83,10 +83,10 @@ func (s *Service) attach(ctx context.Context, call *rpc.Call, h holder, action, 
 				return nil
 			}
 		}
-		if len(have) >= maxAttachedPolicies {
+		if len(have) >= h.maxAttached {
 			// IAM's wording, quoted in aws/eks-hybrid#741 and
 			// LBHackney-IT/Data-Platform#1882 (HTTP 409).
-			return limitExceeded("Cannot exceed quota for %s: %d", h.quotaName, maxAttachedPolicies)
+			return limitExceeded("Cannot exceed quota for %s: %d", h.quotaName, h.maxAttached)
 		}
 		return tx.AttachPolicy(ctx, acct, h.kind, name, canonical)
 	})

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/stsd/stsd/internal/apimodel/iamapi"
+	"github.com/stsd/stsd/internal/iamlimits"
 	"github.com/stsd/stsd/internal/policy"
 	"github.com/stsd/stsd/internal/rpc"
 	"github.com/stsd/stsd/internal/store"
@@ -42,9 +43,9 @@ func (s *Service) CreatePolicyVersion(ctx context.Context, call *rpc.Call, in *i
 		if err != nil {
 			return err
 		}
-		if len(versions) >= maxPolicyVersions {
+		if len(versions) >= iamlimits.VersionsPerPolicy {
 			// IAM's wording, quoted in 99designs/iamy#21.
-			return limitExceeded("A managed policy can have up to %d versions. Before you create a new version, you must delete an existing version.", maxPolicyVersions)
+			return limitExceeded("A managed policy can have up to %d versions. Before you create a new version, you must delete an existing version.", iamlimits.VersionsPerPolicy)
 		}
 		// Version ids count up from the highest one the policy holds.
 		next := 1

@@ -11,17 +11,9 @@ import (
 	"github.com/stsd/stsd/internal/apierr"
 	"github.com/stsd/stsd/internal/apimodel/iamapi"
 	"github.com/stsd/stsd/internal/arn"
+	"github.com/stsd/stsd/internal/iamlimits"
 	"github.com/stsd/stsd/internal/rpc"
 	"github.com/stsd/stsd/internal/store"
-)
-
-// OIDC provider quotas (IAM User Guide, "IAM and AWS STS quotas"; AWS's
-// refusals recorded in LocalStack's tests/aws/services/iam/
-// test_iam_oidc.snapshot.json, validated against AWS in 2026-02).
-const (
-	maxOIDCProviders = 100 // OpenIdConnectProvidersPerAccount
-	maxClientIDs     = 100 // ClientIdsPerOpenIdConnectProvider
-	maxThumbprints   = 5
 )
 
 // CreateOpenIDConnectProvider registers an OpenID Connect identity provider.
@@ -47,7 +39,7 @@ func (s *Service) CreateOpenIDConnectProvider(ctx context.Context, call *rpc.Cal
 		return nil, err
 	}
 	clientIDs := uniqueClientIDs(in.ClientIDList)
-	if len(clientIDs) > maxClientIDs {
+	if len(clientIDs) > iamlimits.ClientIDsPerOIDCProvider {
 		return nil, clientIDQuota()
 	}
 	tags, err := providerTags(in.Tags)
@@ -71,9 +63,9 @@ func (s *Service) CreateOpenIDConnectProvider(ctx context.Context, call *rpc.Cal
 		if err != nil {
 			return err
 		}
-		if len(existing) >= maxOIDCProviders {
+		if len(existing) >= iamlimits.OIDCProvidersPerAccount {
 			// As AWS answers it (terraform logs of real accounts).
-			return limitExceeded("Cannot exceed quota for OpenIdConnectProvidersPerAccount: %d", maxOIDCProviders)
+			return limitExceeded("Cannot exceed quota for OpenIdConnectProvidersPerAccount: %d", iamlimits.OIDCProvidersPerAccount)
 		}
 		return tx.CreateOIDCProvider(ctx, p)
 	})
@@ -153,7 +145,7 @@ func (s *Service) AddClientIDToOpenIDConnectProvider(ctx context.Context, call *
 		if slices.Contains(p.ClientIDs, in.ClientID) {
 			return false, nil
 		}
-		if len(p.ClientIDs) >= maxClientIDs {
+		if len(p.ClientIDs) >= iamlimits.ClientIDsPerOIDCProvider {
 			return false, clientIDQuota()
 		}
 		p.ClientIDs = append(p.ClientIDs, in.ClientID)
@@ -239,7 +231,7 @@ func oidcNotFoundOnDelete(providerARN string) error {
 // clientIDQuota is AWS's refusal of a 101st client id (recorded in
 // test_iam_oidc.snapshot.json, HTTP 409).
 func clientIDQuota() error {
-	return limitExceeded("Cannot exceed quota for ClientIdsPerOpenIdConnectProvider: %d", maxClientIDs)
+	return limitExceeded("Cannot exceed quota for ClientIdsPerOpenIdConnectProvider: %d", iamlimits.ClientIDsPerOIDCProvider)
 }
 
 // checkThumbprints enforces the five-thumbprint limit with AWS's words (six
@@ -250,8 +242,8 @@ func clientIDQuota() error {
 // certificate"); the model only fixes the length at 40. AWS's wording for
 // a non-hex thumbprint is not recorded anywhere we could find.
 func checkThumbprints(tps []string) error {
-	if len(tps) > maxThumbprints {
-		return invalidInput("Thumbprint list must contain fewer than %d entries.", maxThumbprints)
+	if len(tps) > iamlimits.ThumbprintsPerOIDCProvider {
+		return invalidInput("Thumbprint list must contain fewer than %d entries.", iamlimits.ThumbprintsPerOIDCProvider)
 	}
 	for _, tp := range tps {
 		if !isHexDigest(tp) {

@@ -10,13 +10,10 @@ import (
 
 	"github.com/stsd/stsd/internal/apimodel/iamapi"
 	"github.com/stsd/stsd/internal/arn"
+	"github.com/stsd/stsd/internal/iamlimits"
 	"github.com/stsd/stsd/internal/rpc"
 	"github.com/stsd/stsd/internal/store"
 )
-
-// maxSAMLProviders is the quota of SAML providers per account (IAM User
-// Guide, "IAM and AWS STS quotas").
-const maxSAMLProviders = 100
 
 // defaultSAMLValidity is how long a provider whose metadata has no
 // validUntil stays valid: AWS answers a ValidUntil 100 years after the
@@ -64,10 +61,10 @@ func (s *Service) CreateSAMLProvider(ctx context.Context, call *rpc.Call, in *ia
 		if err != nil {
 			return err
 		}
-		if len(existing) >= maxSAMLProviders {
+		if len(existing) >= iamlimits.SAMLProvidersPerAccount {
 			// The quota's name follows OpenIdConnectProvidersPerAccount;
 			// AWS's exact wording for SAML is not recorded.
-			return limitExceeded("Cannot exceed quota for SAMLProvidersPerAccount: %d", maxSAMLProviders)
+			return limitExceeded("Cannot exceed quota for SAMLProvidersPerAccount: %d", iamlimits.SAMLProvidersPerAccount)
 		}
 		return tx.CreateSAMLProvider(ctx, p)
 	})

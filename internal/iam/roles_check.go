@@ -7,17 +7,9 @@ import (
 
 	"github.com/stsd/stsd/internal/apierr"
 	"github.com/stsd/stsd/internal/arn"
+	"github.com/stsd/stsd/internal/iamlimits"
 	"github.com/stsd/stsd/internal/policy"
 	"github.com/stsd/stsd/internal/store"
-)
-
-// IAM quotas that apply to roles ("IAM and AWS STS quotas", IAM User Guide:
-// "Roles in an AWS account: 1,000", "Role trust policy length: 2,048
-// characters", "Tags per IAM resource: 50").
-const (
-	maxRolesPerAccount = 1000
-	maxTrustPolicySize = 2048
-	maxTagsPerRole     = 50
 )
 
 // parseTrustPolicy validates a trust policy document as IAM does for
@@ -32,8 +24,8 @@ func (s *Service) parseTrustPolicy(doc string) (*policy.Policy, error) {
 	if err != nil {
 		return nil, err
 	}
-	if trustPolicySize(doc) > maxTrustPolicySize {
-		return nil, limitExceeded("Cannot exceed quota for ACLSizePerRole: %d", maxTrustPolicySize)
+	if trustPolicySize(doc) > iamlimits.TrustPolicySize {
+		return nil, limitExceeded("Cannot exceed quota for ACLSizePerRole: %d", iamlimits.TrustPolicySize)
 	}
 	return p, nil
 }
@@ -124,12 +116,12 @@ func checkAWSPrincipal(ctx context.Context, tx store.Reader, known map[string]bo
 // answers in public reports); the RolesPerAccount text itself is not
 // recorded in the reference data.
 func checkRoleQuota(ctx context.Context, tx store.Reader, acct string) error {
-	roles, err := tx.ListRoles(ctx, acct, "/", store.Page{Limit: maxRolesPerAccount})
+	roles, err := tx.ListRoles(ctx, acct, "/", store.Page{Limit: iamlimits.RolesPerAccount})
 	if err != nil {
 		return err
 	}
-	if len(roles) >= maxRolesPerAccount {
-		return limitExceeded("Cannot exceed quota for RolesPerAccount: %d", maxRolesPerAccount)
+	if len(roles) >= iamlimits.RolesPerAccount {
+		return limitExceeded("Cannot exceed quota for RolesPerAccount: %d", iamlimits.RolesPerAccount)
 	}
 	return nil
 }

@@ -11,6 +11,7 @@ import (
 	"github.com/stsd/stsd/internal/apimodel"
 	"github.com/stsd/stsd/internal/apimodel/iamapi"
 	"github.com/stsd/stsd/internal/arn"
+	"github.com/stsd/stsd/internal/iamlimits"
 	"github.com/stsd/stsd/internal/ids"
 	"github.com/stsd/stsd/internal/rpc"
 	"github.com/stsd/stsd/internal/store"
@@ -28,12 +29,6 @@ func (s *Service) serviceCredentialHandlers() []rpc.Handler {
 	}
 }
 
-// maxServiceCredentials is IAM's quota of credentials per user for each
-// service ("You can have a maximum of two sets of service-specific
-// credentials for each supported service per user", API reference,
-// CreateServiceSpecificCredential), expired and inactive ones included.
-const maxServiceCredentials = 2
-
 // Service-specific credential messages. The unsupported service (IAM
 // answers NoSuchEntity, not the model's NotSupportedService) and the
 // missing credential are recorded from AWS in
@@ -44,7 +39,7 @@ const maxServiceCredentials = 2
 const (
 	msgNoSuchCredentialService = "No such service %s is supported for Service Specific Credentials"
 	msgNoSuchCredential        = "No such credential %s exists"
-	msgCredentialQuota         = "Cannot exceed quota for ServiceSpecificCredentialsPerUserPerService: 2"
+	msgCredentialQuota         = "Cannot exceed quota for ServiceSpecificCredentialsPerUserPerService: %d"
 	msgAgeDaysNotAPIKey        = "CredentialAgeDays is only valid for services that support long-term API keys, not %s."
 	msgAllUsersWithUserName    = "AllUsers cannot be specified together with UserName."
 	msgSetExpired              = "Status Expired cannot be set; a credential expires at its ExpirationDate."
@@ -126,8 +121,9 @@ func (s *Service) CreateServiceSpecificCredential(ctx context.Context, call *rpc
 				n++
 			}
 		}
-		if n >= maxServiceCredentials {
-			return limitExceeded(msgCredentialQuota)
+		// Expired and inactive credentials count too.
+		if n >= iamlimits.ServiceCredentialsPerUserPerService {
+			return limitExceeded(msgCredentialQuota, iamlimits.ServiceCredentialsPerUserPerService)
 		}
 		// The name identifies the credential to its service, so it is
 		// unique in the account, not only among the user's own: user

@@ -148,9 +148,9 @@ func TestServiceCredentialLifecycle(t *testing.T) {
 		}
 	}
 	_, err = create("bob", "codecommit.amazonaws.com", nil)
-	wantRefusal(t, "third CodeCommit password", err, codeLimitExceeded, msgCredentialQuota)
+	wantRefusal(t, "third CodeCommit password", err, codeLimitExceeded, "Cannot exceed quota for ServiceSpecificCredentialsPerUserPerService: 2")
 	_, err = create("bob", "bedrock.amazonaws.com", nil)
-	wantRefusal(t, "third Bedrock key", err, codeLimitExceeded, msgCredentialQuota)
+	wantRefusal(t, "third Bedrock key", err, codeLimitExceeded, "Cannot exceed quota for ServiceSpecificCredentialsPerUserPerService: 2")
 	_, err = create("carol", "cassandra.amazonaws.com", new(int32(1)))
 	wantRefusal(t, "age of a password", err, codeInvalidInput, "CredentialAgeDays is only valid for services that support long-term API keys, not cassandra.amazonaws.com.")
 

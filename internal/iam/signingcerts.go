@@ -7,6 +7,7 @@ import (
 	"github.com/stsd/stsd/internal/apierr"
 	"github.com/stsd/stsd/internal/apimodel"
 	"github.com/stsd/stsd/internal/apimodel/iamapi"
+	"github.com/stsd/stsd/internal/iamlimits"
 	"github.com/stsd/stsd/internal/rpc"
 	"github.com/stsd/stsd/internal/store"
 )
@@ -23,18 +24,13 @@ func (s *Service) signingCertificateHandlers() []rpc.Handler {
 	}
 }
 
-// maxSigningCertificates is IAM's quota of signing certificates per user
-// ("Signing certificates assigned to an IAM user: 2", IAM User Guide, "IAM
-// and AWS STS quotas"), active and inactive alike; the root has the same.
-const maxSigningCertificates = 2
-
 // Signing certificate messages. The quota and not-found texts are AWS's,
 // recorded in LocalStack's AWS-validated snapshot
 // tests/aws/services/iam/test_iam_signing_certificates.snapshot.json. The
 // duplicate text is stsd's (the model's description of the error); AWS's
 // is not recorded.
 const (
-	msgCertificateQuota  = "Cannot exceed quota for CertificatesPerUser: 2"
+	msgCertificateQuota  = "Cannot exceed quota for CertificatesPerUser: %d"
 	msgNoSuchCertificate = "The Certificate with id %s cannot be found."
 	msgDuplicateCert     = "The same certificate is already associated with an IAM user in the account."
 )
@@ -76,8 +72,10 @@ func (s *Service) UploadSigningCertificate(ctx context.Context, call *rpc.Call, 
 				return store.ErrAlreadyExists
 			}
 		}
-		if len(have) >= maxSigningCertificates {
-			return limitExceeded(msgCertificateQuota)
+		// Active and inactive certificates count alike; the root has the
+		// same quota.
+		if len(have) >= iamlimits.SigningCertificatesPerUser {
+			return limitExceeded(msgCertificateQuota, iamlimits.SigningCertificatesPerUser)
 		}
 		// The id is unique: another holder in the account makes this fail.
 		return tx.CreateSigningCertificate(ctx, c)

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/stsd/stsd/internal/apierr"
+	"github.com/stsd/stsd/internal/iamlimits"
 )
 
 // Signing certificate refusal codes (aws-models/iam.json error shapes;
@@ -19,10 +20,6 @@ const (
 	codeInvalidCertificate   = "InvalidCertificate"
 	codeDuplicateCertificate = "DuplicateCertificate"
 )
-
-// maxCertificateBody is the model's bound on CertificateBody
-// (certificateBodyType, 16384 characters).
-const maxCertificateBody = 16384
 
 // Certificate body refusals. "Certificate BODY is malformed." is AWS's,
 // recorded for a body that is not PEM in LocalStack's AWS-validated
@@ -42,7 +39,9 @@ const (
 // X.509 certificate valid at now, whose key stsd can read.
 func parseSigningCertificate(body string, now time.Time) (*x509.Certificate, error) {
 	malformed := apierr.New(codeMalformedCertificate, msgMalformedCertificate, body)
-	if len(body) > maxCertificateBody {
+	// The model's bound (certificateBodyType), checked here too so the
+	// parser never depends on its caller.
+	if max, _ := iamlimits.CertificateBody.Max(); len(body) > max {
 		return nil, malformed
 	}
 	block, rest := pem.Decode([]byte(strings.TrimSpace(body)))

@@ -8,6 +8,7 @@ import (
 	"github.com/stsd/stsd/internal/apierr"
 	"github.com/stsd/stsd/internal/apimodel"
 	"github.com/stsd/stsd/internal/apimodel/iamapi"
+	"github.com/stsd/stsd/internal/iamlimits"
 	"github.com/stsd/stsd/internal/ids"
 	"github.com/stsd/stsd/internal/rpc"
 	"github.com/stsd/stsd/internal/store"
@@ -32,11 +33,6 @@ func (s *Service) sshKeyHandlers() []rpc.Handler {
 // test), so stsd makes them as it makes access key ids.
 const prefixSSHPublicKey = "APKA"
 
-// maxSSHPublicKeys is IAM's quota of SSH public keys per user ("SSH Public
-// keys assigned to an IAM user: 5", IAM User Guide, "IAM and AWS STS
-// quotas"), active and inactive alike.
-const maxSSHPublicKeys = 5
-
 // codeDuplicateSSHPublicKey refuses a key the user already has (HTTP 400,
 // from the model).
 const codeDuplicateSSHPublicKey = "DuplicateSSHPublicKey"
@@ -50,7 +46,7 @@ const codeDuplicateSSHPublicKey = "DuplicateSSHPublicKey"
 // description of the error).
 const (
 	msgNoSuchSSHKey    = "The Public Key with id %s cannot be found."
-	msgSSHKeyQuota     = "Cannot exceed quota for PublicKeysPerUser: 5"
+	msgSSHKeyQuota     = "Cannot exceed quota for PublicKeysPerUser: %d"
 	msgDuplicateSSHKey = "The SSH public key is already associated with the specified IAM user."
 )
 
@@ -93,8 +89,9 @@ func (s *Service) UploadSSHPublicKey(ctx context.Context, call *rpc.Call, in *ia
 				return apierr.New(codeDuplicateSSHPublicKey, msgDuplicateSSHKey)
 			}
 		}
-		if len(have) >= maxSSHPublicKeys {
-			return limitExceeded(msgSSHKeyQuota)
+		// Active and inactive keys count alike.
+		if len(have) >= iamlimits.SSHPublicKeysPerUser {
+			return limitExceeded(msgSSHKeyQuota, iamlimits.SSHPublicKeysPerUser)
 		}
 		return tx.CreateSSHPublicKey(ctx, k)
 	})

@@ -13,6 +13,7 @@ import (
 	"strings"
 
 	"github.com/stsd/stsd/internal/apierr"
+	"github.com/stsd/stsd/internal/iamlimits"
 )
 
 // SSH public key encodings, as GetSSHPublicKey's Encoding names them.
@@ -33,11 +34,6 @@ const (
 	minSSHKeyBits = 2048
 	maxSSHKeyBits = 16384
 )
-
-// maxPublicKeyBody is the model's bound on SSHPublicKeyBody
-// (publicKeyMaterialType, 16384 characters); the request layer enforces it
-// first, the parser again so it never depends on its caller.
-const maxPublicKeyBody = 16384
 
 // SSH public key refusal codes (aws-models/iam.json error shapes; their
 // HTTP statuses, 400, come from the model).
@@ -68,7 +64,10 @@ var errSSHWire = errors.New("malformed ssh-rsa key blob")
 // of another key type, is UnrecognizedPublicKeyEncoding; a body in one of
 // them that does not decode to an acceptable RSA key is InvalidPublicKey.
 func parseSSHPublicKey(body string) (*rsa.PublicKey, string, error) {
-	if len(body) > maxPublicKeyBody {
+	// The model's bound (publicKeyMaterialType): the request layer
+	// enforces it first, the parser again so it never depends on its
+	// caller.
+	if max, _ := iamlimits.SSHPublicKeyBody.Max(); len(body) > max {
 		return nil, "", apierr.New(codeInvalidPublicKey, msgKeyMalformed)
 	}
 	s := strings.TrimSpace(body)

@@ -135,7 +135,7 @@ func TestParseSSHPublicKey(t *testing.T) {
 		{"broken pem", "-----BEGIN PUBLIC KEY-----\nAAAA", "", codeInvalidPublicKey},
 		{"garbage in pem", pemOf("PUBLIC KEY", []byte{1, 2, 3}), "", codeInvalidPublicKey},
 		{"two pem blocks", pemOf("PUBLIC KEY", spki) + pemOf("PUBLIC KEY", spki), "", codeInvalidPublicKey},
-		{"too long", line + " " + strings.Repeat("c", maxPublicKeyBody), "", codeInvalidPublicKey},
+		{"too long", line + " " + strings.Repeat("c", 16384), "", codeInvalidPublicKey},
 	} {
 		got, enc, err := parseSSHPublicKey(tc.body)
 		if tc.code != "" {

@@ -8,14 +8,10 @@ import (
 
 	"github.com/stsd/stsd/internal/apierr"
 	"github.com/stsd/stsd/internal/apimodel/iamapi"
+	"github.com/stsd/stsd/internal/iamlimits"
 	"github.com/stsd/stsd/internal/rpc"
 	"github.com/stsd/stsd/internal/store"
 )
-
-// maxEntityTags is IAM's quota of tags per user, role, policy, MFA device
-// and provider ("Tags per IAM user: 50", IAM User Guide, "IAM and AWS STS
-// quotas"). These helpers are shared by every tagged entity.
-const maxEntityTags = 50
 
 // Refusals of tag lists.
 const (
@@ -51,7 +47,7 @@ type tagRules struct {
 	// case-insensitively, keeping the spelling last given.
 	caseSensitive bool
 	// overLimit is the LimitExceeded message for a tag request that would
-	// leave the entity with more than maxEntityTags tags.
+	// leave the entity with more than iamlimits.TagsPerEntity tags.
 	overLimit string
 }
 
@@ -59,7 +55,7 @@ type tagRules struct {
 // tag quota is refused as "Cannot exceed quota for QUOTA: 50" (stsd's
 // reading; see internal/app/e2e_iam_users_test.go).
 func quotaTagRules(quota string) tagRules {
-	return tagRules{overLimit: fmt.Sprintf("Cannot exceed quota for %s: %d", quota, maxEntityTags)}
+	return tagRules{overLimit: fmt.Sprintf("Cannot exceed quota for %s: %d", quota, iamlimits.TagsPerEntity)}
 }
 
 // sameKey reports whether two tag keys name the same tag.
@@ -118,7 +114,7 @@ func (r tagRules) create(in []iamapi.Tag) ([]store.Tag, error) {
 
 // merge adds tags to an entity's tags: a key the entity already has takes
 // the new key and value in place, new keys are appended. More than
-// maxEntityTags in the end is refused with r.overLimit; have is not
+// iamlimits.TagsPerEntity in the end is refused with r.overLimit; have is not
 // changed.
 func (r tagRules) merge(have []store.Tag, add []iamapi.Tag) ([]store.Tag, error) {
 	if err := r.check(add); err != nil {
@@ -133,7 +129,7 @@ func (r tagRules) merge(have []store.Tag, add []iamapi.Tag) ([]store.Tag, error)
 			out = append(out, store.Tag{Key: t.Key, Value: t.Value})
 		}
 	}
-	if len(out) > maxEntityTags {
+	if len(out) > iamlimits.TagsPerEntity {
 		return nil, limitExceeded("%s", r.overLimit)
 	}
 	return out, nil
@@ -180,7 +176,7 @@ func (r tagRules) page(tags []store.Tag, marker string, maxItems *int32) ([]iama
 func newTagList(in []iamapi.Tag) ([]store.Tag, error) { return tagRules{}.create(in) }
 
 // mergeTagList merges tags into a user's or role's tags (tagRules.merge);
-// more than maxEntityTags is LimitExceeded "Cannot exceed quota for
+// more than iamlimits.TagsPerEntity is LimitExceeded "Cannot exceed quota for
 // <quota>: 50".
 func mergeTagList(have []store.Tag, add []iamapi.Tag, quota string) ([]store.Tag, error) {
 	return quotaTagRules(quota).merge(have, add)

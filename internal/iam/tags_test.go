@@ -7,6 +7,7 @@ import (
 
 	"github.com/stsd/stsd/internal/apierr"
 	"github.com/stsd/stsd/internal/apimodel/iamapi"
+	"github.com/stsd/stsd/internal/iamlimits"
 	"github.com/stsd/stsd/internal/store"
 )
 
@@ -151,7 +152,7 @@ func TestTagRules(t *testing.T) {
 				s = tagString(got)
 			}
 			if tc.want == "" {
-				if err != nil || len(got) != maxEntityTags {
+				if err != nil || len(got) != iamlimits.TagsPerEntity {
 					t.Fatalf("got %d tags, %v", len(got), err)
 				}
 				return
