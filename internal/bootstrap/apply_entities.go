@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/stsd/stsd/internal/arn"
+	"github.com/stsd/stsd/internal/iamlimits"
 	"github.com/stsd/stsd/internal/ids"
 	"github.com/stsd/stsd/internal/store"
 )
@@ -57,7 +58,7 @@ func (a *applier) policy(account string, p *Policy) error {
 	if len(versions) > 0 {
 		next = versionNum(versions[len(versions)-1].VersionID) + 1
 	}
-	for len(versions) >= maxPolicyVersions {
+	for len(versions) >= iamlimits.VersionsPerPolicy {
 		i := slices.IndexFunc(versions, func(v store.PolicyVersion) bool { return v.VersionID != cur.DefaultVersionID })
 		if i < 0 {
 			break
@@ -126,7 +127,7 @@ func (a *applier) user(account string, u *User) error {
 	if err := a.inline(account, store.KindUser, cur.Name, u.InlinePolicies); err != nil {
 		return err
 	}
-	if err := a.attach(account, store.KindUser, cur.Name, u.ManagedPolicies, maxAttached); err != nil {
+	if err := a.attach(account, store.KindUser, cur.Name, u.ManagedPolicies, iamlimits.AttachedPoliciesPerUser); err != nil {
 		return err
 	}
 	for i := range u.MFADevices {
@@ -179,7 +180,8 @@ func (a *applier) role(account string, r *Role) error {
 		}
 		msd := r.MaxSessionDuration
 		if msd == 0 {
-			msd = minSession // IAM's default for CreateRole
+			// IAM's default for CreateRole, one hour, is the shortest allowed.
+			msd = int32(iamlimits.RoleMaxSessionDuration.Min())
 		}
 		cur = store.Role{AccountID: account, Name: r.Name, ID: id, Path: normPath(r.Path), TrustPolicy: r.TrustPolicy, MaxSessionDuration: msd, Tags: r.Tags, CreatedAt: a.now}
 		if err := a.tx.CreateRole(a.ctx, cur); err != nil {
@@ -212,7 +214,7 @@ func (a *applier) role(account string, r *Role) error {
 	if err := a.inline(account, store.KindRole, cur.Name, r.InlinePolicies); err != nil {
 		return err
 	}
-	return a.attach(account, store.KindRole, cur.Name, r.ManagedPolicies, maxAttached)
+	return a.attach(account, store.KindRole, cur.Name, r.ManagedPolicies, iamlimits.AttachedPoliciesPerRole)
 }
 
 // oidc creates the provider or brings its client ids and inline key set to

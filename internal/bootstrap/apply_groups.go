@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/stsd/stsd/internal/iamlimits"
 	"github.com/stsd/stsd/internal/ids"
 	"github.com/stsd/stsd/internal/policy"
 	"github.com/stsd/stsd/internal/store"
@@ -49,7 +50,7 @@ func (a *applier) group(account string, g *Group) error {
 	if err := a.inline(account, store.KindGroup, cur.Name, g.InlinePolicies); err != nil {
 		return err
 	}
-	return a.attach(account, store.KindGroup, cur.Name, g.ManagedPolicies, maxAttachedPerGroup)
+	return a.attach(account, store.KindGroup, cur.Name, g.ManagedPolicies, iamlimits.AttachedPoliciesPerGroup)
 }
 
 // member adds a user to a group unless it is a member already. The user
@@ -70,8 +71,8 @@ func (a *applier) member(account, group string, m *Member) error {
 	if slices.ContainsFunc(in, func(x store.Group) bool { return strings.EqualFold(x.Name, group) }) {
 		return nil
 	}
-	if len(in) >= maxGroupsPerUser {
-		return a.fail(m.Pos, "user %s is already a member of %d groups (IAM quota)", u.Name, maxGroupsPerUser)
+	if len(in) >= iamlimits.GroupsPerUser {
+		return a.fail(m.Pos, "user %s is already a member of %d groups (IAM quota)", u.Name, iamlimits.GroupsPerUser)
 	}
 	if err := a.tx.AddGroupMember(a.ctx, account, group, u.Name); err != nil {
 		return a.storeErr(m.Pos, err)
@@ -155,7 +156,7 @@ func (a *applier) profile(account string, p *InstanceProfile) error {
 	switch {
 	case containsFold(cur.Roles, r.Name):
 		return nil
-	case len(cur.Roles) >= maxRolesPerProfile:
+	case len(cur.Roles) >= iamlimits.RolesPerInstanceProfile:
 		return a.fail(p.RolePos, "instance profile %s already holds role %s; an instance profile holds one role and bootstrap does not swap it (RemoveRoleFromInstanceProfile first)", cur.Name, cur.Roles[0])
 	}
 	if err := a.tx.AddInstanceProfileRole(a.ctx, account, cur.Name, r.Name); err != nil {

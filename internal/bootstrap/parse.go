@@ -13,6 +13,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/stsd/stsd/internal/arn"
+	"github.com/stsd/stsd/internal/iamlimits"
 	"github.com/stsd/stsd/internal/policy"
 	"github.com/stsd/stsd/internal/store"
 )
@@ -40,7 +41,7 @@ func Load(path string) (*File, error) {
 		if !filepath.IsAbs(name) {
 			name = filepath.Join(dir, name)
 		}
-		return readCapped(name, maxSAMLMetadata)
+		return readCapped(name, int64(samlMetadataMax()))
 	})
 }
 
@@ -267,8 +268,8 @@ func (p *parser) account(n *yaml.Node, path string) Account {
 
 func (p *parser) accessKeys(n *yaml.Node, path string) []AccessKey {
 	items := p.list(n, path)
-	if len(items) > maxAccessKeysPerUser {
-		p.add(n, path, "at most %d access keys are allowed (IAM quota)", maxAccessKeysPerUser)
+	if len(items) > iamlimits.AccessKeysPerUser {
+		p.add(n, path, "at most %d access keys are allowed (IAM quota)", iamlimits.AccessKeysPerUser)
 	}
 	var out []AccessKey
 	for i, kn := range items {
@@ -280,7 +281,7 @@ func (p *parser) accessKeys(n *yaml.Node, path string) []AccessKey {
 		k := AccessKey{Pos: at(kn, kp)}
 		var idNode *yaml.Node
 		var ok bool
-		if k.ID, idNode, ok = p.checked(m, kn, kp, "id", true, checkKeyID); ok {
+		if k.ID, idNode, ok = p.checked(m, kn, kp, "id", true, iamlimits.AccessKeyID.Check); ok {
 			if first, dup := p.keyIDs[k.ID]; dup {
 				p.add(idNode, fieldPath(kp, "id"), "duplicate access key id %s (first at %s)", k.ID, first)
 			}
@@ -312,8 +313,8 @@ func (p *parser) tags(m map[string]*yaml.Node, path string) []store.Tag {
 	if pairs == nil {
 		return nil
 	}
-	if len(pairs) > maxTags {
-		p.add(n, tp, "at most %d tags are allowed, not %d", maxTags, len(pairs))
+	if len(pairs) > iamlimits.TagsPerEntity {
+		p.add(n, tp, "at most %d tags are allowed, not %d", iamlimits.TagsPerEntity, len(pairs))
 	}
 	out := make([]store.Tag, 0, len(pairs))
 	seen := names{}
@@ -351,7 +352,7 @@ func (p *parser) inlinePolicies(m map[string]*yaml.Node, path string, kind polic
 	seen := names{}
 	for _, kv := range p.pairs(n, ip) {
 		kp := keyPath(ip, kv.name)
-		if msg := nameRule(maxPolicyName)(kv.name); msg != "" {
+		if msg := iamlimits.PolicyName.Check(kv.name); msg != "" {
 			p.add(kv.key, kp, "%s", msg)
 			continue
 		}
@@ -425,7 +426,7 @@ func (p *parser) user(n *yaml.Node, path, account string, seen names) User {
 	}
 	var nn *yaml.Node
 	var ok bool
-	if u.Name, nn, ok = p.checked(m, n, path, "name", true, nameRule(maxUserName)); ok {
+	if u.Name, nn, ok = p.checked(m, n, path, "name", true, iamlimits.UserName.Check); ok {
 		p.unique(seen, u.Name, nn, fieldPath(path, "name"), "user")
 	}
 	u.Path = p.path(m, n, path)
@@ -434,7 +435,7 @@ func (p *parser) user(n *yaml.Node, path, account string, seen names) User {
 		u.AccessKeys = p.accessKeys(v, fieldPath(path, "access_keys"))
 	}
 	u.InlinePolicies = p.inlinePolicies(m, path, policy.KindInlineUser)
-	u.ManagedPolicies = p.managedPolicies(m, path, account, maxAttached)
+	u.ManagedPolicies = p.managedPolicies(m, path, account, iamlimits.AttachedPoliciesPerUser)
 	if v, ok := m["mfa_devices"]; ok {
 		u.MFADevices = p.mfaDevices(v, fieldPath(path, "mfa_devices"), account)
 	}
@@ -443,8 +444,8 @@ func (p *parser) user(n *yaml.Node, path, account string, seen names) User {
 
 func (p *parser) mfaDevices(n *yaml.Node, path, account string) []MFADevice {
 	items := p.list(n, path)
-	if len(items) > maxMFAPerUser {
-		p.add(n, path, "at most %d MFA devices per user are allowed (IAM quota)", maxMFAPerUser)
+	if len(items) > iamlimits.MFADevicesPerUser {
+		p.add(n, path, "at most %d MFA devices per user are allowed (IAM quota)", iamlimits.MFADevicesPerUser)
 	}
 	var out []MFADevice
 	for i, dn := range items {
@@ -459,8 +460,9 @@ func (p *parser) mfaDevices(n *yaml.Node, path, account string) []MFADevice {
 			sp := fieldPath(dp, "serial")
 			r, err := arn.ParseIAM(serial)
 			switch {
-			case len(serial) < minSerial || len(serial) > maxSerial:
-				p.add(sn, sp, "must be %d to %d characters long (serialNumberType)", minSerial, maxSerial)
+			case !iamlimits.SerialNumber.LengthOK(serial):
+				max, _ := iamlimits.SerialNumber.Max()
+				p.add(sn, sp, "must be %d to %d characters long (%s)", iamlimits.SerialNumber.Min(), max, iamlimits.SerialNumber.Shape())
 			case err != nil || r.Type != arn.TypeMFA || r.Partition != arn.PartitionAWS:
 				p.add(sn, sp, "%q is not a virtual MFA device ARN (arn:aws:iam::ACCOUNT:mfa/NAME)", serial)
 			case account != "" && r.AccountID != account:
@@ -493,7 +495,7 @@ func (p *parser) role(n *yaml.Node, path, account string, seen names) Role {
 	}
 	var nn *yaml.Node
 	var ok bool
-	if r.Name, nn, ok = p.checked(m, n, path, "name", true, nameRule(maxRoleName)); ok {
+	if r.Name, nn, ok = p.checked(m, n, path, "name", true, iamlimits.RoleName.Check); ok {
 		p.unique(seen, r.Name, nn, fieldPath(path, "name"), "role")
 	}
 	r.Path = p.path(m, n, path)
@@ -504,8 +506,10 @@ func (p *parser) role(n *yaml.Node, path, account string, seen names) Role {
 		dp := fieldPath(path, "max_session_duration")
 		if s, ok := p.str(dn, dp); ok {
 			v, err := strconv.ParseInt(s, 10, 32)
-			if err != nil || v < minSession || v > maxSession {
-				p.add(dn, dp, "%q must be a whole number of seconds from %d to %d", s, minSession, maxSession)
+			lo := iamlimits.RoleMaxSessionDuration.Min()
+			hi, _ := iamlimits.RoleMaxSessionDuration.Max()
+			if err != nil || v < int64(lo) || v > int64(hi) {
+				p.add(dn, dp, "%q must be a whole number of seconds from %d to %d", s, lo, hi)
 			} else {
 				r.MaxSessionDuration = int32(v)
 			}
@@ -513,7 +517,7 @@ func (p *parser) role(n *yaml.Node, path, account string, seen names) Role {
 	}
 	r.Tags = p.tags(m, path)
 	r.InlinePolicies = p.inlinePolicies(m, path, policy.KindInlineRole)
-	r.ManagedPolicies = p.managedPolicies(m, path, account, maxAttached)
+	r.ManagedPolicies = p.managedPolicies(m, path, account, iamlimits.AttachedPoliciesPerRole)
 	return r
 }
 
@@ -525,7 +529,7 @@ func (p *parser) policy(n *yaml.Node, path string, seen names) Policy {
 	}
 	var nn *yaml.Node
 	var ok bool
-	if pol.Name, nn, ok = p.checked(m, n, path, "name", true, nameRule(maxPolicyName)); ok {
+	if pol.Name, nn, ok = p.checked(m, n, path, "name", true, iamlimits.PolicyName.Check); ok {
 		p.unique(seen, pol.Name, nn, fieldPath(path, "name"), "managed policy")
 	}
 	if dn, ok := p.required(m, n, path, "document"); ok {
@@ -553,8 +557,8 @@ func (p *parser) oidc(n *yaml.Node, path, account string, seen names) OIDCProvid
 	if cn, ok := m["client_ids"]; ok {
 		cp := fieldPath(path, "client_ids")
 		items := p.list(cn, cp)
-		if len(items) > maxClientIDs {
-			p.add(cn, cp, "at most %d client ids are allowed", maxClientIDs)
+		if len(items) > iamlimits.ClientIDsPerOIDCProvider {
+			p.add(cn, cp, "at most %d client ids are allowed", iamlimits.ClientIDsPerOIDCProvider)
 		}
 		o.ClientIDs = make([]string, 0, len(items))
 		dup := map[string]bool{}
@@ -564,7 +568,7 @@ func (p *parser) oidc(n *yaml.Node, path, account string, seen names) OIDCProvid
 			if !ok {
 				continue
 			}
-			if msg := checkClientID(s); msg != "" {
+			if msg := iamlimits.ClientID.Check(s); msg != "" {
 				p.add(c, ip, "%s", msg)
 				continue
 			}
@@ -602,7 +606,7 @@ func (p *parser) saml(n *yaml.Node, path, account string, seen names) SAMLProvid
 	}
 	var nn *yaml.Node
 	var ok bool
-	if s.Name, nn, ok = p.checked(m, n, path, "name", true, checkSAMLName); ok {
+	if s.Name, nn, ok = p.checked(m, n, path, "name", true, iamlimits.SAMLProviderName.Check); ok {
 		p.unique(seen, s.Name, nn, fieldPath(path, "name"), "SAML provider")
 		s.ARN = arn.SAMLProvider(account, s.Name)
 	}

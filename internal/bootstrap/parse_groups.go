@@ -5,6 +5,7 @@ import (
 
 	"go.yaml.in/yaml/v3"
 
+	"github.com/stsd/stsd/internal/iamlimits"
 	"github.com/stsd/stsd/internal/policy"
 )
 
@@ -13,8 +14,8 @@ import (
 // refused here, with a position, rather than half-way through Apply.
 func (p *parser) groups(n *yaml.Node, path, account string) []Group {
 	items := p.list(n, path)
-	if len(items) > maxGroupsPerAccount {
-		p.add(n, path, "at most %d groups are allowed in an account (IAM quota)", maxGroupsPerAccount)
+	if len(items) > iamlimits.GroupsPerAccount {
+		p.add(n, path, "at most %d groups are allowed in an account (IAM quota)", iamlimits.GroupsPerAccount)
 	}
 	seen := names{}
 	memberships := map[string]int{} // lower-cased user name -> groups so far
@@ -33,7 +34,7 @@ func (p *parser) group(n *yaml.Node, path, account string, seen names, membershi
 	}
 	var nn *yaml.Node
 	var ok bool
-	if g.Name, nn, ok = p.checked(m, n, path, "name", true, nameRule(maxGroupName)); ok {
+	if g.Name, nn, ok = p.checked(m, n, path, "name", true, iamlimits.GroupName.Check); ok {
 		p.unique(seen, g.Name, nn, fieldPath(path, "name"), "group")
 	}
 	g.Path = p.path(m, n, path)
@@ -42,7 +43,7 @@ func (p *parser) group(n *yaml.Node, path, account string, seen names, membershi
 	}
 	g.InlinePolicies = p.inlinePolicies(m, path, policy.KindInlineGroup)
 	p.inlineQuota(m, path, policy.KindInlineGroup, g.Name, g.InlinePolicies)
-	g.ManagedPolicies = p.managedPolicies(m, path, account, maxAttachedPerGroup)
+	g.ManagedPolicies = p.managedPolicies(m, path, account, iamlimits.AttachedPoliciesPerGroup)
 	return g
 }
 
@@ -57,7 +58,7 @@ func (p *parser) members(n *yaml.Node, path string, memberships map[string]int) 
 		if !ok {
 			continue
 		}
-		if msg := nameRule(maxMemberName)(s); msg != "" {
+		if msg := iamlimits.ExistingUserName.Check(s); msg != "" {
 			p.add(mn, mp, "%s", msg)
 			continue
 		}
@@ -68,8 +69,8 @@ func (p *parser) members(n *yaml.Node, path string, memberships map[string]int) 
 		}
 		seen[k] = mn.Line
 		memberships[k]++
-		if memberships[k] == maxGroupsPerUser+1 {
-			p.add(mn, mp, "user %q would be a member of more than %d groups (IAM quota)", s, maxGroupsPerUser)
+		if memberships[k] == iamlimits.GroupsPerUser+1 {
+			p.add(mn, mp, "user %q would be a member of more than %d groups (IAM quota)", s, iamlimits.GroupsPerUser)
 		}
 		out = append(out, Member{Pos: at(mn, mp), Name: s})
 	}
@@ -91,8 +92,8 @@ func (p *parser) inlineQuota(m map[string]*yaml.Node, path string, kind policy.K
 
 func (p *parser) profiles(n *yaml.Node, path string) []InstanceProfile {
 	items := p.list(n, path)
-	if len(items) > maxProfilesPerAcct {
-		p.add(n, path, "at most %d instance profiles are allowed in an account (IAM quota)", maxProfilesPerAcct)
+	if len(items) > iamlimits.InstanceProfilesPerAccount {
+		p.add(n, path, "at most %d instance profiles are allowed in an account (IAM quota)", iamlimits.InstanceProfilesPerAccount)
 	}
 	seen := names{}
 	var out []InstanceProfile
@@ -110,7 +111,7 @@ func (p *parser) profile(n *yaml.Node, path string, seen names) InstanceProfile 
 	}
 	var nn *yaml.Node
 	var ok bool
-	if ip.Name, nn, ok = p.checked(m, n, path, "name", true, nameRule(maxProfileName)); ok {
+	if ip.Name, nn, ok = p.checked(m, n, path, "name", true, iamlimits.InstanceProfileName.Check); ok {
 		p.unique(seen, ip.Name, nn, fieldPath(path, "name"), "instance profile")
 	}
 	ip.Path = p.path(m, n, path)
@@ -119,8 +120,8 @@ func (p *parser) profile(n *yaml.Node, path string, seen names) InstanceProfile 
 		// A list is the likely way to ask for several roles; say why
 		// that cannot be rather than only that a string was expected.
 		if deref(rn).Kind == yaml.SequenceNode {
-			p.add(rn, rp, "must be one role name, not a list: an instance profile holds at most %d role (IAM quota)", maxRolesPerProfile)
-		} else if s, _, ok := p.checked(m, n, path, "role", false, nameRule(maxRoleName)); ok {
+			p.add(rn, rp, "must be one role name, not a list: an instance profile holds at most %d role (IAM quota)", iamlimits.RolesPerInstanceProfile)
+		} else if s, _, ok := p.checked(m, n, path, "role", false, iamlimits.RoleName.Check); ok {
 			ip.Role, ip.RolePos = s, at(rn, rp)
 		}
 	}

@@ -11,6 +11,8 @@ import (
 	"net"
 	"net/url"
 	"strings"
+
+	"github.com/stsd/stsd/internal/iamlimits"
 )
 
 // checkOIDCURL follows CreateOpenIDConnectProvider's Url rules (IAM API
@@ -19,8 +21,8 @@ import (
 // hosts, where a test identity provider runs beside stsd. It returns the
 // "HOST/PATH" that names the provider in its ARN.
 func checkOIDCURL(s string) (string, error) {
-	if len(s) > maxOIDCURL {
-		return "", fmt.Errorf("must be at most %d characters long", maxOIDCURL)
+	if max, _ := iamlimits.OIDCProviderURL.Max(); len(s) > max {
+		return "", fmt.Errorf("must be at most %d characters long", max)
 	}
 	u, err := url.Parse(s)
 	if err != nil {
@@ -66,14 +68,21 @@ func checkJWKS(doc string) error {
 // samlMetadataNS is the namespace of SAML 2.0 metadata (saml-metadata-2.0-os).
 const samlMetadataNS = "urn:oasis:names:tc:SAML:2.0:metadata"
 
+// samlMetadataMax is the longest metadata SAMLMetadataDocumentType allows;
+// a metadata file is read no further.
+func samlMetadataMax() int {
+	max, _ := iamlimits.SAMLMetadata.Max()
+	return max
+}
+
 // checkSAMLMetadata wants well-formed XML whose root is a SAML metadata
 // EntityDescriptor, within SAMLMetadataDocumentType's length bounds. DTDs
 // are refused: metadata has no use for them and they are the vehicle of
 // entity-expansion attacks. Signature and certificate checks belong to the
 // SAML package.
 func checkSAMLMetadata(doc string) error {
-	if len(doc) < minSAMLMetadata || len(doc) > maxSAMLMetadata {
-		return fmt.Errorf("must be %d to %d characters long (SAMLMetadataDocumentType)", minSAMLMetadata, maxSAMLMetadata)
+	if min := iamlimits.SAMLMetadata.Min(); len(doc) < min || len(doc) > samlMetadataMax() {
+		return fmt.Errorf("must be %d to %d characters long (%s)", min, samlMetadataMax(), iamlimits.SAMLMetadata.Shape())
 	}
 	dec := xml.NewDecoder(bytes.NewReader([]byte(doc)))
 	depth, roots := 0, 0
