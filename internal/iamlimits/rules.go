@@ -19,7 +19,7 @@ type Rule struct {
 
 // The rules of the names, paths, tags and ids stsd accepts outside an API
 // request (in a bootstrap file) or checks again inside an operation. Each
-// is named after what it constrains; the model shape is in the comment.
+// is named after what it constrains and reads the model shape it names.
 var (
 	UserName            = rule("userNameType")
 	ExistingUserName    = rule("existingUserNameType") // AddUserToGroup's UserName
