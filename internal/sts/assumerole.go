@@ -53,36 +53,29 @@ func (s *Service) AssumeRole(ctx context.Context, call *rpc.Call, in *stsapi.Ass
 		// As recorded from AWS: "arn:a:::something/test-role is invalid".
 		return nil, apierr.New(apierr.ValidationError, "%s is invalid", in.RoleArn)
 	}
-	role, trust, err := s.targetRole(ctx, res, denied)
+	rs := roleSessionSpec{name: in.RoleSessionName}
+	if chained {
+		rs.chainDepth = parent.ChainDepth + 1
+	}
+	trust, err := s.targetRoleSession(ctx, &rs, res, denied, in.DurationSeconds, chained, in.Tags, in.TransitiveTagKeys, parent)
 	if err != nil {
 		return nil, err
 	}
-	duration, err := roleSessionDuration(in.DurationSeconds, role, chained)
-	if err != nil {
+	if rs.sourceIdentity, err = chooseSourceIdentity(in.SourceIdentity, parent); err != nil {
 		return nil, err
 	}
-
-	tags, transitive, err := sessionTags(in.Tags, in.TransitiveTagKeys, parent)
-	if err != nil {
-		return nil, err
-	}
-	sourceIdentity, err := chooseSourceIdentity(in.SourceIdentity, parent)
-	if err != nil {
-		return nil, err
-	}
-	policyARNs, err := s.sessionPolicies(ctx, in.Policy, in.PolicyArns, role.AccountID)
-	if err != nil {
+	rs.scope.policy, rs.scope.passedARNs = in.Policy, in.PolicyArns
+	if rs.scope.policyARNs, err = s.sessionPolicies(ctx, in.Policy, in.PolicyArns, rs.role.AccountID); err != nil {
 		return nil, err
 	}
 
-	withMFA, err := s.checkMFA(ctx, p, in.SerialNumber, in.TokenCode)
-	if err != nil {
+	if rs.mfa, err = s.checkMFA(ctx, p, in.SerialNumber, in.TokenCode); err != nil {
 		return nil, err
 	}
-	mfaTime := call.Time.UTC().Truncate(1e9)
-	if !withMFA && parent != nil && parent.MFAAuthenticated {
+	rs.mfaTime = sessionStart(call)
+	if !rs.mfa && parent != nil && parent.MFAAuthenticated {
 		// MFA proven for the calling session carries on down the chain.
-		withMFA, mfaTime = true, parent.MFAAuthTime
+		rs.mfa, rs.mfaTime = true, parent.MFAAuthTime
 	}
 
 	// The caller's policies are gathered only now, after the checks that
@@ -93,9 +86,9 @@ func (s *Service) AssumeRole(ctx context.Context, call *rpc.Call, in *stsapi.Ass
 	}
 	var reqCtx policy.Context
 	subject.GlobalContext(&reqCtx, call)
-	if withMFA {
+	if rs.mfa {
 		reqCtx.Set("aws:MultiFactorAuthPresent", "true")
-		reqCtx.Set("aws:MultiFactorAuthAge", strconv.FormatInt(int64(call.Time.Sub(mfaTime)/time.Second), 10))
+		reqCtx.Set("aws:MultiFactorAuthAge", strconv.FormatInt(int64(call.Time.Sub(rs.mfaTime)/time.Second), 10))
 	}
 	reqCtx.Set("sts:RoleSessionName", in.RoleSessionName)
 	if in.ExternalId != "" {
@@ -108,18 +101,17 @@ func (s *Service) AssumeRole(ctx context.Context, call *rpc.Call, in *stsapi.Ass
 	if len(in.TransitiveTagKeys) > 0 {
 		reqCtx.Set("sts:TransitiveTagKeys", in.TransitiveTagKeys...)
 	}
-	roleARN := arn.Role(role.AccountID, role.Path, role.Name)
 	req := &policy.Request{
 		Principal:       subject.PolicyPrincipal(),
 		Action:          actionAssumeRole,
-		Resource:        roleARN,
-		ResourceAccount: role.AccountID,
+		Resource:        rs.roleARN,
+		ResourceAccount: rs.role.AccountID,
 		Context:         reqCtx,
 	}
 	set := subject.PolicySet([]*policy.Policy{trust}, true)
 	switch refused := firstRefused(set, req,
 		trustStep{true, actionAssumeRole},
-		trustStep{len(tags) > 0, actionTagSession},
+		trustStep{len(rs.scope.tags) > 0, actionTagSession},
 		trustStep{in.SourceIdentity != "", actionSetSourceIdentity}); refused {
 	case "":
 	case actionAssumeRole:
@@ -128,45 +120,15 @@ func (s *Service) AssumeRole(ctx context.Context, call *rpc.Call, in *stsapi.Ass
 		return nil, apierr.New(apierr.AccessDenied, "User: %s is not authorized to perform: %s on resource: %s", p.ARN, refused, in.RoleArn)
 	}
 
-	packed, err := s.packedSize(in.Policy, in.PolicyArns, in.Tags, in.TransitiveTagKeys)
+	m, err := s.mint(call, &rs)
 	if err != nil {
 		return nil, err
 	}
-
-	now := call.Time.UTC().Truncate(1e9)
-	c := &session.Claims{
-		AccountID:         role.AccountID,
-		PrincipalType:     session.AssumedRole,
-		PrincipalARN:      arn.AssumedRole(role.AccountID, role.Name, in.RoleSessionName),
-		PrincipalID:       role.ID + ":" + in.RoleSessionName,
-		SourceARN:         roleARN,
-		RoleName:          role.Name,
-		RoleID:            role.ID,
-		SessionName:       in.RoleSessionName,
-		IssuedAt:          now,
-		Expiration:        now.Add(seconds(duration)),
-		SourceIdentity:    sourceIdentity,
-		Tags:              tags,
-		TransitiveTagKeys: transitive,
-		SessionPolicy:     in.Policy,
-		PolicyARNs:        policyARNs,
-	}
-	if withMFA {
-		c.MFAAuthenticated, c.MFAAuthTime = true, mfaTime
-	}
-	if chained {
-		c.ChainDepth = parent.ChainDepth + 1
-	}
-	creds, err := s.issueSession(c)
-	if err != nil {
-		return nil, err
-	}
-	s.roleUsed(role.AccountID, role.Name, call.Region, now)
 	return &stsapi.AssumeRoleResponse{
-		Credentials:      creds,
-		AssumedRoleUser:  &stsapi.AssumedRoleUser{AssumedRoleId: c.PrincipalID, Arn: c.PrincipalARN},
-		PackedPolicySize: packed,
-		SourceIdentity:   sourceIdentity,
+		Credentials:      m.creds,
+		AssumedRoleUser:  m.user,
+		PackedPolicySize: m.packed,
+		SourceIdentity:   rs.sourceIdentity,
 	}, nil
 }
 

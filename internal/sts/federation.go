@@ -55,26 +55,20 @@ func (s *Service) GetFederationToken(ctx context.Context, call *rpc.Call, in *st
 		}
 	}
 
-	duration := int32(federationDefaultSeconds)
-	if in.DurationSeconds != nil {
-		duration = *in.DurationSeconds
+	duration := callerSessionDuration(in.DurationSeconds, federationDefaultSeconds, p)
+	sc := sessionScope{policy: in.Policy, passedARNs: in.PolicyArns, passedTags: in.Tags}
+	var err error
+	if sc.tags, _, err = sessionTags(in.Tags, nil, nil); err != nil {
+		return nil, err
 	}
-	if p.Type == auth.Root && duration > rootSessionMaxSeconds {
-		duration = rootSessionMaxSeconds
+	if sc.policyARNs, err = s.sessionPolicies(ctx, in.Policy, in.PolicyArns, p.AccountID); err != nil {
+		return nil, err
 	}
-	tags, _, err := sessionTags(in.Tags, nil, nil)
+	packed, err := s.scopePackedSize(&sc)
 	if err != nil {
 		return nil, err
 	}
-	policyARNs, err := s.sessionPolicies(ctx, in.Policy, in.PolicyArns, p.AccountID)
-	if err != nil {
-		return nil, err
-	}
-	packed, err := s.packedSize(in.Policy, in.PolicyArns, in.Tags, nil)
-	if err != nil {
-		return nil, err
-	}
-	now := call.Time.UTC().Truncate(1e9)
+	now := sessionStart(call)
 	c := &session.Claims{
 		AccountID:     p.AccountID,
 		PrincipalType: session.FederatedUser,
@@ -84,14 +78,11 @@ func (s *Service) GetFederationToken(ctx context.Context, call *rpc.Call, in *st
 		SessionName:   in.Name,
 		IssuedAt:      now,
 		Expiration:    now.Add(seconds(duration)),
-		Tags:          tags,
-		SessionPolicy: in.Policy,
-		PolicyARNs:    policyARNs,
 	}
 	if p.Type == auth.User {
 		c.UserName, c.UserID = p.Name, p.UserID
 	}
-	creds, err := s.issueSession(c)
+	creds, err := s.issueScoped(c, &sc)
 	if err != nil {
 		return nil, err
 	}

@@ -18,7 +18,6 @@ import (
 	"github.com/stsd/stsd/internal/federation/saml"
 	"github.com/stsd/stsd/internal/policy"
 	"github.com/stsd/stsd/internal/rpc"
-	"github.com/stsd/stsd/internal/session"
 	"github.com/stsd/stsd/internal/store"
 )
 
@@ -180,20 +179,14 @@ func (s *Service) AssumeRoleWithSAML(ctx context.Context, call *rpc.Call, in *st
 	if err != nil {
 		return nil, apierr.New(apierr.ValidationError, "%s is invalid", in.RoleArn)
 	}
-	role, trust, err := s.targetRole(ctx, res, func() error { return denied })
+	rs := roleSessionSpec{name: claims.sessionName, sourceIdentity: claims.sourceIdentity, federatedProvider: provider.ARN}
+	trust, err := s.targetRoleSession(ctx, &rs, res, func() error { return denied },
+		in.DurationSeconds, false, claims.tags, claims.transitive, nil)
 	if err != nil {
 		return nil, err
 	}
-	duration, err := roleSessionDuration(in.DurationSeconds, role, false)
-	if err != nil {
-		return nil, err
-	}
-	tags, transitive, err := sessionTags(claims.tags, claims.transitive, nil)
-	if err != nil {
-		return nil, err
-	}
-	policyARNs, err := s.sessionPolicies(ctx, in.Policy, in.PolicyArns, role.AccountID)
-	if err != nil {
+	rs.scope.policy, rs.scope.passedARNs = in.Policy, in.PolicyArns
+	if rs.scope.policyARNs, err = s.sessionPolicies(ctx, in.Policy, in.PolicyArns, rs.role.AccountID); err != nil {
 		return nil, err
 	}
 
@@ -207,68 +200,36 @@ func (s *Service) AssumeRoleWithSAML(ctx context.Context, call *rpc.Call, in *st
 	if len(claims.transitive) > 0 {
 		reqCtx.Set("sts:TransitiveTagKeys", claims.transitive...)
 	}
-	roleARN := arn.Role(role.AccountID, role.Path, role.Name)
 	req := &policy.Request{
 		Principal:       policy.Principal{Federated: provider.ARN},
 		Action:          actionAssumeRoleWithSAML,
-		Resource:        roleARN,
-		ResourceAccount: role.AccountID,
+		Resource:        rs.roleARN,
+		ResourceAccount: rs.role.AccountID,
 		Context:         reqCtx,
 	}
 	set := &policy.PolicySet{Resource: []*policy.Policy{trust}, ResourceRequired: true}
 	if firstRefused(set, req,
 		trustStep{true, actionAssumeRoleWithSAML},
-		trustStep{len(tags) > 0, actionTagSession},
+		trustStep{len(rs.scope.tags) > 0, actionTagSession},
 		trustStep{claims.sourceIdentity != "", actionSetSourceIdentity}) != "" {
 		return nil, denied
-	}
-	packed, err := s.packedSize(in.Policy, in.PolicyArns, claims.tags, claims.transitive)
-	if err != nil {
-		return nil, err
 	}
 
 	// The session ends at the earliest of DurationSeconds, the IdP's
 	// SessionDuration and its SessionNotOnOrAfter (STS API reference,
 	// AssumeRoleWithSAML, DurationSeconds).
-	issued := call.Time.UTC().Truncate(time.Second)
-	expires := issued.Add(seconds(duration))
-	if claims.sessionDuration > 0 {
-		if e := issued.Add(seconds(claims.sessionDuration)); e.Before(expires) {
-			expires = e
-		}
+	if claims.sessionDuration > 0 && claims.sessionDuration < rs.duration {
+		rs.duration = claims.sessionDuration
 	}
-	if t := a.SessionNotOnOrAfter; !t.IsZero() && t.Before(expires) {
-		expires = t.UTC().Truncate(time.Second)
-	}
-	if !expires.After(issued) {
-		return nil, apierr.New(codeExpiredToken, msgSAMLExpired)
-	}
-	c := &session.Claims{
-		AccountID:         role.AccountID,
-		PrincipalType:     session.AssumedRole,
-		PrincipalARN:      arn.AssumedRole(role.AccountID, role.Name, claims.sessionName),
-		PrincipalID:       role.ID + ":" + claims.sessionName,
-		SourceARN:         roleARN,
-		RoleName:          role.Name,
-		RoleID:            role.ID,
-		SessionName:       claims.sessionName,
-		IssuedAt:          issued,
-		Expiration:        expires,
-		SourceIdentity:    claims.sourceIdentity,
-		FederatedProvider: provider.ARN,
-		Tags:              tags,
-		TransitiveTagKeys: transitive,
-		SessionPolicy:     in.Policy,
-		PolicyARNs:        policyARNs,
-	}
-	creds, err := s.issueSession(c)
+	rs.notAfter, rs.expired = a.SessionNotOnOrAfter, samlExpired
+	m, err := s.mint(call, &rs)
 	if err != nil {
 		return nil, err
 	}
 	return &stsapi.AssumeRoleWithSAMLResponse{
-		Credentials:      creds,
-		AssumedRoleUser:  &stsapi.AssumedRoleUser{AssumedRoleId: c.PrincipalID, Arn: c.PrincipalARN},
-		PackedPolicySize: packed,
+		Credentials:      m.creds,
+		AssumedRoleUser:  m.user,
+		PackedPolicySize: m.packed,
 		Subject:          a.Subject,
 		SubjectType:      a.SubjectType(),
 		Issuer:           a.Issuer,
@@ -280,6 +241,9 @@ func (s *Service) AssumeRoleWithSAML(ctx context.Context, call *rpc.Call, in *st
 		SourceIdentity: claims.sourceIdentity,
 	}, nil
 }
+
+// samlExpired refuses an assertion whose SessionNotOnOrAfter has passed.
+func samlExpired() error { return apierr.New(codeExpiredToken, msgSAMLExpired) }
 
 // samlRefusal words a refused response as STS does.
 func samlRefusal(err error) error {
@@ -299,7 +263,7 @@ func samlRefusal(err error) error {
 	case saml.NotYetValid:
 		return apierr.New(codeInvalidIdentityToken, msgSAMLNotYetValid)
 	case saml.Expired:
-		return apierr.New(codeExpiredToken, msgSAMLExpired)
+		return samlExpired()
 	case saml.Rejected:
 		return &apierr.Error{Code: codeIDPRejectedClaim, Message: msgSAMLStatus, HTTPStatus: http.StatusForbidden}
 	case saml.Unsupported:

@@ -32,18 +32,12 @@ func (s *Service) GetSessionToken(ctx context.Context, call *rpc.Call, in *stsap
 	if p.Session != nil {
 		return nil, apierr.New(apierr.AccessDenied, "Cannot call GetSessionToken with session credentials")
 	}
-	duration := int32(sessionTokenDefaultSeconds)
-	if in.DurationSeconds != nil {
-		duration = *in.DurationSeconds
-	}
-	if p.Type == auth.Root && duration > rootSessionMaxSeconds {
-		duration = rootSessionMaxSeconds
-	}
+	duration := callerSessionDuration(in.DurationSeconds, sessionTokenDefaultSeconds, p)
 	withMFA, err := s.checkMFA(ctx, p, in.SerialNumber, in.TokenCode)
 	if err != nil {
 		return nil, err
 	}
-	now := call.Time.UTC().Truncate(1e9)
+	now := sessionStart(call)
 	c := &session.Claims{
 		AccountID:    p.AccountID,
 		PrincipalARN: p.ARN,
@@ -66,6 +60,21 @@ func (s *Service) GetSessionToken(ctx context.Context, call *rpc.Call, in *stsap
 		return nil, err
 	}
 	return &stsapi.GetSessionTokenResponse{Credentials: creds}, nil
+}
+
+// callerSessionDuration is the length of a session GetSessionToken or
+// GetFederationToken makes for the caller p: the requested duration or
+// def, cut to one hour for the root (as both operations' DurationSeconds
+// document).
+func callerSessionDuration(requested *int32, def int32, p *auth.Principal) int32 {
+	duration := def
+	if requested != nil {
+		duration = *requested
+	}
+	if p.Type == auth.Root && duration > rootSessionMaxSeconds {
+		duration = rootSessionMaxSeconds
+	}
+	return duration
 }
 
 // checkMFA verifies an MFA code when one is given and reports whether the

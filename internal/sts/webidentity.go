@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"strings"
-	"time"
 
 	"github.com/stsd/stsd/internal/apierr"
 	"github.com/stsd/stsd/internal/apimodel/stsapi"
@@ -14,7 +13,6 @@ import (
 	"github.com/stsd/stsd/internal/federation/outbound"
 	"github.com/stsd/stsd/internal/policy"
 	"github.com/stsd/stsd/internal/rpc"
-	"github.com/stsd/stsd/internal/session"
 	"github.com/stsd/stsd/internal/store"
 )
 
@@ -83,33 +81,26 @@ func (s *Service) AssumeRoleWithWebIdentity(ctx context.Context, call *rpc.Call,
 	denied := func(action string) error {
 		return apierr.New(apierr.AccessDenied, msgWebIdentityDenied, action)
 	}
-	role, trust, err := s.targetRole(ctx, res, func() error { return denied(actionAssumeRoleWithWebIdentity) })
-	if err != nil {
-		return nil, err
-	}
-	duration, err := roleSessionDuration(in.DurationSeconds, role, false)
-	if err != nil {
-		return nil, err
-	}
 	passed := make([]stsapi.Tag, len(id.Tags))
 	for i, t := range id.Tags {
 		passed[i] = stsapi.Tag{Key: t.Key, Value: t.Value}
 	}
-	tags, transitive, err := sessionTags(passed, id.TransitiveTagKeys, nil)
+	rs := roleSessionSpec{name: in.RoleSessionName, sourceIdentity: id.SourceIdentity, federatedProvider: provider.ARN}
+	trust, err := s.targetRoleSession(ctx, &rs, res, func() error { return denied(actionAssumeRoleWithWebIdentity) },
+		in.DurationSeconds, false, passed, id.TransitiveTagKeys, nil)
 	if err != nil {
 		return nil, err
 	}
-	policyARNs, err := s.sessionPolicies(ctx, in.Policy, in.PolicyArns, role.AccountID)
-	if err != nil {
+	rs.scope.policy, rs.scope.passedARNs = in.Policy, in.PolicyArns
+	if rs.scope.policyARNs, err = s.sessionPolicies(ctx, in.Policy, in.PolicyArns, rs.role.AccountID); err != nil {
 		return nil, err
 	}
 
-	roleARN := arn.Role(role.AccountID, role.Path, role.Name)
 	req := &policy.Request{
 		Principal:       policy.Principal{Federated: provider.ARN},
 		Action:          actionAssumeRoleWithWebIdentity,
-		Resource:        roleARN,
-		ResourceAccount: role.AccountID,
+		Resource:        rs.roleARN,
+		ResourceAccount: rs.role.AccountID,
 		Context:         webIdentityContext(call, in, provider.ARN, hostPath, id, passed),
 	}
 	// A federated caller has no identity policies: the trust policy alone
@@ -117,43 +108,20 @@ func (s *Service) AssumeRoleWithWebIdentity(ctx context.Context, call *rpc.Call,
 	set := &policy.PolicySet{Resource: []*policy.Policy{trust}, ResourceRequired: true}
 	if refused := firstRefused(set, req,
 		trustStep{true, actionAssumeRoleWithWebIdentity},
-		trustStep{len(tags) > 0, actionTagSession},
+		trustStep{len(rs.scope.tags) > 0, actionTagSession},
 		trustStep{id.SourceIdentity != "", actionSetSourceIdentity}); refused != "" {
 		return nil, denied(refused)
 	}
 
-	packed, err := s.packedSize(in.Policy, in.PolicyArns, passed, id.TransitiveTagKeys)
-	if err != nil {
-		return nil, err
-	}
-	now := call.Time.UTC().Truncate(time.Second)
-	c := &session.Claims{
-		AccountID:         role.AccountID,
-		PrincipalType:     session.AssumedRole,
-		PrincipalARN:      arn.AssumedRole(role.AccountID, role.Name, in.RoleSessionName),
-		PrincipalID:       role.ID + ":" + in.RoleSessionName,
-		SourceARN:         roleARN,
-		RoleName:          role.Name,
-		RoleID:            role.ID,
-		SessionName:       in.RoleSessionName,
-		IssuedAt:          now,
-		Expiration:        now.Add(seconds(duration)),
-		SourceIdentity:    id.SourceIdentity,
-		FederatedProvider: provider.ARN,
-		Tags:              tags,
-		TransitiveTagKeys: transitive,
-		SessionPolicy:     in.Policy,
-		PolicyARNs:        policyARNs,
-	}
-	creds, err := s.issueSession(c)
+	m, err := s.mint(call, &rs)
 	if err != nil {
 		return nil, err
 	}
 	return &stsapi.AssumeRoleWithWebIdentityResponse{
-		Credentials:                 creds,
+		Credentials:                 m.creds,
 		SubjectFromWebIdentityToken: id.Subject,
-		AssumedRoleUser:             &stsapi.AssumedRoleUser{AssumedRoleId: c.PrincipalID, Arn: c.PrincipalARN},
-		PackedPolicySize:            packed,
+		AssumedRoleUser:             m.user,
+		PackedPolicySize:            m.packed,
 		// AWS answers the provider's ARN for IAM OIDC providers (real
 		// output quoted in spiffe/spiffe.io#110: "Provider":
 		// "arn:aws:iam::012345678901:oidc-provider/spire-oidc.example.org").

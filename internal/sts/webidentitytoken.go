@@ -82,7 +82,7 @@ func (s *Service) GetWebIdentityToken(ctx context.Context, call *rpc.Call, in *s
 	if err != nil {
 		return nil, err
 	}
-	now := call.Time.UTC().Truncate(time.Second)
+	now := sessionStart(call)
 	if c := p.Session; c != nil && now.Add(duration).After(c.Expiration) {
 		return nil, apierr.New(codeSessionDurationEscalation, msgSessionDurationEscalation)
 	}
