@@ -35,27 +35,25 @@ accounts:
         metadata: '` + samlIdP.Metadata() + `'
     roles:
       - name: web
-        trust_policy:
-          Version: "2012-10-17"
-          Statement:
-            - {Effect: Allow, Principal: {Federated: "arn:aws:iam::111111111111:oidc-provider/` + oidcIdP.hostPath() + `"}, Action: "sts:AssumeRoleWithWebIdentity"}
+        trust_policy: {Version: "2012-10-17", Statement: [{Effect: Allow, Action: "sts:AssumeRoleWithWebIdentity",
+          Principal: {Federated: "arn:aws:iam::111111111111:oidc-provider/` + oidcIdP.hostPath() + `"}}]}
       - name: saml
-        trust_policy:
-          Version: "2012-10-17"
-          Statement:
-            - {Effect: Allow, Principal: {Federated: "` + samlProviderARN + `"}, Action: "sts:AssumeRoleWithSAML"}
+        trust_policy: {Version: "2012-10-17", Statement: [{Effect: Allow, Action: "sts:AssumeRoleWithSAML",
+          Principal: {Federated: "` + samlProviderARN + `"}}]}
 `
 }
 
 // A role's last use counts however its session was made, not only by
-// AssumeRole: IAM reports "the last time that an IAM role was used" and
+// AssumeRole. IAM reports "the last time that an IAM role was used" and
 // "the Region in which the role was last used" (IAM API reference,
-// RoleLastUsed), and the IAM User Guide (id_roles_manage_delete.html,
-// "Viewing role access") reads it as when "the role was last used" before
-// deleting a role, which a role only federated users assume must not
-// appear unused for. AssumeRoleWithWebIdentity and AssumeRoleWithSAML are
-// unsigned, so the session is taken as made in us-east-1, the region of
-// STS's global endpoint.
+// RoleLastUsed) without naming the operations that count, and tells
+// administrators to review it before deleting a role "because you don't
+// want to remove access from someone using the role" (IAM User Guide,
+// id_roles_manage_delete.html, "Viewing role access"): a role that only
+// web identity or SAML users assume is in use all the same.
+// AssumeRoleWithWebIdentity and AssumeRoleWithSAML are unsigned, so stsd
+// takes the session as made in us-east-1, the region STS's global
+// endpoint maps to.
 func TestRoleLastUsedFederated(t *testing.T) {
 	oidcIdP := newTestIdP(t)
 	samlIdP := samltest.New(t, samlIssuer)
