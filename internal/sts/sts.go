@@ -60,8 +60,9 @@ type Config struct {
 	// Destination) AssumeRoleWithSAML requires; "" means AWS's,
 	// https://signin.aws.amazon.com/saml.
 	SAMLRecipient string
-	// RoleUsed, when set, is told of every role session created (for
-	// IAM's RoleLastUsed); it must be cheap and not block.
+	// RoleUsed, when set, is told of every role session created, by any
+	// of the three AssumeRole operations (for IAM's RoleLastUsed); unsigned
+	// calls report region us-east-1. It must be cheap and not block.
 	RoleUsed func(account, name, region string, at time.Time)
 	// PublicURL is the base URL of the outbound issuer URLs
 	// (outbound.IssuerURL): the iss of GetWebIdentityToken's tokens, and
