@@ -56,12 +56,12 @@ func (s *Service) GetFederationToken(ctx context.Context, call *rpc.Call, in *st
 	}
 
 	duration := callerSessionDuration(in.DurationSeconds, federationDefaultSeconds, p)
-	sc := sessionScope{policy: in.Policy, passedARNs: in.PolicyArns, passedTags: in.Tags}
+	sc := sessionScope{passedTags: in.Tags}
 	var err error
 	if sc.tags, _, err = sessionTags(in.Tags, nil, nil); err != nil {
 		return nil, err
 	}
-	if sc.policyARNs, err = s.sessionPolicies(ctx, in.Policy, in.PolicyArns, p.AccountID); err != nil {
+	if err := s.scopePolicies(ctx, &sc, in.Policy, in.PolicyArns, p.AccountID); err != nil {
 		return nil, err
 	}
 	packed, err := s.scopePackedSize(&sc)

@@ -44,6 +44,15 @@ type sessionScope struct {
 	transitive       []string
 }
 
+// scopePolicies validates the session policies passed (sessionPolicies:
+// managed ones must exist in account) into sc.
+func (s *Service) scopePolicies(ctx context.Context, sc *sessionScope, doc string, arns []stsapi.PolicyDescriptorType, account string) error {
+	sc.policy, sc.passedARNs = doc, arns
+	var err error
+	sc.policyARNs, err = s.sessionPolicies(ctx, doc, arns, account)
+	return err
+}
+
 // scopePackedSize is PackedPolicySize for the scope, or PackedPolicyTooLarge.
 func (s *Service) scopePackedSize(sc *sessionScope) (*int32, error) {
 	return s.packedSize(sc.policy, sc.passedARNs, sc.passedTags, sc.passedTransitive)
@@ -95,7 +104,7 @@ type mintedRole struct {
 // in the same order: the role exists (notFound() otherwise) and its trust
 // policy compiles, the requested duration fits the role (and role chaining),
 // the session tags are valid. It returns the role's trust policy. The flow
-// then validates the session policies (s.sessionPolicies) into rs.scope.
+// then validates the session policies into rs.scope (scopePolicies).
 func (s *Service) targetRoleSession(ctx context.Context, rs *roleSessionSpec, res arn.IAMResource, notFound func() error,
 	duration *int32, chained bool, tags []stsapi.Tag, transitive []string, parent *session.Claims) (*policy.Policy, error) {
 	role, trust, err := s.targetRole(ctx, res, notFound)

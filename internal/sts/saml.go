@@ -185,8 +185,7 @@ func (s *Service) AssumeRoleWithSAML(ctx context.Context, call *rpc.Call, in *st
 	if err != nil {
 		return nil, err
 	}
-	rs.scope.policy, rs.scope.passedARNs = in.Policy, in.PolicyArns
-	if rs.scope.policyARNs, err = s.sessionPolicies(ctx, in.Policy, in.PolicyArns, rs.role.AccountID); err != nil {
+	if err := s.scopePolicies(ctx, &rs.scope, in.Policy, in.PolicyArns, rs.role.AccountID); err != nil {
 		return nil, err
 	}
 
