@@ -1,0 +1,301 @@
+package memory
+
+import (
+	"cmp"
+	"context"
+	"fmt"
+
+	"github.com/stsd/stsd/internal/store"
+)
+
+func freshRole(r store.Role) store.Role {
+	r.Tags = tags(r.Tags)
+	utc(&r.CreatedAt, &r.LastUsedAt)
+	return r
+}
+
+func freshGroup(g store.Group) store.Group {
+	utc(&g.CreatedAt)
+	return g
+}
+
+func freshProfile(p store.InstanceProfile) store.InstanceProfile {
+	p.Tags, p.Roles = tags(p.Tags), strs(p.Roles)
+	utc(&p.CreatedAt)
+	return p
+}
+
+// link ties two of an account's named entities: a group (from) to a
+// member (to), or an instance profile (from) to a role (to). It names the
+// ends only, so a link to a deleted entity is a leftover: reads skip it,
+// as they list live rows only, and creating an entity of that name clears
+// it.
+type link struct{ account, from, to string }
+
+func (l link) key() link { return link{l.account, key(l.from), key(l.to)} }
+
+func (l link) compare(o link) int {
+	return cmp.Or(cmp.Compare(l.account, o.account), cmp.Compare(l.from, o.from), cmp.Compare(l.to, o.to))
+}
+
+func linkFrom(l *link) (*string, *string) { return &l.account, &l.from }
+func linkTo(l *link) (*string, *string)   { return &l.account, &l.to }
+
+// targets returns the lower-cased names the links from the entity from
+// lead to.
+func targets(t *table[link, link], from nameKey) map[string]bool {
+	out := map[string]bool{}
+	for k := range t.rows {
+		if k.account == from.account && k.from == from.name {
+			out[k.to] = true
+		}
+	}
+	return out
+}
+
+// sources returns the lower-cased names the links to the entity to come
+// from.
+func sources(t *table[link, link], to nameKey) map[string]bool {
+	out := map[string]bool{}
+	for k := range t.rows {
+		if k.account == to.account && k.to == to.name {
+			out[k.from] = true
+		}
+	}
+	return out
+}
+
+// among lists a page of an account's rows of t whose keys are in names,
+// ordered by lower-cased name.
+func among[V any](t *table[nameKey, V], account string, names map[string]bool, page store.Page) []V {
+	return t.list(func(k nameKey, _ V) bool { return k.account == account && names[k.name] && k.name > page.After }, page.Limit)
+}
+
+// GetRole implements store.Reader.
+func (r reader) GetRole(ctx context.Context, accountID, name string) (store.Role, error) {
+	return read(ctx, r, func(st *state) (store.Role, error) { return find(&st.roles, nk(accountID, name), "role "+name) })
+}
+
+// ListRoles implements store.Reader.
+func (r reader) ListRoles(ctx context.Context, accountID, pathPrefix string, page store.Page) ([]store.Role, error) {
+	return view(ctx, r, func(st *state) []store.Role {
+		return inAccount(&st.roles, accountID, pathPrefix, page, func(r store.Role) string { return r.Path })
+	})
+}
+
+// CreateRole implements store.Tx. A deleted role of the same name may be
+// left in profiles; the new role is in none.
+func (w *tx) CreateRole(ctx context.Context, r store.Role) error {
+	return w.write(ctx, func(st *state) error {
+		if err := addIn(st, &st.roles, r, r.AccountID, "role "+r.Name); err != nil {
+			return err
+		}
+		drop(st.gen, &st.profileRoles, linkTo, nk(r.AccountID, r.Name))
+		return nil
+	})
+}
+
+// UpdateRole implements store.Tx: it replaces the role of the same name.
+func (w *tx) UpdateRole(ctx context.Context, r store.Role) error {
+	return w.write(ctx, func(st *state) error {
+		return modify(st, &st.roles, nk(r.AccountID, r.Name), "role "+r.Name, func(store.Role) store.Role { return r })
+	})
+}
+
+// DeleteRole implements store.Tx. The role stays in its profiles as a
+// leftover.
+func (w *tx) DeleteRole(ctx context.Context, accountID, name string) error {
+	return w.write(ctx, func(st *state) error { return remove(st, &st.roles, nk(accountID, name), "role "+name) })
+}
+
+// GetGroup implements store.Reader.
+func (r reader) GetGroup(ctx context.Context, accountID, name string) (store.Group, error) {
+	return read(ctx, r, func(st *state) (store.Group, error) { return find(&st.groups, nk(accountID, name), "group "+name) })
+}
+
+// ListGroups implements store.Reader.
+func (r reader) ListGroups(ctx context.Context, accountID, pathPrefix string, page store.Page) ([]store.Group, error) {
+	return view(ctx, r, func(st *state) []store.Group {
+		return inAccount(&st.groups, accountID, pathPrefix, page, func(g store.Group) string { return g.Path })
+	})
+}
+
+// ListGroupMembers implements store.Reader: the live users of a live
+// group.
+func (r reader) ListGroupMembers(ctx context.Context, accountID, groupName string, page store.Page) ([]store.User, error) {
+	return view(ctx, r, func(st *state) []store.User {
+		g := nk(accountID, groupName)
+		if !st.groups.has(g) {
+			return nil
+		}
+		return among(&st.users, accountID, targets(&st.members, g), page)
+	})
+}
+
+// ListGroupsForUser implements store.Reader: the live groups of a live
+// user.
+func (r reader) ListGroupsForUser(ctx context.Context, accountID, userName string) ([]store.Group, error) {
+	return view(ctx, r, func(st *state) []store.Group {
+		u := nk(accountID, userName)
+		if !st.users.has(u) {
+			return nil
+		}
+		return among(&st.groups, accountID, sources(&st.members, u), store.Page{})
+	})
+}
+
+// CreateGroup implements store.Tx. Rows a deleted group of the same name
+// left behind are cleared, so the new group starts with none of them.
+func (w *tx) CreateGroup(ctx context.Context, g store.Group) error {
+	return w.write(ctx, func(st *state) error {
+		if err := addIn(st, &st.groups, g, g.AccountID, "group "+g.Name); err != nil {
+			return err
+		}
+		st.clearGroup(nk(g.AccountID, g.Name))
+		return nil
+	})
+}
+
+// UpdateGroup implements store.Tx. A rename, even of case alone, hands
+// the members and policies to the new spelling.
+func (w *tx) UpdateGroup(ctx context.Context, oldName string, g store.Group) error {
+	return w.write(ctx, func(st *state) error {
+		from, to := nk(g.AccountID, oldName), nk(g.AccountID, g.Name)
+		old, err := find(&st.groups, from, "group "+oldName)
+		if err != nil {
+			return err
+		}
+		if to != from {
+			if st.groups.has(to) {
+				return fmt.Errorf("group %s: %w", g.Name, store.ErrAlreadyExists)
+			}
+			st.clearGroup(to)
+		}
+		st.groups.del(st.gen, from)
+		st.groups.put(st.gen, g)
+		if old.Name != g.Name {
+			move(st.gen, &st.members, linkFrom, from, g.Name)
+			move(st.gen, &st.inline, inlineOf(store.KindGroup), from, g.Name)
+			move(st.gen, &st.attachments, attachmentOf(store.KindGroup), from, g.Name)
+		}
+		return nil
+	})
+}
+
+// clearGroup deletes the memberships and policies a deleted group named
+// who left behind.
+func (st *state) clearGroup(who nameKey) {
+	drop(st.gen, &st.members, linkFrom, who)
+	drop(st.gen, &st.inline, inlineOf(store.KindGroup), who)
+	drop(st.gen, &st.attachments, attachmentOf(store.KindGroup), who)
+}
+
+// DeleteGroup implements store.Tx. Members and policies stay as leftovers.
+func (w *tx) DeleteGroup(ctx context.Context, accountID, name string) error {
+	return w.write(ctx, func(st *state) error { return remove(st, &st.groups, nk(accountID, name), "group "+name) })
+}
+
+// AddGroupMember implements store.Tx; adding a member twice is not an
+// error.
+func (w *tx) AddGroupMember(ctx context.Context, accountID, groupName, userName string) error {
+	return w.write(ctx, func(st *state) error {
+		l := link{accountID, groupName, userName}
+		if st.members.has(l.key()) {
+			return nil
+		}
+		return putIn(st, &st.members, l, accountID)
+	})
+}
+
+// RemoveGroupMember implements store.Tx.
+func (w *tx) RemoveGroupMember(ctx context.Context, accountID, groupName, userName string) error {
+	return w.write(ctx, func(st *state) error {
+		return remove(st, &st.members, link{accountID, groupName, userName}.key(),
+			fmt.Sprintf("membership of user %s in group %s", userName, groupName))
+	})
+}
+
+// withRoles fills in the live roles of each profile, in their stored
+// spelling, ordered by lower-cased name.
+func (st *state) withRoles(ps []store.InstanceProfile) []store.InstanceProfile {
+	for i, p := range ps {
+		for _, r := range among(&st.roles, p.AccountID, targets(&st.profileRoles, nk(p.AccountID, p.Name)), store.Page{}) {
+			ps[i].Roles = append(ps[i].Roles, r.Name)
+		}
+	}
+	return ps
+}
+
+// GetInstanceProfile implements store.Reader.
+func (r reader) GetInstanceProfile(ctx context.Context, accountID, name string) (store.InstanceProfile, error) {
+	return read(ctx, r, func(st *state) (store.InstanceProfile, error) {
+		p, err := find(&st.profiles, nk(accountID, name), "instance profile "+name)
+		if err != nil {
+			return p, err
+		}
+		return st.withRoles([]store.InstanceProfile{p})[0], nil
+	})
+}
+
+// ListInstanceProfiles implements store.Reader.
+func (r reader) ListInstanceProfiles(ctx context.Context, accountID, pathPrefix string, page store.Page) ([]store.InstanceProfile, error) {
+	return view(ctx, r, func(st *state) []store.InstanceProfile {
+		return st.withRoles(inAccount(&st.profiles, accountID, pathPrefix, page, func(p store.InstanceProfile) string { return p.Path }))
+	})
+}
+
+// ListInstanceProfilesForRole implements store.Reader: the live profiles
+// of a live role.
+func (r reader) ListInstanceProfilesForRole(ctx context.Context, accountID, roleName string, page store.Page) ([]store.InstanceProfile, error) {
+	return view(ctx, r, func(st *state) []store.InstanceProfile {
+		role := nk(accountID, roleName)
+		if !st.roles.has(role) {
+			return nil
+		}
+		return st.withRoles(among(&st.profiles, accountID, sources(&st.profileRoles, role), page))
+	})
+}
+
+// CreateInstanceProfile implements store.Tx. p.Roles is ignored, and
+// roles a deleted profile of the same name held are cleared.
+func (w *tx) CreateInstanceProfile(ctx context.Context, p store.InstanceProfile) error {
+	return w.write(ctx, func(st *state) error {
+		p.Roles = nil
+		if err := addIn(st, &st.profiles, p, p.AccountID, "instance profile "+p.Name); err != nil {
+			return err
+		}
+		drop(st.gen, &st.profileRoles, linkFrom, nk(p.AccountID, p.Name))
+		return nil
+	})
+}
+
+// UpdateInstanceProfile implements store.Tx: only the tags are written.
+func (w *tx) UpdateInstanceProfile(ctx context.Context, p store.InstanceProfile) error {
+	return w.write(ctx, func(st *state) error {
+		return modify(st, &st.profiles, nk(p.AccountID, p.Name), "instance profile "+p.Name,
+			func(old store.InstanceProfile) store.InstanceProfile { old.Tags = p.Tags; return old })
+	})
+}
+
+// DeleteInstanceProfile implements store.Tx. Its roles stay as leftovers.
+func (w *tx) DeleteInstanceProfile(ctx context.Context, accountID, name string) error {
+	return w.write(ctx, func(st *state) error {
+		return remove(st, &st.profiles, nk(accountID, name), "instance profile "+name)
+	})
+}
+
+// AddInstanceProfileRole implements store.Tx.
+func (w *tx) AddInstanceProfileRole(ctx context.Context, accountID, profileName, roleName string) error {
+	return w.write(ctx, func(st *state) error {
+		return addIn(st, &st.profileRoles, link{accountID, profileName, roleName}, accountID,
+			fmt.Sprintf("role %s in instance profile %s", roleName, profileName))
+	})
+}
+
+// RemoveInstanceProfileRole implements store.Tx.
+func (w *tx) RemoveInstanceProfileRole(ctx context.Context, accountID, profileName, roleName string) error {
+	return w.write(ctx, func(st *state) error {
+		return remove(st, &st.profileRoles, link{accountID, profileName, roleName}.key(),
+			fmt.Sprintf("role %s in instance profile %s", roleName, profileName))
+	})
+}
