@@ -73,11 +73,11 @@ func (w *tx) DeleteUser(ctx context.Context, accountID, name string) error {
 }
 
 // Owners of the rows a user holds.
-func accessKeyUser(k *store.AccessKey) (*string, *string)          { return &k.AccountID, &k.UserName }
-func mfaUser(d *store.MFADevice) (*string, *string)                 { return &d.AccountID, &d.UserName }
-func loginUser(p *store.LoginProfile) (*string, *string)            { return &p.AccountID, &p.UserName }
-func sshKeyUser(k *store.SSHPublicKey) (*string, *string)           { return &k.AccountID, &k.UserName }
-func certUser(c *store.SigningCertificate) (*string, *string)       { return &c.AccountID, &c.UserName }
+func accessKeyUser(k *store.AccessKey) (*string, *string)     { return &k.AccountID, &k.UserName }
+func mfaUser(d *store.MFADevice) (*string, *string)           { return &d.AccountID, &d.UserName }
+func loginUser(p *store.LoginProfile) (*string, *string)      { return &p.AccountID, &p.UserName }
+func sshKeyUser(k *store.SSHPublicKey) (*string, *string)     { return &k.AccountID, &k.UserName }
+func certUser(c *store.SigningCertificate) (*string, *string) { return &c.AccountID, &c.UserName }
 func serviceCredUser(c *store.ServiceSpecificCredential) (*string, *string) {
 	return &c.AccountID, &c.UserName
 }
