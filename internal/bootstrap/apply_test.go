@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/stsd/stsd/internal/store"
+	"github.com/stsd/stsd/internal/store/memory"
 )
 
 var testNow = time.Date(2025, 1, 2, 3, 4, 5, 0, time.UTC)
@@ -33,7 +34,7 @@ func mustParse(t *testing.T, src string) *File {
 
 func TestApplyCreatesEverything(t *testing.T) {
 	ctx := t.Context()
-	s := newMemStore()
+	s := memory.New()
 	sum, err := Apply(ctx, s, loadExample(t), testNow)
 	if err != nil {
 		t.Fatal(err)
@@ -123,19 +124,19 @@ func TestApplyCreatesEverything(t *testing.T) {
 
 func TestApplyTwiceChangesNothing(t *testing.T) {
 	ctx := t.Context()
-	s := newMemStore()
+	s := memory.New()
 	f := loadExample(t)
 	if _, err := Apply(ctx, s, f, testNow); err != nil {
 		t.Fatal(err)
 	}
 	gen, _ := s.Generation(ctx)
-	before := s.memState
+	before := snapshot(t, s)
 	sum, err := Apply(ctx, s, loadExample(t), testNow.Add(time.Hour))
 	if err != nil {
 		t.Fatal(err)
 	}
 	after, _ := s.Generation(ctx)
-	if sum.Created != 0 || sum.Updated != 0 || after != gen || s.memState != before {
+	if sum.Created != 0 || sum.Updated != 0 || after != gen || !reflect.DeepEqual(snapshot(t, s), before) {
 		t.Errorf("second Apply changed things: summary %+v, generation %d -> %d", sum, gen, after)
 	}
 }
@@ -173,7 +174,7 @@ func edit(kv ...string) string {
 
 func TestApplyAfterEditUpdates(t *testing.T) {
 	ctx := t.Context()
-	s := newMemStore()
+	s := memory.New()
 	if _, err := Apply(ctx, s, mustParse(t, edit()), testNow); err != nil {
 		t.Fatal(err)
 	}
@@ -220,7 +221,7 @@ func TestApplyAfterEditUpdates(t *testing.T) {
 // non-default one goes first.
 func TestApplyPolicyVersionLimit(t *testing.T) {
 	ctx := t.Context()
-	s := newMemStore()
+	s := memory.New()
 	for i := range 7 {
 		action := "s3:Action" + string(rune('A'+i))
 		if _, err := Apply(ctx, s, mustParse(t, edit("%ACTION%", action)), testNow); err != nil {
@@ -244,7 +245,7 @@ func TestApplyPolicyVersionLimit(t *testing.T) {
 // the file leaves out keep their stored values.
 func TestApplyKeepsWhatTheFileOmits(t *testing.T) {
 	ctx := t.Context()
-	s := newMemStore()
+	s := memory.New()
 	const acc = "111111111111"
 	err := s.Update(ctx, func(tx store.Tx) error {
 		if err := tx.CreateAccount(ctx, store.Account{ID: acc, Alias: "kept"}); err != nil {
@@ -275,7 +276,7 @@ func TestApplyKeepsWhatTheFileOmits(t *testing.T) {
 
 func TestApplyAttachesStorePolicy(t *testing.T) {
 	ctx := t.Context()
-	s := newMemStore()
+	s := memory.New()
 	const acc = "111111111111"
 	err := s.Update(ctx, func(tx store.Tx) error {
 		if err := tx.CreateAccount(ctx, store.Account{ID: acc}); err != nil {
@@ -300,6 +301,11 @@ func TestApplyAttachesStorePolicy(t *testing.T) {
 func TestApplyConflictsLeaveStoreUnchanged(t *testing.T) {
 	const acc = "111111111111"
 	seed := func(ctx context.Context, tx store.Tx) error {
+		// The account the file names exists, holding rows the file
+		// conflicts with.
+		if err := tx.CreateAccount(ctx, store.Account{ID: acc}); err != nil {
+			return err
+		}
 		if err := tx.CreateAccount(ctx, store.Account{ID: "222222222222", Alias: "taken"}); err != nil {
 			return err
 		}
@@ -331,19 +337,19 @@ func TestApplyConflictsLeaveStoreUnchanged(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			ctx := t.Context()
-			s := newMemStore()
+			s := memory.New()
 			if err := s.Update(ctx, func(tx store.Tx) error { return seed(ctx, tx) }); err != nil {
 				t.Fatal(err)
 			}
 			gen, _ := s.Generation(ctx)
-			before := s.memState
+			before := snapshot(t, s)
 			// The bad entry comes after valid ones, so a partial write
 			// would be visible.
 			_, err := Apply(ctx, s, mustParse(t, tc.src), testNow)
 			if err == nil || !strings.Contains(err.Error(), tc.want) {
 				t.Fatalf("err = %v\nwant %s", err, tc.want)
 			}
-			if after, _ := s.Generation(ctx); after != gen || s.memState != before {
+			if after, _ := s.Generation(ctx); after != gen || !reflect.DeepEqual(snapshot(t, s), before) {
 				t.Error("failed Apply changed the store")
 			}
 		})
@@ -352,9 +358,12 @@ func TestApplyConflictsLeaveStoreUnchanged(t *testing.T) {
 
 func TestApplyEnablesUnassignedDevice(t *testing.T) {
 	ctx := t.Context()
-	s := newMemStore()
+	s := memory.New()
 	serial := "arn:aws:iam::111111111111:mfa/bob"
 	err := s.Update(ctx, func(tx store.Tx) error {
+		if err := tx.CreateAccount(ctx, store.Account{ID: "111111111111"}); err != nil {
+			return err
+		}
 		return tx.CreateMFADevice(ctx, store.MFADevice{AccountID: "111111111111", SerialNumber: serial, Seed: []byte("Hello!\xde\xad\xbe\xef")})
 	})
 	if err != nil {
@@ -372,7 +381,7 @@ func TestApplyEnablesUnassignedDevice(t *testing.T) {
 func TestApplyCancelled(t *testing.T) {
 	ctx, cancel := context.WithCancel(t.Context())
 	cancel()
-	if _, err := Apply(ctx, newMemStore(), loadExample(t), testNow); err == nil {
+	if _, err := Apply(ctx, memory.New(), loadExample(t), testNow); err == nil {
 		t.Error("Apply with a cancelled context succeeded")
 	}
 }

@@ -6,6 +6,8 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+
+	"github.com/stsd/stsd/internal/store/memory"
 )
 
 // FuzzParse: no input makes Parse panic, hang or return a half-built
@@ -89,7 +91,7 @@ func BenchmarkApplyUnchanged(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	s := newMemStore()
+	s := memory.New()
 	if _, err := Apply(ctx, s, f, testNow); err != nil {
 		b.Fatal(err)
 	}

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/stsd/stsd/internal/store"
+	"github.com/stsd/stsd/internal/store/memory"
 )
 
 // bigInline is a group inline policy of about 3000 characters as IAM counts
@@ -135,9 +136,9 @@ func seedGroups(ctx context.Context, tx store.Tx) error {
 	return nil
 }
 
-func seededGroupsStore(t *testing.T) *memStore {
+func seededGroupsStore(t *testing.T) *memory.Store {
 	t.Helper()
-	s := newMemStore()
+	s := memory.New()
 	if err := s.Update(t.Context(), func(tx store.Tx) error { return seedGroups(t.Context(), tx) }); err != nil {
 		t.Fatal(err)
 	}
@@ -189,7 +190,7 @@ func TestApplyGroupsReferToStore(t *testing.T) {
 // file stays a member; a new one is added.
 func TestApplyGroupsUpdateWhatDiffers(t *testing.T) {
 	ctx := t.Context()
-	s := newMemStore()
+	s := memory.New()
 	src := func(path, member, team string) string {
 		return one(`    users: [{name: alice}, {name: bob}]
     roles:

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/stsd/stsd/internal/store"
+	"github.com/stsd/stsd/internal/store/memory"
 )
 
 func TestLoadFullExample(t *testing.T) {
@@ -95,7 +96,7 @@ func TestParseLeavesMetadataFileUnread(t *testing.T) {
 		t.Errorf("saml = %+v", s)
 	}
 	// Applying it unread must fail rather than store a provider without metadata.
-	if _, err := Apply(t.Context(), newMemStore(), f, testNow); err == nil || !strings.Contains(err.Error(), "metadata_file") {
+	if _, err := Apply(t.Context(), memory.New(), f, testNow); err == nil || !strings.Contains(err.Error(), "metadata_file") {
 		t.Errorf("Apply of unread metadata_file: %v", err)
 	}
 }

@@ -10,6 +10,7 @@ import (
 
 	"github.com/stsd/stsd/internal/seal"
 	"github.com/stsd/stsd/internal/store"
+	"github.com/stsd/stsd/internal/store/memory"
 	"github.com/stsd/stsd/internal/store/sqlite"
 )
 
@@ -140,11 +141,12 @@ func TestApplySQLite(t *testing.T) {
 	}
 }
 
-// TestApplyMemStoreRollsBackPartialWork checks the same late conflict on the
-// fake, through the same snapshot, so both backends are held to one test.
-func TestApplyMemStoreRollsBackPartialWork(t *testing.T) {
+// TestApplyMemoryRollsBackPartialWork checks the same late conflict on the
+// memory store, through the same snapshot, so both backends are held to
+// one test.
+func TestApplyMemoryRollsBackPartialWork(t *testing.T) {
 	ctx := context.Background()
-	s := newMemStore()
+	s := memory.New()
 	if _, err := Apply(ctx, s, loadExample(t), testNow); err != nil {
 		t.Fatal(err)
 	}
