@@ -3,7 +3,6 @@ package authz
 import (
 	"context"
 	"fmt"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -12,10 +11,9 @@ import (
 	"github.com/stsd/stsd/internal/bootstrap"
 	"github.com/stsd/stsd/internal/policy"
 	"github.com/stsd/stsd/internal/rpc"
-	"github.com/stsd/stsd/internal/seal"
 	"github.com/stsd/stsd/internal/session"
 	"github.com/stsd/stsd/internal/store"
-	"github.com/stsd/stsd/internal/store/sqlite"
+	"github.com/stsd/stsd/internal/store/memory"
 )
 
 const fixture = `
@@ -45,14 +43,7 @@ accounts:
 
 func newAuthorizer(t *testing.T) (*Authorizer, store.Store) {
 	t.Helper()
-	sealer, err := seal.New(make([]byte, seal.KeySize))
-	if err != nil {
-		t.Fatal(err)
-	}
-	st, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "db"), sealer)
-	if err != nil {
-		t.Fatal(err)
-	}
+	st := memory.New()
 	t.Cleanup(func() { st.Close() })
 	f, err := bootstrap.Parse("fixture.yaml", []byte(fixture))
 	if err != nil {

@@ -3,7 +3,6 @@ package iam
 import (
 	"bytes"
 	"context"
-	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -13,9 +12,8 @@ import (
 	"github.com/stsd/stsd/internal/auth"
 	"github.com/stsd/stsd/internal/federation/outbound"
 	"github.com/stsd/stsd/internal/rpc"
-	"github.com/stsd/stsd/internal/seal"
 	"github.com/stsd/stsd/internal/store"
-	"github.com/stsd/stsd/internal/store/sqlite"
+	"github.com/stsd/stsd/internal/store/memory"
 )
 
 const testPublicURL = "https://sts.example.test"
@@ -24,16 +22,9 @@ const testPublicURL = "https://sts.example.test"
 // 222222222222.
 func outboundStore(t *testing.T) store.Store {
 	t.Helper()
-	sealer, err := seal.New(make([]byte, seal.KeySize))
-	if err != nil {
-		t.Fatal(err)
-	}
-	st, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "db"), sealer)
-	if err != nil {
-		t.Fatal(err)
-	}
+	st := memory.New()
 	t.Cleanup(func() { st.Close() })
-	err = st.Update(context.Background(), func(tx store.Tx) error {
+	err := st.Update(context.Background(), func(tx store.Tx) error {
 		for _, id := range []string{"111111111111", "222222222222"} {
 			if err := tx.CreateAccount(context.Background(), store.Account{ID: id, CreatedAt: time.Now()}); err != nil {
 				return err

@@ -2,25 +2,19 @@ package lastused
 
 import (
 	"context"
-	"path/filepath"
 	"testing"
 	"time"
 
-	"github.com/stsd/stsd/internal/seal"
 	"github.com/stsd/stsd/internal/store"
-	"github.com/stsd/stsd/internal/store/sqlite"
+	"github.com/stsd/stsd/internal/store/memory"
 )
 
 func TestFlush(t *testing.T) {
 	ctx := context.Background()
-	sealer, _ := seal.New(make([]byte, seal.KeySize))
-	st, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "db"), sealer)
-	if err != nil {
-		t.Fatal(err)
-	}
+	st := memory.New()
 	defer st.Close()
 	t0 := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
-	err = st.Update(ctx, func(tx store.Tx) error {
+	err := st.Update(ctx, func(tx store.Tx) error {
 		if err := tx.CreateAccount(ctx, store.Account{ID: "123456789012", CreatedAt: t0}); err != nil {
 			return err
 		}

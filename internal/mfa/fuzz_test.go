@@ -8,7 +8,7 @@ import (
 
 // FuzzVerifyCode feeds arbitrary codes through every code-handling path:
 // the format check, the window match, ConsecutiveStep and a full Verify
-// against the SQLite store. None may panic; Verify answers success or one of
+// against a store. None may panic; Verify answers success or one of
 // AWS's two refusals; and whatever is accepted must be the true code of a
 // step in the window.
 func FuzzVerifyCode(f *testing.F) {

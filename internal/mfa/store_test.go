@@ -2,13 +2,11 @@ package mfa
 
 import (
 	"context"
-	"path/filepath"
 	"testing"
 	"time"
 
-	"github.com/stsd/stsd/internal/seal"
 	"github.com/stsd/stsd/internal/store"
-	"github.com/stsd/stsd/internal/store/sqlite"
+	"github.com/stsd/stsd/internal/store/memory"
 )
 
 const (
@@ -29,19 +27,12 @@ var testSeed = []byte("stsd-mfa-test-seed-0123456789abcdefghij")
 
 func serial(account, name string) string { return "arn:aws:iam::" + account + ":mfa/" + name }
 
-// openStore returns a fresh SQLite store with two accounts and no devices.
+// openStore returns a fresh memory store with two accounts and no devices.
 func openStore(tb testing.TB) store.Store {
 	tb.Helper()
-	sealer, err := seal.New(make([]byte, seal.KeySize))
-	if err != nil {
-		tb.Fatal(err)
-	}
-	st, err := sqlite.Open(context.Background(), filepath.Join(tb.TempDir(), "stsd.db"), sealer)
-	if err != nil {
-		tb.Fatal(err)
-	}
+	st := memory.New()
 	tb.Cleanup(func() { st.Close() })
-	err = st.Update(context.Background(), func(tx store.Tx) error {
+	err := st.Update(context.Background(), func(tx store.Tx) error {
 		for _, id := range []string{acct, other} {
 			if err := tx.CreateAccount(context.Background(), store.Account{ID: id, CreatedAt: t0}); err != nil {
 				return err

@@ -3,15 +3,13 @@ package tokenkeys
 import (
 	"context"
 	"errors"
-	"path/filepath"
 	"sync"
 	"testing"
 	"time"
 
-	"github.com/stsd/stsd/internal/seal"
 	"github.com/stsd/stsd/internal/session"
 	"github.com/stsd/stsd/internal/store"
-	"github.com/stsd/stsd/internal/store/sqlite"
+	"github.com/stsd/stsd/internal/store/memory"
 )
 
 type clock struct {
@@ -28,14 +26,7 @@ func (c *clock) add(d time.Duration) {
 
 func openStore(t *testing.T) store.Store {
 	t.Helper()
-	sealer, err := seal.New(make([]byte, seal.KeySize))
-	if err != nil {
-		t.Fatal(err)
-	}
-	st, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "db"), sealer)
-	if err != nil {
-		t.Fatal(err)
-	}
+	st := memory.New()
 	t.Cleanup(func() { st.Close() })
 	return st
 }
