@@ -7,35 +7,6 @@ import (
 	"github.com/stsd/stsd/internal/store"
 )
 
-func freshAccount(a store.Account) store.Account {
-	utc(&a.CreatedAt)
-	return a
-}
-
-func freshTokenKey(k store.TokenKey) store.TokenKey {
-	k.Secret = secret(k.Secret)
-	utc(&k.CreatedAt, &k.RetiredAt)
-	return k
-}
-
-func freshOutbound(f store.OutboundFederation) store.OutboundFederation {
-	f.RSAKey, f.ECKey = secret(f.RSAKey), secret(f.ECKey)
-	utc(&f.CreatedAt, &f.UpdatedAt)
-	return f
-}
-
-func freshOIDC(p store.OIDCProvider) store.OIDCProvider {
-	p.ClientIDs, p.Thumbprints, p.Tags = strs(p.ClientIDs), strs(p.Thumbprints), tags(p.Tags)
-	utc(&p.CreatedAt)
-	return p
-}
-
-func freshSAML(p store.SAMLProvider) store.SAMLProvider {
-	p.Tags = tags(p.Tags)
-	utc(&p.ValidUntil, &p.CreatedAt)
-	return p
-}
-
 // GetAccount implements store.Reader.
 func (r reader) GetAccount(ctx context.Context, id string) (store.Account, error) {
 	return read(ctx, r, func(st *state) (store.Account, error) { return find(&st.accounts, id, "account "+id) })

@@ -6,33 +6,6 @@ import (
 	"github.com/stsd/stsd/internal/store"
 )
 
-func freshAccessKey(k store.AccessKey) store.AccessKey {
-	utc(&k.CreatedAt, &k.LastUsedAt)
-	return k
-}
-
-func freshSSHKey(k store.SSHPublicKey) store.SSHPublicKey {
-	utc(&k.UploadedAt)
-	return k
-}
-
-func freshCert(c store.SigningCertificate) store.SigningCertificate {
-	utc(&c.UploadedAt)
-	return c
-}
-
-func freshServiceCred(c store.ServiceSpecificCredential) store.ServiceSpecificCredential {
-	c.Secret = secret(c.Secret)
-	utc(&c.CreatedAt, &c.ExpiresAt)
-	return c
-}
-
-func freshMFA(d store.MFADevice) store.MFADevice {
-	d.Seed, d.Tags = secret(d.Seed), tags(d.Tags)
-	utc(&d.EnabledAt, &d.CreatedAt)
-	return d
-}
-
 // GetAccessKey implements store.Reader.
 func (r reader) GetAccessKey(ctx context.Context, id string) (store.AccessKey, error) {
 	return read(ctx, r, func(st *state) (store.AccessKey, error) { return find(&st.accessKeys, id, "access key "+id) })

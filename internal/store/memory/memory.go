@@ -190,31 +190,31 @@ type state struct {
 
 func newState() *state {
 	return &state{
-		accounts:         newTable(func(a store.Account) string { return a.ID }, strings.Compare, freshAccount),
-		accessKeys:       newTable(func(k store.AccessKey) string { return k.ID }, strings.Compare, freshAccessKey),
-		tokenKeys:        newTable(func(k store.TokenKey) uint32 { return k.ID }, cmp.Compare[uint32], freshTokenKey),
-		outbound:         newTable(func(f store.OutboundFederation) string { return f.AccountID }, strings.Compare, freshOutbound),
-		passwordPolicies: newTable(func(p store.PasswordPolicy) string { return p.AccountID }, strings.Compare, nil),
+		accounts:         newTable(func(a store.Account) string { return a.ID }, strings.Compare),
+		accessKeys:       newTable(func(k store.AccessKey) string { return k.ID }, strings.Compare),
+		tokenKeys:        newTable(func(k store.TokenKey) uint32 { return k.ID }, cmp.Compare[uint32]),
+		outbound:         newTable(func(f store.OutboundFederation) string { return f.AccountID }, strings.Compare),
+		passwordPolicies: newTable(func(p store.PasswordPolicy) string { return p.AccountID }, strings.Compare),
 
-		users:        newTable(func(u store.User) nameKey { return nk(u.AccountID, u.Name) }, byName, freshUser),
-		logins:       newTable(func(p store.LoginProfile) nameKey { return nk(p.AccountID, p.UserName) }, byName, freshLogin),
-		sshKeys:      newTable(func(k store.SSHPublicKey) string { return k.ID }, strings.Compare, freshSSHKey),
-		certs:        newTable(func(c store.SigningCertificate) string { return c.ID }, strings.Compare, freshCert),
-		serviceCreds: newTable(func(c store.ServiceSpecificCredential) string { return c.ID }, strings.Compare, freshServiceCred),
-		mfa:          newTable(func(d store.MFADevice) string { return d.SerialNumber }, strings.Compare, freshMFA),
+		users:        newTable(func(u store.User) nameKey { return nk(u.AccountID, u.Name) }, byName),
+		logins:       newTable(func(p store.LoginProfile) nameKey { return nk(p.AccountID, p.UserName) }, byName),
+		sshKeys:      newTable(func(k store.SSHPublicKey) string { return k.ID }, strings.Compare),
+		certs:        newTable(func(c store.SigningCertificate) string { return c.ID }, strings.Compare),
+		serviceCreds: newTable(func(c store.ServiceSpecificCredential) string { return c.ID }, strings.Compare),
+		mfa:          newTable(func(d store.MFADevice) string { return d.SerialNumber }, strings.Compare),
 
-		roles:        newTable(func(r store.Role) nameKey { return nk(r.AccountID, r.Name) }, byName, freshRole),
-		groups:       newTable(func(g store.Group) nameKey { return nk(g.AccountID, g.Name) }, byName, freshGroup),
-		members:      newTable(link.key, link.compare, nil),
-		profiles:     newTable(func(p store.InstanceProfile) nameKey { return nk(p.AccountID, p.Name) }, byName, freshProfile),
-		profileRoles: newTable(link.key, link.compare, nil),
+		roles:        newTable(func(r store.Role) nameKey { return nk(r.AccountID, r.Name) }, byName),
+		groups:       newTable(func(g store.Group) nameKey { return nk(g.AccountID, g.Name) }, byName),
+		members:      newTable(link.key, link.compare),
+		profiles:     newTable(func(p store.InstanceProfile) nameKey { return nk(p.AccountID, p.Name) }, byName),
+		profileRoles: newTable(link.key, link.compare),
 
-		policies:    newTable(func(p store.ManagedPolicy) nameKey { return nk(p.AccountID, p.Name) }, byName, freshPolicy),
-		versions:    newTable(versionKeyOf, versionKey.compare, freshVersion),
-		inline:      newTable(inlineKeyOf, inlineKey.compare, nil),
-		attachments: newTable(attachment.key, attachment.compare, nil),
-		oidc:        newTable(func(p store.OIDCProvider) string { return p.ARN }, strings.Compare, freshOIDC),
-		saml:        newTable(func(p store.SAMLProvider) string { return p.ARN }, strings.Compare, freshSAML),
+		policies:    newTable(func(p store.ManagedPolicy) nameKey { return nk(p.AccountID, p.Name) }, byName),
+		versions:    newTable(versionKeyOf, versionKey.compare),
+		inline:      newTable(inlineKeyOf, inlineKey.compare),
+		attachments: newTable(attachment.key, attachment.compare),
+		oidc:        newTable(func(p store.OIDCProvider) string { return p.ARN }, strings.Compare),
+		saml:        newTable(func(p store.SAMLProvider) string { return p.ARN }, strings.Compare),
 	}
 }
 

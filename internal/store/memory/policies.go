@@ -8,17 +8,6 @@ import (
 	"github.com/stsd/stsd/internal/store"
 )
 
-func freshPolicy(p store.ManagedPolicy) store.ManagedPolicy {
-	p.Tags = tags(p.Tags)
-	utc(&p.CreatedAt, &p.UpdatedAt)
-	return p
-}
-
-func freshVersion(v store.PolicyVersion) store.PolicyVersion {
-	utc(&v.CreatedAt)
-	return v
-}
-
 // versionKey finds a policy version; policy is the lower-cased name.
 type versionKey struct{ account, policy, id string }
 

@@ -8,23 +8,6 @@ import (
 	"github.com/stsd/stsd/internal/store"
 )
 
-func freshRole(r store.Role) store.Role {
-	r.Tags = tags(r.Tags)
-	utc(&r.CreatedAt, &r.LastUsedAt)
-	return r
-}
-
-func freshGroup(g store.Group) store.Group {
-	utc(&g.CreatedAt)
-	return g
-}
-
-func freshProfile(p store.InstanceProfile) store.InstanceProfile {
-	p.Tags, p.Roles = tags(p.Tags), strs(p.Roles)
-	utc(&p.CreatedAt)
-	return p
-}
-
 // link ties two of an account's named entities: a group (from) to a
 // member (to), or an instance profile (from) to a role (to). It names the
 // ends only, so a link to a deleted entity is a leftover: reads skip it,
@@ -147,39 +130,25 @@ func (r reader) ListGroupsForUser(ctx context.Context, accountID, userName strin
 // CreateGroup implements store.Tx. Rows a deleted group of the same name
 // left behind are cleared, so the new group starts with none of them.
 func (w *tx) CreateGroup(ctx context.Context, g store.Group) error {
-	return w.write(ctx, func(st *state) error {
-		if err := addIn(st, &st.groups, g, g.AccountID, "group "+g.Name); err != nil {
-			return err
-		}
-		st.clearGroup(nk(g.AccountID, g.Name))
-		return nil
-	})
+	return w.write(ctx, func(st *state) error { return st.groupRows().create(st, g) })
 }
 
 // UpdateGroup implements store.Tx. A rename, even of case alone, hands
 // the members and policies to the new spelling.
 func (w *tx) UpdateGroup(ctx context.Context, oldName string, g store.Group) error {
-	return w.write(ctx, func(st *state) error {
-		from, to := nk(g.AccountID, oldName), nk(g.AccountID, g.Name)
-		old, err := find(&st.groups, from, "group "+oldName)
-		if err != nil {
-			return err
-		}
-		if to != from {
-			if st.groups.has(to) {
-				return fmt.Errorf("group %s: %w", g.Name, store.ErrAlreadyExists)
-			}
-			st.clearGroup(to)
-		}
-		st.groups.del(st.gen, from)
-		st.groups.put(st.gen, g)
-		if old.Name != g.Name {
-			move(st.gen, &st.members, linkFrom, from, g.Name)
-			move(st.gen, &st.inline, inlineOf(store.KindGroup), from, g.Name)
-			move(st.gen, &st.attachments, attachmentOf(store.KindGroup), from, g.Name)
-		}
-		return nil
-	})
+	return w.write(ctx, func(st *state) error { return st.groupRows().rename(st, oldName, g) })
+}
+
+func (st *state) groupRows() principal[store.Group] {
+	return principal[store.Group]{"group", &st.groups, func(g store.Group) string { return g.Name }, st.clearGroup, st.moveGroup}
+}
+
+// moveGroup hands the members and policies of the group from to the
+// group spelled name.
+func (st *state) moveGroup(from nameKey, name string) {
+	move(st.gen, &st.members, linkFrom, from, name)
+	move(st.gen, &st.inline, inlineOf(store.KindGroup), from, name)
+	move(st.gen, &st.attachments, attachmentOf(store.KindGroup), from, name)
 }
 
 // clearGroup deletes the memberships and policies a deleted group named

@@ -1,9 +1,9 @@
 package memory
 
 import (
-	"bytes"
 	"fmt"
 	"maps"
+	"reflect"
 	"slices"
 	"strings"
 	"time"
@@ -21,24 +21,16 @@ type table[K comparable, V any] struct {
 
 	key   func(V) K
 	order func(a, b K) int // list order
-	// fresh returns a row sharing no memory with its argument, times in
-	// UTC and empty lists nil, as the SQL backends return them. It runs on
-	// every row stored and every row returned, so neither a caller's later
-	// changes nor changes to a result reach the store.
-	fresh func(V) V
 }
 
-func newTable[K comparable, V any](key func(V) K, order func(a, b K) int, fresh func(V) V) table[K, V] {
-	if fresh == nil {
-		fresh = func(v V) V { return v }
-	}
-	return table[K, V]{rows: map[K]V{}, key: key, order: order, fresh: fresh}
+func newTable[K comparable, V any](key func(V) K, order func(a, b K) int) table[K, V] {
+	return table[K, V]{rows: map[K]V{}, key: key, order: order}
 }
 
 func (t *table[K, V]) get(k K) (V, bool) {
 	v, ok := t.rows[k]
 	if ok {
-		v = t.fresh(v)
+		v = fresh(v)
 	}
 	return v, ok
 }
@@ -59,7 +51,7 @@ func (t *table[K, V]) writable(gen uint64) map[K]V {
 
 // put stores v, replacing any row under its key.
 func (t *table[K, V]) put(gen uint64, v V) {
-	v = t.fresh(v)
+	v = fresh(v)
 	t.writable(gen)[t.key(v)] = v
 }
 
@@ -114,7 +106,7 @@ func (t *table[K, V]) list(match func(K, V) bool, limit int) []V {
 	}
 	var out []V
 	for _, k := range keys {
-		out = append(out, t.fresh(t.rows[k]))
+		out = append(out, fresh(t.rows[k]))
 	}
 	return out
 }
@@ -211,6 +203,52 @@ func inAccount[V any](t *table[nameKey, V], account, prefix string, page store.P
 	}, page.Limit)
 }
 
+// principal is how users and groups are created and renamed: they hold
+// rows in other tables, which clear deletes for a name whose holder was
+// deleted (deletes do not cascade) and handOver gives to a new spelling.
+type principal[V any] struct {
+	what     string
+	rows     *table[nameKey, V]
+	name     func(V) string
+	clear    func(who nameKey)
+	handOver func(from nameKey, name string)
+}
+
+// create adds v, which starts with none of the rows a deleted holder of
+// its name left behind.
+func (p principal[V]) create(st *state, v V) error {
+	k := p.rows.key(v)
+	if err := addIn(st, p.rows, v, k.account, p.what+" "+p.name(v)); err != nil {
+		return err
+	}
+	p.clear(k)
+	return nil
+}
+
+// rename replaces the row named oldName with v. A new name must be free,
+// and leftovers under it are cleared; a new spelling, even of case alone,
+// takes over the old one's rows.
+func (p principal[V]) rename(st *state, oldName string, v V) error {
+	to := p.rows.key(v)
+	from := nk(to.account, oldName)
+	old, err := find(p.rows, from, p.what+" "+oldName)
+	if err != nil {
+		return err
+	}
+	if to != from {
+		if p.rows.has(to) {
+			return fmt.Errorf("%s %s: %w", p.what, p.name(v), store.ErrAlreadyExists)
+		}
+		p.clear(to)
+	}
+	p.rows.del(st.gen, from)
+	p.rows.put(st.gen, v)
+	if p.name(old) != p.name(v) {
+		p.handOver(from, p.name(v))
+	}
+	return nil
+}
+
 // find returns the row under k.
 func find[K comparable, V any](t *table[K, V], k K, what string) (V, error) {
 	v, ok := t.get(k)
@@ -271,26 +309,32 @@ func remove[K comparable, V any](st *state, t *table[K, V], k K, what string) er
 
 func notFound(what string) error { return fmt.Errorf("%s: %w", what, store.ErrNotFound) }
 
-// The helpers below make fresh rows.
-
-func utc(ts ...*time.Time) {
-	for _, t := range ts {
-		*t = t.UTC()
-	}
+// fresh returns a copy of v that shares no memory with it, with times in
+// UTC and empty slices nil, as the SQL backends return rows. Every row
+// stored and every row returned passes through it, so neither a caller's
+// later changes to what it wrote nor changes to a result reach the store.
+// It walks the fields, so a field added to a store type needs nothing here.
+func fresh[V any](v V) V {
+	freshen(reflect.ValueOf(&v).Elem())
+	return v
 }
 
-func tags(ts []store.Tag) []store.Tag {
-	if len(ts) == 0 {
-		return nil
+func freshen(v reflect.Value) {
+	switch {
+	case v.Type() == reflect.TypeFor[time.Time]():
+		v.Set(reflect.ValueOf(v.Interface().(time.Time).UTC()))
+	case v.Kind() == reflect.Struct:
+		for i := range v.NumField() {
+			freshen(v.Field(i))
+		}
+	case v.Kind() == reflect.Slice && v.Len() == 0:
+		v.SetZero()
+	case v.Kind() == reflect.Slice:
+		c := reflect.MakeSlice(v.Type(), v.Len(), v.Len())
+		reflect.Copy(c, v)
+		for i := range c.Len() {
+			freshen(c.Index(i))
+		}
+		v.Set(c)
 	}
-	return slices.Clone(ts)
 }
-
-func strs(ss []string) []string {
-	if len(ss) == 0 {
-		return nil
-	}
-	return slices.Clone(ss)
-}
-
-func secret(b []byte) []byte { return bytes.Clone(b) }

@@ -2,21 +2,9 @@ package memory
 
 import (
 	"context"
-	"fmt"
 
 	"github.com/stsd/stsd/internal/store"
 )
-
-func freshUser(u store.User) store.User {
-	u.Tags = tags(u.Tags)
-	utc(&u.CreatedAt, &u.PasswordLastUsed)
-	return u
-}
-
-func freshLogin(p store.LoginProfile) store.LoginProfile {
-	utc(&p.CreatedAt, &p.PasswordChangedAt)
-	return p
-}
 
 // GetUser implements store.Reader.
 func (r reader) GetUser(ctx context.Context, accountID, name string) (store.User, error) {
@@ -33,37 +21,13 @@ func (r reader) ListUsers(ctx context.Context, accountID, pathPrefix string, pag
 // CreateUser implements store.Tx. Rows a deleted user of the same name
 // left behind are cleared, so the new user starts with none of them.
 func (w *tx) CreateUser(ctx context.Context, u store.User) error {
-	return w.write(ctx, func(st *state) error {
-		if err := addIn(st, &st.users, u, u.AccountID, "user "+u.Name); err != nil {
-			return err
-		}
-		st.clearUser(nk(u.AccountID, u.Name))
-		return nil
-	})
+	return w.write(ctx, func(st *state) error { return st.userRows().create(st, u) })
 }
 
 // UpdateUser implements store.Tx. A rename, even of case alone, hands
 // everything the user holds to the new spelling.
 func (w *tx) UpdateUser(ctx context.Context, oldName string, u store.User) error {
-	return w.write(ctx, func(st *state) error {
-		from, to := nk(u.AccountID, oldName), nk(u.AccountID, u.Name)
-		old, err := find(&st.users, from, "user "+oldName)
-		if err != nil {
-			return err
-		}
-		if to != from {
-			if st.users.has(to) {
-				return fmt.Errorf("user %s: %w", u.Name, store.ErrAlreadyExists)
-			}
-			st.clearUser(to)
-		}
-		st.users.del(st.gen, from)
-		st.users.put(st.gen, u)
-		if old.Name != u.Name {
-			st.moveUser(from, u.Name)
-		}
-		return nil
-	})
+	return w.write(ctx, func(st *state) error { return st.userRows().rename(st, oldName, u) })
 }
 
 // DeleteUser implements store.Tx. What the user holds stays; reads of
@@ -80,6 +44,10 @@ func sshKeyUser(k *store.SSHPublicKey) (*string, *string)     { return &k.Accoun
 func certUser(c *store.SigningCertificate) (*string, *string) { return &c.AccountID, &c.UserName }
 func serviceCredUser(c *store.ServiceSpecificCredential) (*string, *string) {
 	return &c.AccountID, &c.UserName
+}
+
+func (st *state) userRows() principal[store.User] {
+	return principal[store.User]{"user", &st.users, func(u store.User) string { return u.Name }, st.clearUser, st.moveUser}
 }
 
 // moveUser hands everything the user from holds to the user spelled name.
