@@ -1,6 +1,7 @@
 package memory
 
 import (
+	"cmp"
 	"fmt"
 	"maps"
 	"reflect"
@@ -126,10 +127,7 @@ type nameKey struct{ account, name string }
 func nk(account, name string) nameKey { return nameKey{account, key(name)} }
 
 func byName(a, b nameKey) int {
-	if c := strings.Compare(a.account, b.account); c != 0 {
-		return c
-	}
-	return strings.Compare(a.name, b.name)
+	return cmp.Or(cmp.Compare(a.account, b.account), cmp.Compare(a.name, b.name))
 }
 
 // owner finds the fields of a row that name the principal holding it: its
