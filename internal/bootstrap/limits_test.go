@@ -8,6 +8,7 @@ import (
 
 	"github.com/stsd/stsd/internal/iamlimits"
 	"github.com/stsd/stsd/internal/store"
+	"github.com/stsd/stsd/internal/store/memory"
 )
 
 // attachingFile is a file whose account defines n managed policies P0..Pn-1
@@ -71,7 +72,7 @@ func TestApplyAttachesTheQuota(t *testing.T) {
 	if n := len(f.Accounts[0].Users[0].ManagedPolicies); n != 10 {
 		t.Fatalf("parsed %d of bob's policies, want 10", n)
 	}
-	s := newMemStore()
+	s := memory.New()
 	if _, err := Apply(ctx, s, f, testNow); err != nil {
 		t.Fatal(err)
 	}
@@ -99,7 +100,7 @@ func TestApplyAttachesTheQuota(t *testing.T) {
 // already holds count towards the same quota.
 func TestApplyRefusesAttachingPastTheQuotaWithStored(t *testing.T) {
 	ctx := t.Context()
-	s := newMemStore()
+	s := memory.New()
 	seed := func(ctx context.Context, tx store.Tx) error {
 		if err := tx.CreateAccount(ctx, store.Account{ID: "111111111111"}); err != nil {
 			return err
