@@ -145,7 +145,7 @@ func lookup[V any](c *Cache, tb func() *table[V], key string, clone func(V) V, l
 func (c *Cache) Update(ctx context.Context, fn func(tx store.Tx) error) error {
 	var rec *recorder
 	err := c.Store.Update(ctx, func(tx store.Tx) error {
-		rec = &recorder{Tx: tx} // fresh per attempt, should a backend retry fn
+		rec = newRecorder(tx) // fresh per attempt, should a backend retry fn
 		return fn(rec)
 	})
 	if rec != nil {
