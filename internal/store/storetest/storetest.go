@@ -17,10 +17,7 @@ import (
 // Run runs the suite. open must return a new, empty store for each call;
 // Run closes it when the subtest ends.
 func Run(t *testing.T, open func(t *testing.T) store.Store) {
-	tests := []struct {
-		name string
-		fn   func(t *testing.T, s store.Store)
-	}{
+	tests := []subtest{
 		{"Accounts", testAccounts},
 		{"AccessKeys", testAccessKeys},
 		{"Users", testUsers},
@@ -66,6 +63,7 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"ResultsAreCopies", testResultsAreCopies},
 		{"CanceledContext", testCanceledContext},
 	}
+	tests = append(tests, rereadTests()...)
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			s := open(t)
@@ -77,6 +75,12 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 			tt.fn(t, s)
 		})
 	}
+}
+
+// subtest is one entry of the suite, run on a store of its own.
+type subtest struct {
+	name string
+	fn   func(t *testing.T, s store.Store)
 }
 
 // Accounts every subtest may use.
