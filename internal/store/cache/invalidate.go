@@ -58,14 +58,11 @@ func (r *recorder) DeleteAccessKey(ctx context.Context, id string) error {
 	return r.tx.DeleteAccessKey(ctx, id)
 }
 
-// CreateUser implements store.Tx. The user's group list goes too: the
-// store drops memberships a deleted user of the same name left behind.
+// CreateUser implements store.Tx. The user's cached group list stays: a
+// user that does not exist is in no group, and a new one starts in none,
+// even where a deleted user of the same name left memberships behind.
 func (r *recorder) CreateUser(ctx context.Context, u store.User) error {
-	r.note(func(c *Cache) {
-		k := nameKey(u.AccountID, u.Name)
-		delete(c.users.m, k)
-		delete(c.userGroups.m, k)
-	})
+	r.note(func(c *Cache) { delete(c.users.m, nameKey(u.AccountID, u.Name)) })
 	return r.tx.CreateUser(ctx, u)
 }
 
