@@ -16,11 +16,15 @@ import (
 	"errors"
 	"sync"
 
+	"github.com/hashicorp/golang-lru/v2/simplelru"
+
 	"github.com/stsd/stsd/internal/store"
 )
 
 // DefaultMaxEntries bounds each kind of cached entity, so a flood of
 // lookups for random keys (cached as misses) cannot grow memory without end.
+// A full kind evicts its least recently used entry, so the keys and
+// principals that requests keep using stay through such a flood.
 const DefaultMaxEntries = 100000
 
 // Cache is a store.Store that serves hot reads from memory. Writes must go
@@ -28,9 +32,9 @@ const DefaultMaxEntries = 100000
 type Cache struct {
 	store.Store // reads that are not cached pass straight through
 
-	maxEntries int
-
-	mu      sync.RWMutex
+	// mu guards everything below. A hit takes it exclusively, not shared:
+	// it moves the entry to the front of its kind's recency list.
+	mu      sync.Mutex
 	epoch   uint64 // bumped by every invalidation
 	gen     uint64 // backend generation seen by the last Refresh
 	haveGen bool
@@ -62,28 +66,44 @@ func New(s store.Store) *Cache { return NewWithLimit(s, DefaultMaxEntries) }
 
 // NewWithLimit is New with another bound per kind (at least 1).
 func NewWithLimit(s store.Store, maxEntries int) *Cache {
-	c := &Cache{Store: s, maxEntries: max(maxEntries, 1)}
-	c.clearAll()
-	return c
+	n := max(maxEntries, 1)
+	return &Cache{
+		Store:            s,
+		accounts:         newTable[store.Account](n),
+		accessKeys:       newTable[store.AccessKey](n),
+		users:            newTable[store.User](n),
+		roles:            newTable[store.Role](n),
+		groups:           newTable[store.Group](n),
+		userGroups:       newTable[[]store.Group](n),
+		policies:         newTable[store.ManagedPolicy](n),
+		versions:         newTable[store.PolicyVersion](n),
+		attached:         newTable[[]string](n),
+		inline:           newTable[[]store.InlinePolicy](n),
+		oidc:             newTable[store.OIDCProvider](n),
+		saml:             newTable[store.SAMLProvider](n),
+		tokenKeys:        newTable[[]store.TokenKey](n),
+		outbound:         newTable[store.OutboundFederation](n),
+		outboundByIssuer: newTable[store.OutboundFederation](n),
+	}
 }
 
-// clearAll drops every entry. Callers hold mu (or own c exclusively).
+// clearAll drops every entry. Callers hold mu.
 func (c *Cache) clearAll() {
-	c.accounts = newTable[store.Account]()
-	c.accessKeys = newTable[store.AccessKey]()
-	c.users = newTable[store.User]()
-	c.roles = newTable[store.Role]()
-	c.groups = newTable[store.Group]()
-	c.userGroups = newTable[[]store.Group]()
-	c.policies = newTable[store.ManagedPolicy]()
-	c.versions = newTable[store.PolicyVersion]()
-	c.attached = newTable[[]string]()
-	c.inline = newTable[[]store.InlinePolicy]()
-	c.oidc = newTable[store.OIDCProvider]()
-	c.saml = newTable[store.SAMLProvider]()
-	c.tokenKeys = newTable[[]store.TokenKey]()
-	c.outbound = newTable[store.OutboundFederation]()
-	c.outboundByIssuer = newTable[store.OutboundFederation]()
+	c.accounts.clear()
+	c.accessKeys.clear()
+	c.users.clear()
+	c.roles.clear()
+	c.groups.clear()
+	c.userGroups.clear()
+	c.policies.clear()
+	c.versions.clear()
+	c.attached.clear()
+	c.inline.clear()
+	c.oidc.clear()
+	c.saml.clear()
+	c.tokenKeys.clear()
+	c.outbound.clear()
+	c.outboundByIssuer.clear()
 }
 
 // entry is a cached result: a value, or store.ErrNotFound (err).
@@ -92,30 +112,41 @@ type entry[V any] struct {
 	err error
 }
 
-type table[V any] struct{ m map[string]entry[V] }
-
-func newTable[V any]() *table[V] { return &table[V]{m: make(map[string]entry[V])} }
-
-// put inserts, evicting an arbitrary entry when full: map iteration order
-// is random, which makes this a cheap random eviction.
-func (t *table[V]) put(k string, e entry[V], maxEntries int) {
-	if _, ok := t.m[k]; !ok && len(t.m) >= maxEntries {
-		for old := range t.m {
-			delete(t.m, old)
-			break
-		}
-	}
-	t.m[k] = e
+// table is one kind's entries, bounded and evicting the least recently
+// used. Callers hold Cache.mu: the LRU is not safe for concurrent use.
+type table[V any] struct {
+	size int
+	lru  *simplelru.LRU[string, entry[V]]
 }
 
-// lookup serves key from tb or loads it, inserting only when no
+func newTable[V any](size int) *table[V] {
+	t := &table[V]{size: size}
+	t.clear()
+	return t
+}
+
+// clear drops every entry by starting a new LRU: Purge would delete them
+// one by one while the cache is locked, and a Refresh after another node's
+// write clears every table at once.
+func (t *table[V]) clear() {
+	l, err := simplelru.NewLRU[string, entry[V]](t.size, nil)
+	if err != nil {
+		// NewLRU refuses only a size below 1, which NewWithLimit rules out.
+		panic("cache: " + err.Error())
+	}
+	t.lru = l
+}
+
+func (t *table[V]) remove(key string) { t.lru.Remove(key) }
+
+// lookup serves key from t or loads it, inserting only when no
 // invalidation ran during the load. Values are cloned on the way out so a
 // caller that modifies a result cannot alter the cache.
-func lookup[V any](c *Cache, tb func() *table[V], key string, clone func(V) V, load func() (V, error)) (V, error) {
-	c.mu.RLock()
-	e, ok := tb().m[key]
+func lookup[V any](c *Cache, t *table[V], key string, clone func(V) V, load func() (V, error)) (V, error) {
+	c.mu.Lock()
+	e, ok := t.lru.Get(key)
 	epoch := c.epoch
-	c.mu.RUnlock()
+	c.mu.Unlock()
 	if ok {
 		if e.err != nil {
 			var zero V
@@ -129,7 +160,7 @@ func lookup[V any](c *Cache, tb func() *table[V], key string, clone func(V) V, l
 	}
 	c.mu.Lock()
 	if c.epoch == epoch {
-		tb().put(key, entry[V]{v: v, err: err}, c.maxEntries)
+		t.lru.Add(key, entry[V]{v: v, err: err})
 	}
 	c.mu.Unlock()
 	if err != nil {

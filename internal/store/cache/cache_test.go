@@ -276,6 +276,22 @@ func TestEvictionBound(t *testing.T) {
 	}
 }
 
+// TestEvictionKeepsRecentlyUsed floods a small cache with misses while one
+// key keeps being read: least-recently-used eviction never drops it.
+func TestEvictionKeepsRecentlyUsed(t *testing.T) {
+	back := &counting{Store: openSQLite(t, filepath.Join(t.TempDir(), "stsd.db"))}
+	c := cache.NewWithLimit(back, 2)
+	defer c.Close()
+	seed(t, c, key("AKIAHOT", store.AccessKeyActive))
+	for i := 0; i < 100; i++ {
+		status(t, c, "AKIAHOT")
+		_, _ = c.GetAccessKey(bg, fmt.Sprintf("AKIAMISS%d", i))
+	}
+	if n := back.count(); n != 101 {
+		t.Fatalf("backend reads = %d for a hot key and 100 misses, want 101: the hot key was evicted", n)
+	}
+}
+
 func BenchmarkCacheGetAccessKey(b *testing.B) {
 	c := cache.New(openSQLite(b, filepath.Join(b.TempDir(), "stsd.db")))
 	defer c.Close()
@@ -290,4 +306,25 @@ func BenchmarkCacheGetAccessKey(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
+}
+
+// BenchmarkCacheGetAccessKeyParallel is the hit path with every CPU
+// reading, where the cache's one lock is shared.
+func BenchmarkCacheGetAccessKeyParallel(b *testing.B) {
+	c := cache.New(openSQLite(b, filepath.Join(b.TempDir(), "stsd.db")))
+	defer c.Close()
+	seed(b, c, key("AKIAEXAMPLE000000001", store.AccessKeyActive))
+	if _, err := c.GetAccessKey(bg, "AKIAEXAMPLE000000001"); err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	b.ResetTimer()
+	b.RunParallel(func(pb *testing.PB) {
+		for pb.Next() {
+			if _, err := c.GetAccessKey(bg, "AKIAEXAMPLE000000001"); err != nil {
+				b.Error(err)
+				return
+			}
+		}
+	})
 }

@@ -30,31 +30,31 @@ func (r *recorder) note(f func(c *Cache)) { r.inv = append(r.inv, f) }
 
 // CreateAccount implements store.Tx.
 func (r *recorder) CreateAccount(ctx context.Context, a store.Account) error {
-	r.note(func(c *Cache) { delete(c.accounts.m, a.ID) })
+	r.note(func(c *Cache) { c.accounts.remove(a.ID) })
 	return r.tx.CreateAccount(ctx, a)
 }
 
 // UpdateAccount implements store.Tx.
 func (r *recorder) UpdateAccount(ctx context.Context, a store.Account) error {
-	r.note(func(c *Cache) { delete(c.accounts.m, a.ID) })
+	r.note(func(c *Cache) { c.accounts.remove(a.ID) })
 	return r.tx.UpdateAccount(ctx, a)
 }
 
 // CreateAccessKey implements store.Tx.
 func (r *recorder) CreateAccessKey(ctx context.Context, k store.AccessKey) error {
-	r.note(func(c *Cache) { delete(c.accessKeys.m, k.ID) })
+	r.note(func(c *Cache) { c.accessKeys.remove(k.ID) })
 	return r.tx.CreateAccessKey(ctx, k)
 }
 
 // UpdateAccessKey implements store.Tx.
 func (r *recorder) UpdateAccessKey(ctx context.Context, k store.AccessKey) error {
-	r.note(func(c *Cache) { delete(c.accessKeys.m, k.ID) })
+	r.note(func(c *Cache) { c.accessKeys.remove(k.ID) })
 	return r.tx.UpdateAccessKey(ctx, k)
 }
 
 // DeleteAccessKey implements store.Tx.
 func (r *recorder) DeleteAccessKey(ctx context.Context, id string) error {
-	r.note(func(c *Cache) { delete(c.accessKeys.m, id) })
+	r.note(func(c *Cache) { c.accessKeys.remove(id) })
 	return r.tx.DeleteAccessKey(ctx, id)
 }
 
@@ -62,7 +62,7 @@ func (r *recorder) DeleteAccessKey(ctx context.Context, id string) error {
 // user that does not exist is in no group, and a new one starts in none,
 // even where a deleted user of the same name left memberships behind.
 func (r *recorder) CreateUser(ctx context.Context, u store.User) error {
-	r.note(func(c *Cache) { delete(c.users.m, nameKey(u.AccountID, u.Name)) })
+	r.note(func(c *Cache) { c.users.remove(nameKey(u.AccountID, u.Name)) })
 	return r.tx.CreateUser(ctx, u)
 }
 
@@ -74,12 +74,12 @@ func (r *recorder) CreateUser(ctx context.Context, u store.User) error {
 func (r *recorder) UpdateUser(ctx context.Context, oldName string, u store.User) error {
 	r.note(func(c *Cache) {
 		for _, k := range []string{nameKey(u.AccountID, oldName), nameKey(u.AccountID, u.Name)} {
-			delete(c.users.m, k)
-			delete(c.userGroups.m, k)
+			c.users.remove(k)
+			c.userGroups.remove(k)
 		}
-		c.accessKeys = newTable[store.AccessKey]()
-		c.attached = newTable[[]string]()
-		c.inline = newTable[[]store.InlinePolicy]()
+		c.accessKeys.clear()
+		c.attached.clear()
+		c.inline.clear()
 	})
 	return r.tx.UpdateUser(ctx, oldName, u)
 }
@@ -89,8 +89,8 @@ func (r *recorder) UpdateUser(ctx context.Context, oldName string, u store.User)
 func (r *recorder) DeleteUser(ctx context.Context, accountID, name string) error {
 	r.note(func(c *Cache) {
 		k := nameKey(accountID, name)
-		delete(c.users.m, k)
-		delete(c.userGroups.m, k)
+		c.users.remove(k)
+		c.userGroups.remove(k)
 	})
 	return r.tx.DeleteUser(ctx, accountID, name)
 }
@@ -99,8 +99,8 @@ func (r *recorder) DeleteUser(ctx context.Context, accountID, name string) error
 // attachments. Callers hold c.mu.
 func (c *Cache) forgetGroupPolicies(accountID, name string) {
 	k := principalKey(accountID, store.KindGroup, name)
-	delete(c.inline.m, k)
-	delete(c.attached.m, k)
+	c.inline.remove(k)
+	c.attached.remove(k)
 }
 
 // CreateGroup implements store.Tx. The store drops policies a deleted
@@ -108,7 +108,7 @@ func (c *Cache) forgetGroupPolicies(accountID, name string) {
 // a new group cannot be cached anywhere: it has none.
 func (r *recorder) CreateGroup(ctx context.Context, g store.Group) error {
 	r.note(func(c *Cache) {
-		delete(c.groups.m, nameKey(g.AccountID, g.Name))
+		c.groups.remove(nameKey(g.AccountID, g.Name))
 		c.forgetGroupPolicies(g.AccountID, g.Name)
 	})
 	return r.tx.CreateGroup(ctx, g)
@@ -121,10 +121,10 @@ func (r *recorder) CreateGroup(ctx context.Context, g store.Group) error {
 func (r *recorder) UpdateGroup(ctx context.Context, oldName string, g store.Group) error {
 	r.note(func(c *Cache) {
 		for _, name := range []string{oldName, g.Name} {
-			delete(c.groups.m, nameKey(g.AccountID, name))
+			c.groups.remove(nameKey(g.AccountID, name))
 			c.forgetGroupPolicies(g.AccountID, name)
 		}
-		c.userGroups = newTable[[]store.Group]()
+		c.userGroups.clear()
 	})
 	return r.tx.UpdateGroup(ctx, oldName, g)
 }
@@ -133,51 +133,51 @@ func (r *recorder) UpdateGroup(ctx context.Context, oldName string, g store.Grou
 // of any member the caller left behind, so those lists are dropped whole.
 func (r *recorder) DeleteGroup(ctx context.Context, accountID, name string) error {
 	r.note(func(c *Cache) {
-		delete(c.groups.m, nameKey(accountID, name))
-		c.userGroups = newTable[[]store.Group]()
+		c.groups.remove(nameKey(accountID, name))
+		c.userGroups.clear()
 	})
 	return r.tx.DeleteGroup(ctx, accountID, name)
 }
 
 // AddGroupMember implements store.Tx.
 func (r *recorder) AddGroupMember(ctx context.Context, accountID, groupName, userName string) error {
-	r.note(func(c *Cache) { delete(c.userGroups.m, nameKey(accountID, userName)) })
+	r.note(func(c *Cache) { c.userGroups.remove(nameKey(accountID, userName)) })
 	return r.tx.AddGroupMember(ctx, accountID, groupName, userName)
 }
 
 // RemoveGroupMember implements store.Tx.
 func (r *recorder) RemoveGroupMember(ctx context.Context, accountID, groupName, userName string) error {
-	r.note(func(c *Cache) { delete(c.userGroups.m, nameKey(accountID, userName)) })
+	r.note(func(c *Cache) { c.userGroups.remove(nameKey(accountID, userName)) })
 	return r.tx.RemoveGroupMember(ctx, accountID, groupName, userName)
 }
 
 // CreateRole implements store.Tx.
 func (r *recorder) CreateRole(ctx context.Context, ro store.Role) error {
-	r.note(func(c *Cache) { delete(c.roles.m, nameKey(ro.AccountID, ro.Name)) })
+	r.note(func(c *Cache) { c.roles.remove(nameKey(ro.AccountID, ro.Name)) })
 	return r.tx.CreateRole(ctx, ro)
 }
 
 // UpdateRole implements store.Tx.
 func (r *recorder) UpdateRole(ctx context.Context, ro store.Role) error {
-	r.note(func(c *Cache) { delete(c.roles.m, nameKey(ro.AccountID, ro.Name)) })
+	r.note(func(c *Cache) { c.roles.remove(nameKey(ro.AccountID, ro.Name)) })
 	return r.tx.UpdateRole(ctx, ro)
 }
 
 // DeleteRole implements store.Tx.
 func (r *recorder) DeleteRole(ctx context.Context, accountID, name string) error {
-	r.note(func(c *Cache) { delete(c.roles.m, nameKey(accountID, name)) })
+	r.note(func(c *Cache) { c.roles.remove(nameKey(accountID, name)) })
 	return r.tx.DeleteRole(ctx, accountID, name)
 }
 
 // CreatePolicy implements store.Tx.
 func (r *recorder) CreatePolicy(ctx context.Context, p store.ManagedPolicy) error {
-	r.note(func(c *Cache) { delete(c.policies.m, nameKey(p.AccountID, p.Name)) })
+	r.note(func(c *Cache) { c.policies.remove(nameKey(p.AccountID, p.Name)) })
 	return r.tx.CreatePolicy(ctx, p)
 }
 
 // UpdatePolicy implements store.Tx.
 func (r *recorder) UpdatePolicy(ctx context.Context, p store.ManagedPolicy) error {
-	r.note(func(c *Cache) { delete(c.policies.m, nameKey(p.AccountID, p.Name)) })
+	r.note(func(c *Cache) { c.policies.remove(nameKey(p.AccountID, p.Name)) })
 	return r.tx.UpdatePolicy(ctx, p)
 }
 
@@ -185,10 +185,10 @@ func (r *recorder) UpdatePolicy(ctx context.Context, p store.ManagedPolicy) erro
 func (r *recorder) DeletePolicy(ctx context.Context, accountID, name string) error {
 	r.note(func(c *Cache) {
 		k := nameKey(accountID, name)
-		delete(c.policies.m, k)
-		for vk := range c.versions.m {
+		c.policies.remove(k)
+		for _, vk := range c.versions.lru.Keys() {
 			if strings.HasPrefix(vk, k+"\x00") {
-				delete(c.versions.m, vk)
+				c.versions.remove(vk)
 			}
 		}
 	})
@@ -197,73 +197,73 @@ func (r *recorder) DeletePolicy(ctx context.Context, accountID, name string) err
 
 // CreatePolicyVersion implements store.Tx.
 func (r *recorder) CreatePolicyVersion(ctx context.Context, v store.PolicyVersion) error {
-	r.note(func(c *Cache) { delete(c.versions.m, versionKey(v.AccountID, v.PolicyName, v.VersionID)) })
+	r.note(func(c *Cache) { c.versions.remove(versionKey(v.AccountID, v.PolicyName, v.VersionID)) })
 	return r.tx.CreatePolicyVersion(ctx, v)
 }
 
 // DeletePolicyVersion implements store.Tx.
 func (r *recorder) DeletePolicyVersion(ctx context.Context, accountID, policyName, versionID string) error {
-	r.note(func(c *Cache) { delete(c.versions.m, versionKey(accountID, policyName, versionID)) })
+	r.note(func(c *Cache) { c.versions.remove(versionKey(accountID, policyName, versionID)) })
 	return r.tx.DeletePolicyVersion(ctx, accountID, policyName, versionID)
 }
 
 // PutInlinePolicy implements store.Tx.
 func (r *recorder) PutInlinePolicy(ctx context.Context, p store.InlinePolicy) error {
-	r.note(func(c *Cache) { delete(c.inline.m, principalKey(p.AccountID, p.Kind, p.PrincipalName)) })
+	r.note(func(c *Cache) { c.inline.remove(principalKey(p.AccountID, p.Kind, p.PrincipalName)) })
 	return r.tx.PutInlinePolicy(ctx, p)
 }
 
 // DeleteInlinePolicy implements store.Tx.
 func (r *recorder) DeleteInlinePolicy(ctx context.Context, accountID string, kind store.PrincipalKind, principalName, name string) error {
-	r.note(func(c *Cache) { delete(c.inline.m, principalKey(accountID, kind, principalName)) })
+	r.note(func(c *Cache) { c.inline.remove(principalKey(accountID, kind, principalName)) })
 	return r.tx.DeleteInlinePolicy(ctx, accountID, kind, principalName, name)
 }
 
 // AttachPolicy implements store.Tx.
 func (r *recorder) AttachPolicy(ctx context.Context, accountID string, kind store.PrincipalKind, principalName, policyARN string) error {
-	r.note(func(c *Cache) { delete(c.attached.m, principalKey(accountID, kind, principalName)) })
+	r.note(func(c *Cache) { c.attached.remove(principalKey(accountID, kind, principalName)) })
 	return r.tx.AttachPolicy(ctx, accountID, kind, principalName, policyARN)
 }
 
 // DetachPolicy implements store.Tx.
 func (r *recorder) DetachPolicy(ctx context.Context, accountID string, kind store.PrincipalKind, principalName, policyARN string) error {
-	r.note(func(c *Cache) { delete(c.attached.m, principalKey(accountID, kind, principalName)) })
+	r.note(func(c *Cache) { c.attached.remove(principalKey(accountID, kind, principalName)) })
 	return r.tx.DetachPolicy(ctx, accountID, kind, principalName, policyARN)
 }
 
 // CreateOIDCProvider implements store.Tx.
 func (r *recorder) CreateOIDCProvider(ctx context.Context, p store.OIDCProvider) error {
-	r.note(func(c *Cache) { delete(c.oidc.m, p.ARN) })
+	r.note(func(c *Cache) { c.oidc.remove(p.ARN) })
 	return r.tx.CreateOIDCProvider(ctx, p)
 }
 
 // UpdateOIDCProvider implements store.Tx.
 func (r *recorder) UpdateOIDCProvider(ctx context.Context, p store.OIDCProvider) error {
-	r.note(func(c *Cache) { delete(c.oidc.m, p.ARN) })
+	r.note(func(c *Cache) { c.oidc.remove(p.ARN) })
 	return r.tx.UpdateOIDCProvider(ctx, p)
 }
 
 // DeleteOIDCProvider implements store.Tx.
 func (r *recorder) DeleteOIDCProvider(ctx context.Context, arn string) error {
-	r.note(func(c *Cache) { delete(c.oidc.m, arn) })
+	r.note(func(c *Cache) { c.oidc.remove(arn) })
 	return r.tx.DeleteOIDCProvider(ctx, arn)
 }
 
 // CreateSAMLProvider implements store.Tx.
 func (r *recorder) CreateSAMLProvider(ctx context.Context, p store.SAMLProvider) error {
-	r.note(func(c *Cache) { delete(c.saml.m, p.ARN) })
+	r.note(func(c *Cache) { c.saml.remove(p.ARN) })
 	return r.tx.CreateSAMLProvider(ctx, p)
 }
 
 // UpdateSAMLProvider implements store.Tx.
 func (r *recorder) UpdateSAMLProvider(ctx context.Context, p store.SAMLProvider) error {
-	r.note(func(c *Cache) { delete(c.saml.m, p.ARN) })
+	r.note(func(c *Cache) { c.saml.remove(p.ARN) })
 	return r.tx.UpdateSAMLProvider(ctx, p)
 }
 
 // DeleteSAMLProvider implements store.Tx.
 func (r *recorder) DeleteSAMLProvider(ctx context.Context, arn string) error {
-	r.note(func(c *Cache) { delete(c.saml.m, arn) })
+	r.note(func(c *Cache) { c.saml.remove(arn) })
 	return r.tx.DeleteSAMLProvider(ctx, arn)
 }
 
@@ -275,13 +275,13 @@ func (r *recorder) PutOutboundFederation(ctx context.Context, f store.OutboundFe
 	old, err := r.tx.GetOutboundFederation(ctx, f.AccountID)
 	hadOld, oldKnown := err == nil, err == nil || errors.Is(err, store.ErrNotFound)
 	r.note(func(c *Cache) {
-		delete(c.outbound.m, f.AccountID)
-		delete(c.outboundByIssuer.m, f.IssuerID)
+		c.outbound.remove(f.AccountID)
+		c.outboundByIssuer.remove(f.IssuerID)
 		switch {
 		case !oldKnown:
-			c.outboundByIssuer = newTable[store.OutboundFederation]()
+			c.outboundByIssuer.clear()
 		case hadOld:
-			delete(c.outboundByIssuer.m, old.IssuerID)
+			c.outboundByIssuer.remove(old.IssuerID)
 		}
 	})
 	return r.tx.PutOutboundFederation(ctx, f)
@@ -289,13 +289,13 @@ func (r *recorder) PutOutboundFederation(ctx context.Context, f store.OutboundFe
 
 // CreateTokenKey implements store.Tx.
 func (r *recorder) CreateTokenKey(ctx context.Context, k store.TokenKey) error {
-	r.note(func(c *Cache) { delete(c.tokenKeys.m, "") })
+	r.note(func(c *Cache) { c.tokenKeys.remove("") })
 	return r.tx.CreateTokenKey(ctx, k)
 }
 
 // UpdateTokenKey implements store.Tx.
 func (r *recorder) UpdateTokenKey(ctx context.Context, k store.TokenKey) error {
-	r.note(func(c *Cache) { delete(c.tokenKeys.m, "") })
+	r.note(func(c *Cache) { c.tokenKeys.remove("") })
 	return r.tx.UpdateTokenKey(ctx, k)
 }
 

@@ -27,33 +27,33 @@ func cloneTags(t []store.Tag) []store.Tag { return slices.Clone(t) }
 
 // GetAccount implements store.Reader from the cache.
 func (c *Cache) GetAccount(ctx context.Context, id string) (store.Account, error) {
-	return lookup(c, func() *table[store.Account] { return c.accounts }, id, same,
+	return lookup(c, c.accounts, id, same,
 		func() (store.Account, error) { return c.Store.GetAccount(ctx, id) })
 }
 
 // GetAccessKey implements store.Reader from the cache.
 func (c *Cache) GetAccessKey(ctx context.Context, id string) (store.AccessKey, error) {
-	return lookup(c, func() *table[store.AccessKey] { return c.accessKeys }, id, same,
+	return lookup(c, c.accessKeys, id, same,
 		func() (store.AccessKey, error) { return c.Store.GetAccessKey(ctx, id) })
 }
 
 // GetUser implements store.Reader from the cache.
 func (c *Cache) GetUser(ctx context.Context, accountID, name string) (store.User, error) {
-	return lookup(c, func() *table[store.User] { return c.users }, nameKey(accountID, name),
+	return lookup(c, c.users, nameKey(accountID, name),
 		func(u store.User) store.User { u.Tags = cloneTags(u.Tags); return u },
 		func() (store.User, error) { return c.Store.GetUser(ctx, accountID, name) })
 }
 
 // GetRole implements store.Reader from the cache.
 func (c *Cache) GetRole(ctx context.Context, accountID, name string) (store.Role, error) {
-	return lookup(c, func() *table[store.Role] { return c.roles }, nameKey(accountID, name),
+	return lookup(c, c.roles, nameKey(accountID, name),
 		func(r store.Role) store.Role { r.Tags = cloneTags(r.Tags); return r },
 		func() (store.Role, error) { return c.Store.GetRole(ctx, accountID, name) })
 }
 
 // GetGroup implements store.Reader from the cache.
 func (c *Cache) GetGroup(ctx context.Context, accountID, name string) (store.Group, error) {
-	return lookup(c, func() *table[store.Group] { return c.groups }, nameKey(accountID, name), same,
+	return lookup(c, c.groups, nameKey(accountID, name), same,
 		func() (store.Group, error) { return c.Store.GetGroup(ctx, accountID, name) })
 }
 
@@ -65,20 +65,20 @@ func (c *Cache) GetGroup(ctx context.Context, accountID, name string) (store.Gro
 // reads (only their own IAM operations read them), so no write needs to
 // invalidate anything for them.
 func (c *Cache) ListGroupsForUser(ctx context.Context, accountID, userName string) ([]store.Group, error) {
-	return lookup(c, func() *table[[]store.Group] { return c.userGroups }, nameKey(accountID, userName), slices.Clone[[]store.Group],
+	return lookup(c, c.userGroups, nameKey(accountID, userName), slices.Clone[[]store.Group],
 		func() ([]store.Group, error) { return c.Store.ListGroupsForUser(ctx, accountID, userName) })
 }
 
 // GetPolicy implements store.Reader from the cache.
 func (c *Cache) GetPolicy(ctx context.Context, accountID, name string) (store.ManagedPolicy, error) {
-	return lookup(c, func() *table[store.ManagedPolicy] { return c.policies }, nameKey(accountID, name),
+	return lookup(c, c.policies, nameKey(accountID, name),
 		func(p store.ManagedPolicy) store.ManagedPolicy { p.Tags = cloneTags(p.Tags); return p },
 		func() (store.ManagedPolicy, error) { return c.Store.GetPolicy(ctx, accountID, name) })
 }
 
 // GetPolicyVersion implements store.Reader from the cache.
 func (c *Cache) GetPolicyVersion(ctx context.Context, accountID, policyName, versionID string) (store.PolicyVersion, error) {
-	return lookup(c, func() *table[store.PolicyVersion] { return c.versions }, versionKey(accountID, policyName, versionID), same,
+	return lookup(c, c.versions, versionKey(accountID, policyName, versionID), same,
 		func() (store.PolicyVersion, error) {
 			return c.Store.GetPolicyVersion(ctx, accountID, policyName, versionID)
 		})
@@ -86,13 +86,13 @@ func (c *Cache) GetPolicyVersion(ctx context.Context, accountID, policyName, ver
 
 // ListAttachedPolicies implements store.Reader from the cache.
 func (c *Cache) ListAttachedPolicies(ctx context.Context, accountID string, kind store.PrincipalKind, principalName string) ([]string, error) {
-	return lookup(c, func() *table[[]string] { return c.attached }, principalKey(accountID, kind, principalName), slices.Clone[[]string],
+	return lookup(c, c.attached, principalKey(accountID, kind, principalName), slices.Clone[[]string],
 		func() ([]string, error) { return c.Store.ListAttachedPolicies(ctx, accountID, kind, principalName) })
 }
 
 // ListInlinePolicies implements store.Reader from the cache.
 func (c *Cache) ListInlinePolicies(ctx context.Context, accountID string, kind store.PrincipalKind, principalName string) ([]store.InlinePolicy, error) {
-	return lookup(c, func() *table[[]store.InlinePolicy] { return c.inline }, principalKey(accountID, kind, principalName),
+	return lookup(c, c.inline, principalKey(accountID, kind, principalName),
 		slices.Clone[[]store.InlinePolicy],
 		func() ([]store.InlinePolicy, error) {
 			return c.Store.ListInlinePolicies(ctx, accountID, kind, principalName)
@@ -101,7 +101,7 @@ func (c *Cache) ListInlinePolicies(ctx context.Context, accountID string, kind s
 
 // GetOIDCProvider implements store.Reader from the cache.
 func (c *Cache) GetOIDCProvider(ctx context.Context, arn string) (store.OIDCProvider, error) {
-	return lookup(c, func() *table[store.OIDCProvider] { return c.oidc }, arn,
+	return lookup(c, c.oidc, arn,
 		func(p store.OIDCProvider) store.OIDCProvider {
 			p.ClientIDs, p.Thumbprints, p.Tags = slices.Clone(p.ClientIDs), slices.Clone(p.Thumbprints), cloneTags(p.Tags)
 			return p
@@ -111,14 +111,14 @@ func (c *Cache) GetOIDCProvider(ctx context.Context, arn string) (store.OIDCProv
 
 // GetSAMLProvider implements store.Reader from the cache.
 func (c *Cache) GetSAMLProvider(ctx context.Context, arn string) (store.SAMLProvider, error) {
-	return lookup(c, func() *table[store.SAMLProvider] { return c.saml }, arn,
+	return lookup(c, c.saml, arn,
 		func(p store.SAMLProvider) store.SAMLProvider { p.Tags = cloneTags(p.Tags); return p },
 		func() (store.SAMLProvider, error) { return c.Store.GetSAMLProvider(ctx, arn) })
 }
 
 // ListTokenKeys implements store.Reader from the cache.
 func (c *Cache) ListTokenKeys(ctx context.Context) ([]store.TokenKey, error) {
-	return lookup(c, func() *table[[]store.TokenKey] { return c.tokenKeys }, "",
+	return lookup(c, c.tokenKeys, "",
 		func(ks []store.TokenKey) []store.TokenKey {
 			out := slices.Clone(ks)
 			for i := range out {
@@ -137,7 +137,7 @@ func cloneOutbound(f store.OutboundFederation) store.OutboundFederation {
 // GetOutboundFederation implements store.Reader from the cache:
 // GetWebIdentityToken reads it on every call.
 func (c *Cache) GetOutboundFederation(ctx context.Context, accountID string) (store.OutboundFederation, error) {
-	return lookup(c, func() *table[store.OutboundFederation] { return c.outbound }, accountID, cloneOutbound,
+	return lookup(c, c.outbound, accountID, cloneOutbound,
 		func() (store.OutboundFederation, error) { return c.Store.GetOutboundFederation(ctx, accountID) })
 }
 
@@ -146,6 +146,6 @@ func (c *Cache) GetOutboundFederation(ctx context.Context, accountID string) (st
 // Misses are cached like any other, within the per-kind bound, so
 // requests for made-up issuers cannot grow memory.
 func (c *Cache) GetOutboundFederationByIssuer(ctx context.Context, issuerID string) (store.OutboundFederation, error) {
-	return lookup(c, func() *table[store.OutboundFederation] { return c.outboundByIssuer }, issuerID, cloneOutbound,
+	return lookup(c, c.outboundByIssuer, issuerID, cloneOutbound,
 		func() (store.OutboundFederation, error) { return c.Store.GetOutboundFederationByIssuer(ctx, issuerID) })
 }
