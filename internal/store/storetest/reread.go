@@ -1,6 +1,7 @@
 package storetest
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"slices"
@@ -68,6 +69,29 @@ func (c rereadCase) run(t *testing.T, s store.Store) {
 	}
 }
 
+// lifecycle is the steps of a kind whose rows are written whole: create
+// v, replace it with updated, delete it. Kinds written by one Put call pass
+// it as both create and update.
+func lifecycle[V any](noun string, create, update func(store.Tx, context.Context, V) error, v, updated V,
+	del func(tx store.Tx) error) []rereadStep {
+	return []rereadStep{
+		{"creating the " + noun, func(tx store.Tx) error { return create(tx, bg, v) }},
+		{"updating the " + noun, func(tx store.Tx) error { return update(tx, bg, updated) }},
+		{"deleting the " + noun, del},
+	}
+}
+
+// edits returns a maker of update steps for *v: each applies its change
+// to *v when the case is built, so the changes add up in step order, and
+// writes the result with update.
+func edits[V any](v *V, update func(store.Tx, context.Context, V) error) func(change func(v *V)) func(tx store.Tx) error {
+	return func(change func(v *V)) func(tx store.Tx) error {
+		change(v)
+		c := *v
+		return func(tx store.Tx) error { return update(tx, bg, c) }
+	}
+}
+
 func rereadCases() []rereadCase {
 	return []rereadCase{
 		rereadAccounts(), rereadAccessKeys(), rereadUsers(), rereadRoles(), rereadGroups(),
@@ -115,11 +139,7 @@ func rereadAccounts() rereadCase {
 
 func rereadAccessKeys() rereadCase {
 	k := accessKey("AKIAREREADEXAMPLE001", "")
-	upd := func(f func(k *store.AccessKey)) func(tx store.Tx) error {
-		f(&k)
-		c := k
-		return func(tx store.Tx) error { return tx.UpdateAccessKey(bg, c) }
-	}
+	upd := edits(&k, store.Tx.UpdateAccessKey)
 	created := k
 	return rereadCase{
 		kind: "AccessKeys",
@@ -191,11 +211,7 @@ func rereadUsers() rereadCase {
 
 func rereadRoles() rereadCase {
 	r := role("Deployer")
-	put := func(f func(r *store.Role)) func(tx store.Tx) error {
-		f(&r)
-		c := r
-		return func(tx store.Tx) error { return tx.UpdateRole(bg, c) }
-	}
+	put := edits(&r, store.Tx.UpdateRole)
 	created := r
 	recreated := role("DEPLOYER")
 	recreated.ID = "AROAEXAMPLEAGAIN"
@@ -314,6 +330,16 @@ func rereadPolicies() rereadCase {
 // three the same name so that a write to one must leave the others be.
 var principalKinds = []store.PrincipalKind{store.KindUser, store.KindRole, store.KindGroup}
 
+// forEachKind returns one step per principal kind, each writing with
+// write(kind).
+func forEachKind(what string, write func(kind store.PrincipalKind) func(tx store.Tx) error) []rereadStep {
+	var out []rereadStep
+	for _, k := range principalKinds {
+		out = append(out, rereadStep{what + " of a " + string(k), write(k)})
+	}
+	return out
+}
+
 func seedPrincipals(name string) func(tx store.Tx) error {
 	return func(tx store.Tx) error {
 		return errors.Join(tx.CreateUser(bg, user(name)), tx.CreateRole(bg, role(name)), tx.CreateGroup(bg, group(name)))
@@ -321,9 +347,11 @@ func seedPrincipals(name string) func(tx store.Tx) error {
 }
 
 func rereadInlinePolicies() rereadCase {
-	put := func(kind store.PrincipalKind, doc string) func(tx store.Tx) error {
-		return func(tx store.Tx) error {
-			return tx.PutInlinePolicy(bg, store.InlinePolicy{AccountID: acct, Kind: kind, PrincipalName: "Pat", Name: "inl", Document: doc})
+	put := func(doc string) func(kind store.PrincipalKind) func(tx store.Tx) error {
+		return func(kind store.PrincipalKind) func(tx store.Tx) error {
+			return func(tx store.Tx) error {
+				return tx.PutInlinePolicy(bg, store.InlinePolicy{AccountID: acct, Kind: kind, PrincipalName: "Pat", Name: "inl", Document: doc})
+			}
 		}
 	}
 	del := func(kind store.PrincipalKind) func(tx store.Tx) error {
@@ -341,22 +369,18 @@ func rereadInlinePolicies() rereadCase {
 			}
 			return out
 		},
-		steps: []rereadStep{
-			{"PutInlinePolicy of a user", put(store.KindUser, `{"u":1}`)},
-			{"PutInlinePolicy of a role", put(store.KindRole, `{"r":1}`)},
-			{"PutInlinePolicy of a group", put(store.KindGroup, `{"g":1}`)},
-			{"PutInlinePolicy replacing", put(store.KindUser, `{"u":2}`)},
-			{"DeleteInlinePolicy of a user", del(store.KindUser)},
-			{"DeleteInlinePolicy of a role", del(store.KindRole)},
-			{"DeleteInlinePolicy of a group", del(store.KindGroup)},
-		},
+		steps: slices.Concat(forEachKind("PutInlinePolicy", put(`{"v":1}`)),
+			[]rereadStep{{"PutInlinePolicy replacing", put(`{"v":2}`)(store.KindUser)}},
+			forEachKind("DeleteInlinePolicy", del)),
 	}
 }
 
 func rereadAttachments() rereadCase {
 	arnA, arnB := "arn:aws:iam::aws:policy/A", "arn:aws:iam::"+acct+":policy/B"
-	attach := func(kind store.PrincipalKind, arn string) func(tx store.Tx) error {
-		return func(tx store.Tx) error { return tx.AttachPolicy(bg, acct, kind, "Pat", arn) }
+	attach := func(arn string) func(kind store.PrincipalKind) func(tx store.Tx) error {
+		return func(kind store.PrincipalKind) func(tx store.Tx) error {
+			return func(tx store.Tx) error { return tx.AttachPolicy(bg, acct, kind, "Pat", arn) }
+		}
 	}
 	detach := func(kind store.PrincipalKind) func(tx store.Tx) error {
 		return func(tx store.Tx) error { return tx.DetachPolicy(bg, acct, kind, "pat", arnA) }
@@ -373,25 +397,15 @@ func rereadAttachments() rereadCase {
 			n, err := r.CountPolicyAttachments(bg, arnA)
 			return append(out, show("CountPolicyAttachments", n, err))
 		},
-		steps: []rereadStep{
-			{"AttachPolicy to a user", attach(store.KindUser, arnA)},
-			{"AttachPolicy to a role", attach(store.KindRole, arnA)},
-			{"AttachPolicy to a group", attach(store.KindGroup, arnA)},
-			{"AttachPolicy of a second policy", attach(store.KindUser, arnB)},
-			{"DetachPolicy from a user", detach(store.KindUser)},
-			{"DetachPolicy from a role", detach(store.KindRole)},
-			{"DetachPolicy from a group", detach(store.KindGroup)},
-		},
+		steps: slices.Concat(forEachKind("AttachPolicy", attach(arnA)),
+			[]rereadStep{{"AttachPolicy of a second policy", attach(arnB)(store.KindUser)}},
+			forEachKind("DetachPolicy", detach)),
 	}
 }
 
 func rereadMFADevices() rereadCase {
 	d := mfa("reread", "")
-	upd := func(f func(d *store.MFADevice)) func(tx store.Tx) error {
-		f(&d)
-		c := d
-		return func(tx store.Tx) error { return tx.UpdateMFADevice(bg, c) }
-	}
+	upd := edits(&d, store.Tx.UpdateMFADevice)
 	created := d
 	return rereadCase{
 		kind: "MFADevices",
@@ -411,6 +425,22 @@ func rereadMFADevices() rereadCase {
 	}
 }
 
+// rereadProvider is the case of an identity provider kind, OIDC or SAML:
+// both are found by ARN and listed by account.
+func rereadProvider[P any](noun string, p, updated P, arn string,
+	get func(store.Reader, context.Context, string) (P, error), list func(store.Reader, context.Context, string) ([]P, error),
+	create, update func(store.Tx, context.Context, P) error, del func(store.Tx, context.Context, string) error) rereadCase {
+	return rereadCase{
+		kind: noun + "s",
+		read: func(r store.Reader) []string {
+			got, err := get(r, bg, arn)
+			ps, lerr := list(r, bg, acct)
+			return []string{show("Get"+noun, got, err), show("List"+noun+"s", ps, lerr)}
+		},
+		steps: lifecycle(noun, create, update, p, updated, func(tx store.Tx) error { return del(tx, bg, arn) }),
+	}
+}
+
 func rereadOIDCProviders() rereadCase {
 	p := store.OIDCProvider{
 		AccountID: acct, ARN: "arn:aws:iam::" + acct + ":oidc-provider/reread.example.com", URL: "https://reread.example.com",
@@ -419,19 +449,8 @@ func rereadOIDCProviders() rereadCase {
 	updated := p
 	updated.ClientIDs, updated.Thumbprints, updated.JWKS = []string{"a", "b"}, nil, `{"keys":[]}`
 	updated.Tags = []store.Tag{{Key: "k", Value: "v"}}
-	return rereadCase{
-		kind: "OIDCProviders",
-		read: func(r store.Reader) []string {
-			got, err := r.GetOIDCProvider(bg, p.ARN)
-			ps, lerr := r.ListOIDCProviders(bg, acct)
-			return []string{show("GetOIDCProvider", got, err), show("ListOIDCProviders", ps, lerr)}
-		},
-		steps: []rereadStep{
-			{"CreateOIDCProvider", func(tx store.Tx) error { return tx.CreateOIDCProvider(bg, p) }},
-			{"UpdateOIDCProvider", func(tx store.Tx) error { return tx.UpdateOIDCProvider(bg, updated) }},
-			{"DeleteOIDCProvider", func(tx store.Tx) error { return tx.DeleteOIDCProvider(bg, p.ARN) }},
-		},
-	}
+	return rereadProvider("OIDCProvider", p, updated, p.ARN, store.Reader.GetOIDCProvider, store.Reader.ListOIDCProviders,
+		store.Tx.CreateOIDCProvider, store.Tx.UpdateOIDCProvider, store.Tx.DeleteOIDCProvider)
 }
 
 func rereadSAMLProviders() rereadCase {
@@ -441,19 +460,8 @@ func rereadSAMLProviders() rereadCase {
 	}
 	updated := p
 	updated.Metadata, updated.ValidUntil, updated.Tags = "<EntityDescriptor new=''/>", at(200), []store.Tag{{Key: "k", Value: "v"}}
-	return rereadCase{
-		kind: "SAMLProviders",
-		read: func(r store.Reader) []string {
-			got, err := r.GetSAMLProvider(bg, p.ARN)
-			ps, lerr := r.ListSAMLProviders(bg, acct)
-			return []string{show("GetSAMLProvider", got, err), show("ListSAMLProviders", ps, lerr)}
-		},
-		steps: []rereadStep{
-			{"CreateSAMLProvider", func(tx store.Tx) error { return tx.CreateSAMLProvider(bg, p) }},
-			{"UpdateSAMLProvider", func(tx store.Tx) error { return tx.UpdateSAMLProvider(bg, updated) }},
-			{"DeleteSAMLProvider", func(tx store.Tx) error { return tx.DeleteSAMLProvider(bg, p.ARN) }},
-		},
-	}
+	return rereadProvider("SAMLProvider", p, updated, p.ARN, store.Reader.GetSAMLProvider, store.Reader.ListSAMLProviders,
+		store.Tx.CreateSAMLProvider, store.Tx.UpdateSAMLProvider, store.Tx.DeleteSAMLProvider)
 }
 
 // rereadOutbound moves an account to another issuer id: the federation is
@@ -539,11 +547,8 @@ func rereadLoginProfiles() rereadCase {
 			p, err := r.GetLoginProfile(bg, acct, "ann")
 			return []string{show("GetLoginProfile", p, err)}
 		},
-		steps: []rereadStep{
-			{"PutLoginProfile creating", func(tx store.Tx) error { return tx.PutLoginProfile(bg, loginProfile("Ann")) }},
-			{"PutLoginProfile replacing", func(tx store.Tx) error { return tx.PutLoginProfile(bg, replaced) }},
-			{"DeleteLoginProfile", func(tx store.Tx) error { return tx.DeleteLoginProfile(bg, acct, "Ann") }},
-		},
+		steps: lifecycle("login profile", store.Tx.PutLoginProfile, store.Tx.PutLoginProfile, loginProfile("Ann"), replaced,
+			func(tx store.Tx) error { return tx.DeleteLoginProfile(bg, acct, "Ann") }),
 	}
 }
 
@@ -556,31 +561,8 @@ func rereadPasswordPolicy() rereadCase {
 			got, err := r.GetPasswordPolicy(bg, acct)
 			return []string{show("GetPasswordPolicy", got, err)}
 		},
-		steps: []rereadStep{
-			{"PutPasswordPolicy creating", func(tx store.Tx) error { return tx.PutPasswordPolicy(bg, p) }},
-			{"PutPasswordPolicy replacing", func(tx store.Tx) error { return tx.PutPasswordPolicy(bg, replaced) }},
-			{"DeletePasswordPolicy", func(tx store.Tx) error { return tx.DeletePasswordPolicy(bg, acct) }},
-		},
-	}
-}
-
-func rereadSSHPublicKeys() rereadCase {
-	k := sshKey("APKAREREAD0001", "Ann")
-	inactive := k
-	inactive.Status = store.AccessKeyInactive
-	return rereadCase{
-		kind: "SSHPublicKeys",
-		seed: seedUsers("Ann"),
-		read: func(r store.Reader) []string {
-			ks, err := r.ListSSHPublicKeys(bg, acct, "Ann")
-			got, gerr := r.GetSSHPublicKey(bg, acct, "Ann", k.ID)
-			return []string{show("ListSSHPublicKeys", ks, err), show("GetSSHPublicKey", got, gerr)}
-		},
-		steps: []rereadStep{
-			{"CreateSSHPublicKey", func(tx store.Tx) error { return tx.CreateSSHPublicKey(bg, k) }},
-			{"UpdateSSHPublicKey", func(tx store.Tx) error { return tx.UpdateSSHPublicKey(bg, inactive) }},
-			{"DeleteSSHPublicKey", func(tx store.Tx) error { return tx.DeleteSSHPublicKey(bg, acct, "Ann", k.ID) }},
-		},
+		steps: lifecycle("password policy", store.Tx.PutPasswordPolicy, store.Tx.PutPasswordPolicy, p, replaced,
+			func(tx store.Tx) error { return tx.DeletePasswordPolicy(bg, acct) }),
 	}
 }
 
@@ -607,27 +589,37 @@ func rereadSigningCertificates() rereadCase {
 	}
 }
 
+// rereadUserCredential is the case of a credential kind Ann's rows of
+// which are listed and found by id: SSH keys, service-specific credentials.
+func rereadUserCredential[C any](noun string, c, updated C, id string,
+	list func(store.Reader, context.Context, string, string) ([]C, error),
+	get func(store.Reader, context.Context, string, string, string) (C, error),
+	create, update func(store.Tx, context.Context, C) error, del func(store.Tx, context.Context, string, string, string) error) rereadCase {
+	return rereadCase{
+		kind: noun + "s",
+		seed: seedUsers("Ann"),
+		read: func(r store.Reader) []string {
+			cs, err := list(r, bg, acct, "Ann")
+			got, gerr := get(r, bg, acct, "Ann", id)
+			return []string{show("List"+noun+"s", cs, err), show("Get"+noun, got, gerr)}
+		},
+		steps: lifecycle(noun, create, update, c, updated, func(tx store.Tx) error { return del(tx, bg, acct, "Ann", id) }),
+	}
+}
+
+func rereadSSHPublicKeys() rereadCase {
+	k := sshKey("APKAREREAD0001", "Ann")
+	inactive := k
+	inactive.Status = store.AccessKeyInactive
+	return rereadUserCredential("SSHPublicKey", k, inactive, k.ID, store.Reader.ListSSHPublicKeys, store.Reader.GetSSHPublicKey,
+		store.Tx.CreateSSHPublicKey, store.Tx.UpdateSSHPublicKey, store.Tx.DeleteSSHPublicKey)
+}
+
 func rereadServiceSpecificCredentials() rereadCase {
 	c := serviceCred("ACCAREREAD0001", "Ann")
 	reset := c
-	reset.Secret = []byte("new\x00secret")
-	inactive := reset
-	inactive.Status = store.AccessKeyInactive
-	return rereadCase{
-		kind: "ServiceSpecificCredentials",
-		seed: seedUsers("Ann"),
-		read: func(r store.Reader) []string {
-			cs, err := r.ListServiceSpecificCredentials(bg, acct, "Ann")
-			got, gerr := r.GetServiceSpecificCredential(bg, acct, "Ann", c.ID)
-			return []string{show("ListServiceSpecificCredentials", cs, err), show("GetServiceSpecificCredential", got, gerr)}
-		},
-		steps: []rereadStep{
-			{"CreateServiceSpecificCredential", func(tx store.Tx) error { return tx.CreateServiceSpecificCredential(bg, c) }},
-			{"UpdateServiceSpecificCredential resetting", func(tx store.Tx) error { return tx.UpdateServiceSpecificCredential(bg, reset) }},
-			{"UpdateServiceSpecificCredential deactivating", func(tx store.Tx) error {
-				return tx.UpdateServiceSpecificCredential(bg, inactive)
-			}},
-			{"DeleteServiceSpecificCredential", func(tx store.Tx) error { return tx.DeleteServiceSpecificCredential(bg, acct, "Ann", c.ID) }},
-		},
-	}
+	reset.Secret, reset.Status = []byte("new\x00secret"), store.AccessKeyInactive
+	return rereadUserCredential("ServiceSpecificCredential", c, reset, c.ID,
+		store.Reader.ListServiceSpecificCredentials, store.Reader.GetServiceSpecificCredential,
+		store.Tx.CreateServiceSpecificCredential, store.Tx.UpdateServiceSpecificCredential, store.Tx.DeleteServiceSpecificCredential)
 }
