@@ -72,23 +72,23 @@ func (c rereadCase) run(t *testing.T, s store.Store) {
 // lifecycle is the steps of a kind whose rows are written whole: create
 // v, replace it with updated, delete it. Kinds written by one Put call pass
 // it as both create and update.
-func lifecycle[V any](noun string, create, update func(store.Tx, context.Context, V) error, v, updated V,
+func lifecycle[V any](noun string, create, replace func(store.Tx, context.Context, V) error, v, updated V,
 	del func(tx store.Tx) error) []rereadStep {
 	return []rereadStep{
 		{"creating the " + noun, func(tx store.Tx) error { return create(tx, bg, v) }},
-		{"updating the " + noun, func(tx store.Tx) error { return update(tx, bg, updated) }},
+		{"updating the " + noun, func(tx store.Tx) error { return replace(tx, bg, updated) }},
 		{"deleting the " + noun, del},
 	}
 }
 
 // edits returns a maker of update steps for *v: each applies its change
 // to *v when the case is built, so the changes add up in step order, and
-// writes the result with update.
-func edits[V any](v *V, update func(store.Tx, context.Context, V) error) func(change func(v *V)) func(tx store.Tx) error {
+// writes the result with write.
+func edits[V any](v *V, write func(store.Tx, context.Context, V) error) func(change func(v *V)) func(tx store.Tx) error {
 	return func(change func(v *V)) func(tx store.Tx) error {
 		change(v)
 		c := *v
-		return func(tx store.Tx) error { return update(tx, bg, c) }
+		return func(tx store.Tx) error { return write(tx, bg, c) }
 	}
 }
 
@@ -429,7 +429,7 @@ func rereadMFADevices() rereadCase {
 // both are found by ARN and listed by account.
 func rereadProvider[P any](noun string, p, updated P, arn string,
 	get func(store.Reader, context.Context, string) (P, error), list func(store.Reader, context.Context, string) ([]P, error),
-	create, update func(store.Tx, context.Context, P) error, del func(store.Tx, context.Context, string) error) rereadCase {
+	create, replace func(store.Tx, context.Context, P) error, del func(store.Tx, context.Context, string) error) rereadCase {
 	return rereadCase{
 		kind: noun + "s",
 		read: func(r store.Reader) []string {
@@ -437,7 +437,7 @@ func rereadProvider[P any](noun string, p, updated P, arn string,
 			ps, lerr := list(r, bg, acct)
 			return []string{show("Get"+noun, got, err), show("List"+noun+"s", ps, lerr)}
 		},
-		steps: lifecycle(noun, create, update, p, updated, func(tx store.Tx) error { return del(tx, bg, arn) }),
+		steps: lifecycle(noun, create, replace, p, updated, func(tx store.Tx) error { return del(tx, bg, arn) }),
 	}
 }
 
@@ -594,7 +594,7 @@ func rereadSigningCertificates() rereadCase {
 func rereadUserCredential[C any](noun string, c, updated C, id string,
 	list func(store.Reader, context.Context, string, string) ([]C, error),
 	get func(store.Reader, context.Context, string, string, string) (C, error),
-	create, update func(store.Tx, context.Context, C) error, del func(store.Tx, context.Context, string, string, string) error) rereadCase {
+	create, replace func(store.Tx, context.Context, C) error, del func(store.Tx, context.Context, string, string, string) error) rereadCase {
 	return rereadCase{
 		kind: noun + "s",
 		seed: seedUsers("Ann"),
@@ -603,7 +603,7 @@ func rereadUserCredential[C any](noun string, c, updated C, id string,
 			got, gerr := get(r, bg, acct, "Ann", id)
 			return []string{show("List"+noun+"s", cs, err), show("Get"+noun, got, gerr)}
 		},
-		steps: lifecycle(noun, create, update, c, updated, func(tx store.Tx) error { return del(tx, bg, acct, "Ann", id) }),
+		steps: lifecycle(noun, create, replace, c, updated, func(tx store.Tx) error { return del(tx, bg, acct, "Ann", id) }),
 	}
 }
 
