@@ -347,8 +347,7 @@ type Reader interface {
 	ListGroupMembers(ctx context.Context, accountID, groupName string, page Page) ([]User, error)
 	// ListGroupsForUser lists the groups a user belongs to, ordered by
 	// lower-cased name. A user that does not exist is in no group (no
-	// error). Memberships left behind by deleting a user or group never
-	// show in either list.
+	// error).
 	ListGroupsForUser(ctx context.Context, accountID, userName string) ([]Group, error)
 
 	GetInstanceProfile(ctx context.Context, accountID, name string) (InstanceProfile, error)
@@ -358,8 +357,7 @@ type Reader interface {
 	ListInstanceProfiles(ctx context.Context, accountID, pathPrefix string, page Page) ([]InstanceProfile, error)
 	// ListInstanceProfilesForRole lists the profiles that hold the role,
 	// ordered and paged as ListInstanceProfiles. A role that does not
-	// exist is in no profile (no error); a role deleted while still in a
-	// profile never shows in either list nor in InstanceProfile.Roles.
+	// exist is in no profile (no error).
 	ListInstanceProfilesForRole(ctx context.Context, accountID, roleName string, page Page) ([]InstanceProfile, error)
 
 	GetPolicy(ctx context.Context, accountID, name string) (ManagedPolicy, error)
@@ -400,8 +398,14 @@ type Reader interface {
 // Tx is a read-write transaction: everything done through it commits
 // together or not at all. Create calls return ErrAlreadyExists when the key
 // is taken; Update and Delete calls return ErrNotFound when it is absent.
-// Deleting a user, role or group does not cascade: callers delete dependants first
-// (IAM answers DeleteConflict otherwise).
+//
+// Rows that belong to a user, role, group or instance profile (access keys,
+// credentials, login profile, inline policies, attachments, memberships,
+// profile roles) need their owner: writing one for an owner that does not
+// exist returns ErrNotFound. Deleting the owner deletes them too, except
+// MFA devices, which stay, no longer assigned to anyone. IAM itself does
+// not cascade: it answers DeleteConflict before deleting an owner that
+// still has any.
 type Tx interface {
 	Reader
 
@@ -415,8 +419,7 @@ type Tx interface {
 	DeleteAccessKey(ctx context.Context, id string) error
 
 	// CreateUser creates a user in no group and with no login profile,
-	// SSH keys, signing certificates or service-specific credentials, even
-	// where a deleted user of the same name left such rows behind.
+	// SSH keys, signing certificates or service-specific credentials.
 	CreateUser(ctx context.Context, u User) error
 	// UpdateUser replaces the user found by (u.AccountID, oldName); a rename
 	// carries the user's keys, policies, attachments, MFA devices, group
@@ -446,30 +449,27 @@ type Tx interface {
 	UpdateServiceSpecificCredential(ctx context.Context, c ServiceSpecificCredential) error
 	DeleteServiceSpecificCredential(ctx context.Context, accountID, userName, id string) error
 
-	// CreateRole creates a role that is in no instance profile, even where
-	// a deleted role of the same name was left in some.
+	// CreateRole creates a role that is in no instance profile.
 	CreateRole(ctx context.Context, r Role) error
 	UpdateRole(ctx context.Context, r Role) error
 	DeleteRole(ctx context.Context, accountID, name string) error
 
 	// CreateGroup creates a group with no members, inline policies or
-	// attachments, even where a deleted group of the same name left some
-	// behind.
+	// attachments.
 	CreateGroup(ctx context.Context, g Group) error
 	// UpdateGroup replaces the group found by (g.AccountID, oldName); a
 	// rename carries the group's members, inline policies and attachments
-	// along (and drops any a deleted group of the new name left behind).
+	// along.
 	UpdateGroup(ctx context.Context, oldName string, g Group) error
 	DeleteGroup(ctx context.Context, accountID, name string) error
-	// AddGroupMember is idempotent; RemoveGroupMember returns ErrNotFound
-	// when the user was not a member. Both expect the group and the user to
-	// exist (callers check, as they do before attaching policies).
+	// AddGroupMember is idempotent and returns ErrNotFound when the group
+	// or the user does not exist; RemoveGroupMember returns ErrNotFound
+	// when the user was not a member.
 	AddGroupMember(ctx context.Context, accountID, groupName, userName string) error
 	RemoveGroupMember(ctx context.Context, accountID, groupName, userName string) error
 
 	// CreateInstanceProfile creates a profile with no roles (p.Roles is
-	// ignored), even where a deleted profile of the same name left some
-	// behind.
+	// ignored).
 	CreateInstanceProfile(ctx context.Context, p InstanceProfile) error
 	// UpdateInstanceProfile rewrites the profile's tags (name, path and id
 	// never change).
@@ -477,8 +477,8 @@ type Tx interface {
 	DeleteInstanceProfile(ctx context.Context, accountID, name string) error
 	// AddInstanceProfileRole returns ErrAlreadyExists when the role is
 	// already in the profile; RemoveInstanceProfileRole returns ErrNotFound
-	// when it is not. Both expect the profile and the role to exist
-	// (callers check).
+	// when it is not. AddInstanceProfileRole returns ErrNotFound when the
+	// profile or the role does not exist.
 	AddInstanceProfileRole(ctx context.Context, accountID, profileName, roleName string) error
 	RemoveInstanceProfileRole(ctx context.Context, accountID, profileName, roleName string) error
 

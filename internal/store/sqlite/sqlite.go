@@ -33,6 +33,9 @@ func dialect() *sqlstore.Dialect {
 	return &sqlstore.Dialect{
 		Name:     "sqlite",
 		BlobType: "BLOB",
+		// AUTOINCREMENT: a deleted parent's key is never handed to a new
+		// row, so nothing that remembered it can mistake one for the other.
+		AutoKeyType: "INTEGER PRIMARY KEY AUTOINCREMENT",
 		IsUniqueViolation: func(err error) bool {
 			return hasCode(err, sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY, sqlite3.SQLITE_CONSTRAINT_UNIQUE)
 		},

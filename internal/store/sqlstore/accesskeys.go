@@ -7,7 +7,9 @@ import (
 	"github.com/stsd/stsd/internal/store"
 )
 
-const accessKeyCols = `id, secret, account_id, user_name, status, created_at, last_used_at, last_service, last_region`
+// accessKeyRead selects a key with its owner's name ("" for the root).
+const accessKeyRead = `SELECT k.id, k.secret, k.account_id, COALESCE(u.name, ''), k.status, k.created_at, k.last_used_at,
+	k.last_service, k.last_region FROM access_keys k LEFT JOIN users u ON u.pk = k.user_pk`
 
 func scanAccessKey(r *reader, sc scanner) (store.AccessKey, error) {
 	var k store.AccessKey
@@ -34,25 +36,35 @@ func scanAccessKey(r *reader, sc scanner) (store.AccessKey, error) {
 
 // GetAccessKey implements store.Reader.
 func (r *reader) GetAccessKey(ctx context.Context, id string) (store.AccessKey, error) {
-	return getOne(ctx, r, scanAccessKey, "access key "+id, `SELECT `+accessKeyCols+` FROM access_keys WHERE id = ?`, id)
+	return getOne(ctx, r, scanAccessKey, "access key "+id, accessKeyRead+` WHERE k.id = ?`, id)
 }
 
 // ListAccessKeys implements store.Reader.
 func (r *reader) ListAccessKeys(ctx context.Context, accountID, userName string) ([]store.AccessKey, error) {
-	return list(ctx, r, scanAccessKey, "access keys",
-		`SELECT `+accessKeyCols+` FROM access_keys WHERE account_id = ? AND user_key = ? ORDER BY id`, accountID, key(userName))
+	owner, args := ownedBy("k", accountID, userName)
+	return list(ctx, r, scanAccessKey, "access keys", accessKeyRead+` WHERE `+owner+` ORDER BY k.id`, args...)
 }
 
-// CreateAccessKey implements store.Tx. The secret is sealed to the key id.
+// CreateAccessKey implements store.Tx. The secret is sealed to the key
+// id. A missing user is ErrNotFound.
 func (w *writer) CreateAccessKey(ctx context.Context, k store.AccessKey) error {
 	ts, err := encTimes(k.CreatedAt, k.LastUsedAt)
 	if err != nil {
 		return err
 	}
+	if err := w.requireFree(ctx, "access key "+k.ID, `SELECT 1 FROM access_keys WHERE id = ?`, k.ID); err != nil {
+		return err
+	}
+	owner, err := w.ownerPK(ctx, k.AccountID, k.UserName)
+	if err != nil {
+		return err
+	}
 	sealed := w.sealer.Seal([]byte(k.Secret), aadAccessKey(k.ID))
-	return w.create(ctx, "access key "+k.ID, `SELECT 1 FROM access_keys WHERE id = ?`, []any{k.ID}, k.AccountID,
-		`INSERT INTO access_keys (`+accessKeyCols+`, user_key) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		k.ID, sealed, k.AccountID, k.UserName, string(k.Status), ts[0], ts[1], k.LastService, k.LastRegion, key(k.UserName))
+	_, err = w.exec(ctx, "access key "+k.ID,
+		`INSERT INTO access_keys (id, secret, account_id, user_pk, status, created_at, last_used_at, last_service, last_region)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		k.ID, sealed, k.AccountID, owner, string(k.Status), ts[0], ts[1], k.LastService, k.LastRegion)
+	return err
 }
 
 // UpdateAccessKey implements store.Tx: only status and last-used facts.

@@ -32,17 +32,16 @@ func scanProfileRow(_ *reader, sc scanner) (profileRow, error) {
 	return row, err
 }
 
-// listProfiles runs inner, a SELECT of profileCols and name_key from
+// listProfiles runs inner, a SELECT of profileCols, name_key and pk from
 // instance_profiles (filtered, ordered and limited as the caller needs),
 // and returns those profiles with their roles filled. One query joins the
-// live roles, so the roles are read in the same snapshot as the profiles
-// and a role row left behind by a role's delete never shows.
+// roles, so they are read in the same snapshot as the profiles.
 func listProfiles(ctx context.Context, r *reader, what, inner string, args ...any) ([]store.InstanceProfile, error) {
 	rows, err := list(ctx, r, scanProfileRow, what, `SELECT p.account_id, p.name, p.id, p.path, p.tags, p.created_at, p.name_key, m.name
 		FROM (`+inner+`) p
-		LEFT JOIN (SELECT ipr.account_id, ipr.profile_key, ro.name_key, ro.name FROM instance_profile_roles ipr
-			JOIN roles ro ON ro.account_id = ipr.account_id AND ro.name_key = ipr.role_key) m
-		ON m.account_id = p.account_id AND m.profile_key = p.name_key
+		LEFT JOIN (SELECT ipr.profile_pk, ro.name_key, ro.name FROM instance_profile_roles ipr
+			JOIN roles ro ON ro.pk = ipr.role_pk) m
+		ON m.profile_pk = p.pk
 		ORDER BY p.name_key, m.name_key`, args...)
 	if err != nil {
 		return nil, err
@@ -64,7 +63,7 @@ func listProfiles(ctx context.Context, r *reader, what, inner string, args ...an
 func (r *reader) GetInstanceProfile(ctx context.Context, accountID, name string) (store.InstanceProfile, error) {
 	what := "instance profile " + name
 	ps, err := listProfiles(ctx, r, what,
-		`SELECT `+profileCols+`, name_key FROM instance_profiles WHERE account_id = ? AND name_key = ?`, accountID, key(name))
+		`SELECT `+profileCols+`, name_key, pk FROM instance_profiles WHERE account_id = ? AND name_key = ?`, accountID, key(name))
 	if err != nil {
 		return store.InstanceProfile{}, err
 	}
@@ -79,38 +78,28 @@ func (r *reader) GetInstanceProfile(ctx context.Context, accountID, name string)
 func (r *reader) ListInstanceProfiles(ctx context.Context, accountID, pathPrefix string, page store.Page) ([]store.InstanceProfile, error) {
 	where, tail, args := listClauses("name_key", pathPrefix, page, []any{accountID})
 	return listProfiles(ctx, r, "instance profiles",
-		`SELECT `+profileCols+`, name_key FROM instance_profiles WHERE account_id = ?`+where+tail, args...)
+		`SELECT `+profileCols+`, name_key, pk FROM instance_profiles WHERE account_id = ?`+where+tail, args...)
 }
 
 // ListInstanceProfilesForRole implements store.Reader, ordered by
-// lower-cased name. A missing role is in no profile, even while rows it
-// left behind remain.
+// lower-cased name.
 func (r *reader) ListInstanceProfilesForRole(ctx context.Context, accountID, roleName string, page store.Page) ([]store.InstanceProfile, error) {
-	rk := key(roleName)
-	where, tail, args := listClauses("name_key", "", page, []any{accountID, accountID, rk, accountID, rk})
-	return listProfiles(ctx, r, "instance profiles for role", `SELECT `+profileCols+`, name_key FROM instance_profiles WHERE account_id = ?
-		AND name_key IN (SELECT profile_key FROM instance_profile_roles WHERE account_id = ? AND role_key = ?)
-		AND EXISTS (SELECT 1 FROM roles WHERE account_id = ? AND name_key = ?)`+where+tail, args...)
+	where, tail, args := listClauses("name_key", "", page, []any{accountID, key(roleName)})
+	return listProfiles(ctx, r, "instance profiles for role", `SELECT `+profileCols+`, name_key, pk FROM instance_profiles
+		WHERE pk IN (SELECT profile_pk FROM instance_profile_roles WHERE role_pk = `+pkSelect("roles")+`)`+where+tail, args...)
 }
 
-// CreateInstanceProfile implements store.Tx. Role rows a deleted profile
-// of the same name left behind are cleared, so the new profile starts
-// empty. p.Roles is ignored.
+// CreateInstanceProfile implements store.Tx. p.Roles is ignored: a new
+// profile holds no role.
 func (w *writer) CreateInstanceProfile(ctx context.Context, p store.InstanceProfile) error {
 	created, err := encTime(p.CreatedAt)
 	if err != nil {
 		return err
 	}
-	pk := key(p.Name)
-	if err := w.create(ctx, "instance profile "+p.Name, `SELECT 1 FROM instance_profiles WHERE account_id = ? AND name_key = ?`,
-		[]any{p.AccountID, pk}, p.AccountID,
+	return w.create(ctx, "instance profile "+p.Name, `SELECT 1 FROM instance_profiles WHERE account_id = ? AND name_key = ?`,
+		[]any{p.AccountID, key(p.Name)}, p.AccountID,
 		`INSERT INTO instance_profiles (`+profileCols+`, name_key) VALUES (?, ?, ?, ?, ?, ?, ?)`,
-		p.AccountID, p.Name, p.ID, p.Path, encTags(p.Tags), created, pk); err != nil {
-		return err
-	}
-	_, err = w.exec(ctx, "instance profile roles", `DELETE FROM instance_profile_roles WHERE account_id = ? AND profile_key = ?`,
-		p.AccountID, pk)
-	return err
+		p.AccountID, p.Name, p.ID, p.Path, encTags(p.Tags), created, key(p.Name))
 }
 
 // UpdateInstanceProfile implements store.Tx: only the tags are written.
@@ -121,27 +110,35 @@ func (w *writer) UpdateInstanceProfile(ctx context.Context, p store.InstanceProf
 	return mustAffect(n, err, what)
 }
 
-// DeleteInstanceProfile implements store.Tx. Its role rows are not
-// deleted; reads never show them and CreateInstanceProfile clears them.
+// DeleteInstanceProfile implements store.Tx. Its role rows cascade.
 func (w *writer) DeleteInstanceProfile(ctx context.Context, accountID, name string) error {
 	what := "instance profile " + name
 	n, err := w.exec(ctx, what, `DELETE FROM instance_profiles WHERE account_id = ? AND name_key = ?`, accountID, key(name))
 	return mustAffect(n, err, what)
 }
 
-// AddInstanceProfileRole implements store.Tx.
+// AddInstanceProfileRole implements store.Tx. A missing profile or role
+// is ErrNotFound.
 func (w *writer) AddInstanceProfileRole(ctx context.Context, accountID, profileName, roleName string) error {
 	what := fmt.Sprintf("role %s in instance profile %s", roleName, profileName)
-	args := []any{accountID, key(profileName), key(roleName)}
+	ppk, err := w.pkOf(ctx, "instance_profiles", "instance profile", accountID, profileName)
+	if err != nil {
+		return err
+	}
+	rpk, err := w.pkOf(ctx, "roles", "role", accountID, roleName)
+	if err != nil {
+		return err
+	}
 	return w.create(ctx, what,
-		`SELECT 1 FROM instance_profile_roles WHERE account_id = ? AND profile_key = ? AND role_key = ?`, args, accountID,
-		`INSERT INTO instance_profile_roles (account_id, profile_key, role_key) VALUES (?, ?, ?)`, args...)
+		`SELECT 1 FROM instance_profile_roles WHERE profile_pk = ? AND role_pk = ?`, []any{ppk, rpk}, "",
+		`INSERT INTO instance_profile_roles (profile_pk, role_pk) VALUES (?, ?)`, ppk, rpk)
 }
 
 // RemoveInstanceProfileRole implements store.Tx.
 func (w *writer) RemoveInstanceProfileRole(ctx context.Context, accountID, profileName, roleName string) error {
 	what := fmt.Sprintf("role %s in instance profile %s", roleName, profileName)
-	n, err := w.exec(ctx, what, `DELETE FROM instance_profile_roles WHERE account_id = ? AND profile_key = ? AND role_key = ?`,
-		accountID, key(profileName), key(roleName))
+	n, err := w.exec(ctx, what, `DELETE FROM instance_profile_roles
+		WHERE profile_pk = `+pkSelect("instance_profiles")+` AND role_pk = `+pkSelect("roles"),
+		accountID, key(profileName), accountID, key(roleName))
 	return mustAffect(n, err, what)
 }

@@ -27,6 +27,11 @@ func openRawSQLite(t *testing.T) *sql.DB {
 	return db
 }
 
+// sqliteDialect is store/sqlite's dialect, less the error classifiers.
+func sqliteDialect() *Dialect {
+	return &Dialect{Name: "sqlite", BlobType: "BLOB", AutoKeyType: "INTEGER PRIMARY KEY AUTOINCREMENT"}
+}
+
 func schemaVersion(t *testing.T, db *sql.DB) int {
 	t.Helper()
 	var v int
@@ -42,7 +47,7 @@ func schemaVersion(t *testing.T, db *sql.DB) int {
 func TestUpgradeFromVersion1(t *testing.T) {
 	ctx := context.Background()
 	db := openRawSQLite(t)
-	d := &Dialect{Name: "sqlite", BlobType: "BLOB"}
+	d := sqliteDialect()
 	if err := migrateSteps(ctx, db, d, migrations[:1]); err != nil {
 		t.Fatalf("migrating to version 1: %v", err)
 	}
@@ -110,7 +115,7 @@ func TestUpgradeFromVersion1(t *testing.T) {
 func TestUpgradeFromVersion2(t *testing.T) {
 	ctx := context.Background()
 	db := openRawSQLite(t)
-	d := &Dialect{Name: "sqlite", BlobType: "BLOB"}
+	d := sqliteDialect()
 	if err := migrateSteps(ctx, db, d, migrations[:2]); err != nil {
 		t.Fatalf("migrating to version 2: %v", err)
 	}
@@ -168,7 +173,7 @@ func TestUpgradeFromVersion2(t *testing.T) {
 func TestUpgradeFromVersion3(t *testing.T) {
 	ctx := context.Background()
 	db := openRawSQLite(t)
-	d := &Dialect{Name: "sqlite", BlobType: "BLOB"}
+	d := sqliteDialect()
 	if err := migrateSteps(ctx, db, d, migrations[:3]); err != nil {
 		t.Fatalf("migrating to version 3: %v", err)
 	}
@@ -232,13 +237,14 @@ func TestUpgradeFromVersion3(t *testing.T) {
 	if err != nil || len(ps) != 1 || ps[0].Name != "Web" {
 		t.Fatalf("profiles of a version 3 role after upgrade: %+v, %v", ps, err)
 	}
-	_, err = db.ExecContext(ctx, `INSERT INTO instance_profile_roles (account_id, profile_key, role_key) VALUES ('111122223333', 'web', 'web-role')`)
+	_, err = db.ExecContext(ctx, `INSERT INTO instance_profile_roles (profile_pk, role_pk)
+		SELECT profile_pk, role_pk FROM instance_profile_roles`)
 	if err == nil || !strings.Contains(err.Error(), "UNIQUE") {
 		t.Fatalf("raw insert of a role already in the profile: %v, want a UNIQUE constraint failure", err)
 	}
 	var index string
 	err = db.QueryRowContext(ctx, `SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'instance_profile_roles'
-		AND sql LIKE '%(account_id, role_key, profile_key)%'`).Scan(&index)
+		AND sql LIKE '%(role_pk, profile_pk)%'`).Scan(&index)
 	if err != nil {
 		t.Fatalf("no index of instance_profile_roles by role: %v", err)
 	}
@@ -254,7 +260,7 @@ func TestUpgradeFromVersion3(t *testing.T) {
 func TestUpgradeFromVersion4(t *testing.T) {
 	ctx := context.Background()
 	db := openRawSQLite(t)
-	d := &Dialect{Name: "sqlite", BlobType: "BLOB"}
+	d := sqliteDialect()
 	if err := migrateSteps(ctx, db, d, migrations[:4]); err != nil {
 		t.Fatalf("migrating to version 4: %v", err)
 	}
@@ -338,15 +344,15 @@ func TestUpgradeFromVersion4(t *testing.T) {
 		t.Fatalf("password policy after upgrade: %+v, %v", p, err)
 	}
 
-	_, err = db.ExecContext(ctx, `INSERT INTO login_profiles (account_id, user_key, user_name, password_hash, password_reset_required,
-		created_at, password_changed_at) VALUES ('111122223333', 'anna', 'ANNA', 'h', 0, '', '')`)
+	_, err = db.ExecContext(ctx, `INSERT INTO login_profiles (user_pk, password_hash, password_reset_required,
+		created_at, password_changed_at) SELECT pk, 'h', 0, '', '' FROM users WHERE name_key = 'anna'`)
 	if err == nil || !strings.Contains(err.Error(), "UNIQUE") {
 		t.Fatalf("raw insert of a second login profile for a user: %v, want a UNIQUE constraint failure", err)
 	}
 	for _, table := range []string{"ssh_public_keys", "signing_certificates", "service_specific_credentials"} {
 		var index string
 		err = db.QueryRowContext(ctx, `SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = ?
-			AND sql LIKE '%(account_id, user_key, id)%'`, table).Scan(&index)
+			AND sql LIKE '%(user_pk, id)%'`, table).Scan(&index)
 		if err != nil {
 			t.Fatalf("no index of %s by owner: %v", table, err)
 		}

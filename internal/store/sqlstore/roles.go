@@ -41,23 +41,16 @@ func (r *reader) ListRoles(ctx context.Context, accountID, pathPrefix string, pa
 	return list(ctx, r, scanRole, "roles", `SELECT `+roleCols+` FROM roles WHERE account_id = ?`+where+tail, args...)
 }
 
-// CreateRole implements store.Tx. Instance profile memberships a deleted
-// role of the same name left behind are cleared (deletes do not cascade),
-// so the new role is in no profile.
+// CreateRole implements store.Tx.
 func (w *writer) CreateRole(ctx context.Context, r store.Role) error {
 	ts, err := encTimes(r.CreatedAt, r.LastUsedAt)
 	if err != nil {
 		return err
 	}
-	if err := w.create(ctx, "role "+r.Name, `SELECT 1 FROM roles WHERE account_id = ? AND name_key = ?`, []any{r.AccountID, key(r.Name)}, r.AccountID,
+	return w.create(ctx, "role "+r.Name, `SELECT 1 FROM roles WHERE account_id = ? AND name_key = ?`, []any{r.AccountID, key(r.Name)}, r.AccountID,
 		`INSERT INTO roles (`+roleCols+`, name_key) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		r.AccountID, r.Name, r.ID, r.Path, r.Description, r.TrustPolicy, int64(r.MaxSessionDuration), r.PermissionsBoundary,
-		encTags(r.Tags), ts[0], ts[1], r.LastUsedRegion, key(r.Name)); err != nil {
-		return err
-	}
-	_, err = w.exec(ctx, "instance profile memberships", `DELETE FROM instance_profile_roles WHERE account_id = ? AND role_key = ?`,
-		r.AccountID, key(r.Name))
-	return err
+		encTags(r.Tags), ts[0], ts[1], r.LastUsedRegion, key(r.Name))
 }
 
 // UpdateRole implements store.Tx: it replaces the role of the same name.
@@ -74,9 +67,8 @@ func (w *writer) UpdateRole(ctx context.Context, r store.Role) error {
 	return mustAffect(n, err, "role "+r.Name)
 }
 
-// DeleteRole implements store.Tx. Dependants are not deleted; instance
-// profile reads never show the role again and CreateRole clears its
-// memberships.
+// DeleteRole implements store.Tx. The role's policies, attachments and
+// places in instance profiles cascade.
 func (w *writer) DeleteRole(ctx context.Context, accountID, name string) error {
 	n, err := w.exec(ctx, "role "+name, `DELETE FROM roles WHERE account_id = ? AND name_key = ?`, accountID, key(name))
 	return mustAffect(n, err, "role "+name)

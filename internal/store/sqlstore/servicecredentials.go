@@ -7,7 +7,9 @@ import (
 	"github.com/stsd/stsd/internal/store"
 )
 
-const serviceCredCols = `id, account_id, user_name, service_name, service_user_name, secret, status, created_at, expires_at`
+// serviceCredRead selects a credential with its user's account and name.
+const serviceCredRead = `SELECT c.id, u.account_id, u.name, c.service_name, c.service_user_name, c.secret, c.status,
+	c.created_at, c.expires_at FROM service_specific_credentials c JOIN users u ON u.pk = c.user_pk`
 
 func scanServiceCred(r *reader, sc scanner) (store.ServiceSpecificCredential, error) {
 	var c store.ServiceSpecificCredential
@@ -33,7 +35,7 @@ func scanServiceCred(r *reader, sc scanner) (store.ServiceSpecificCredential, er
 // ListServiceSpecificCredentials implements store.Reader.
 func (r *reader) ListServiceSpecificCredentials(ctx context.Context, accountID, userName string) ([]store.ServiceSpecificCredential, error) {
 	return list(ctx, r, scanServiceCred, "service-specific credentials",
-		`SELECT `+serviceCredCols+` FROM service_specific_credentials WHERE account_id = ? AND user_key = ? ORDER BY id`,
+		serviceCredRead+` WHERE u.account_id = ? AND u.name_key = ? ORDER BY c.id`,
 		accountID, key(userName))
 }
 
@@ -41,7 +43,7 @@ func (r *reader) ListServiceSpecificCredentials(ctx context.Context, accountID, 
 // credential of that id is not found.
 func (r *reader) GetServiceSpecificCredential(ctx context.Context, accountID, userName, id string) (store.ServiceSpecificCredential, error) {
 	return getOne(ctx, r, scanServiceCred, "service-specific credential "+id,
-		`SELECT `+serviceCredCols+` FROM service_specific_credentials WHERE id = ? AND account_id = ? AND user_key = ?`,
+		serviceCredRead+` WHERE c.id = ? AND u.account_id = ? AND u.name_key = ?`,
 		id, accountID, key(userName))
 }
 
@@ -52,11 +54,19 @@ func (w *writer) CreateServiceSpecificCredential(ctx context.Context, c store.Se
 	if err != nil {
 		return err
 	}
+	if err := w.requireFree(ctx, "service-specific credential "+c.ID, `SELECT 1 FROM service_specific_credentials WHERE id = ?`, c.ID); err != nil {
+		return err
+	}
+	pk, err := w.pkOf(ctx, "users", "user", c.AccountID, c.UserName)
+	if err != nil {
+		return err
+	}
 	sealed := w.sealer.Seal(c.Secret, aadServiceCredential(c.ID))
-	return w.create(ctx, "service-specific credential "+c.ID,
-		`SELECT 1 FROM service_specific_credentials WHERE id = ?`, []any{c.ID}, c.AccountID,
-		`INSERT INTO service_specific_credentials (`+serviceCredCols+`, user_key) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		c.ID, c.AccountID, c.UserName, c.ServiceName, c.ServiceUserName, sealed, string(c.Status), ts[0], ts[1], key(c.UserName))
+	_, err = w.exec(ctx, "service-specific credential "+c.ID,
+		`INSERT INTO service_specific_credentials (id, user_pk, service_name, service_user_name, secret, status, created_at, expires_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+		c.ID, pk, c.ServiceName, c.ServiceUserName, sealed, string(c.Status), ts[0], ts[1])
+	return err
 }
 
 // UpdateServiceSpecificCredential implements store.Tx: status and secret
@@ -65,7 +75,7 @@ func (w *writer) UpdateServiceSpecificCredential(ctx context.Context, c store.Se
 	what := "service-specific credential " + c.ID
 	sealed := w.sealer.Seal(c.Secret, aadServiceCredential(c.ID))
 	n, err := w.exec(ctx, what, `UPDATE service_specific_credentials SET status = ?, secret = ?
-		WHERE id = ? AND account_id = ? AND user_key = ?`,
+		WHERE id = ? AND user_pk = `+pkSelect("users"),
 		string(c.Status), sealed, c.ID, c.AccountID, key(c.UserName))
 	return mustAffect(n, err, what)
 }
@@ -73,7 +83,7 @@ func (w *writer) UpdateServiceSpecificCredential(ctx context.Context, c store.Se
 // DeleteServiceSpecificCredential implements store.Tx.
 func (w *writer) DeleteServiceSpecificCredential(ctx context.Context, accountID, userName, id string) error {
 	what := "service-specific credential " + id
-	n, err := w.exec(ctx, what, `DELETE FROM service_specific_credentials WHERE id = ? AND account_id = ? AND user_key = ?`,
+	n, err := w.exec(ctx, what, `DELETE FROM service_specific_credentials WHERE id = ? AND user_pk = `+pkSelect("users"),
 		id, accountID, key(userName))
 	return mustAffect(n, err, what)
 }

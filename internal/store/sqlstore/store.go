@@ -222,6 +222,20 @@ func mustAffect(n int64, err error, what string) error {
 // not fail a statement (which would abort a PostgreSQL transaction and
 // leave fn unable to go on).
 func (w *writer) create(ctx context.Context, what, existsQuery string, existsArgs []any, accountID, insert string, args ...any) error {
+	if err := w.requireFree(ctx, what, existsQuery, existsArgs...); err != nil {
+		return err
+	}
+	if accountID != "" {
+		if err := w.requireAccount(ctx, accountID); err != nil {
+			return err
+		}
+	}
+	_, err := w.exec(ctx, what, insert, args...)
+	return err
+}
+
+// requireFree returns ErrAlreadyExists when existsQuery finds a row.
+func (w *writer) requireFree(ctx context.Context, what, existsQuery string, existsArgs ...any) error {
 	taken, err := w.exists(ctx, existsQuery, existsArgs...)
 	if err != nil {
 		return err
@@ -229,13 +243,7 @@ func (w *writer) create(ctx context.Context, what, existsQuery string, existsArg
 	if taken {
 		return fmt.Errorf("%s: %w", what, store.ErrAlreadyExists)
 	}
-	if accountID != "" {
-		if err := w.requireAccount(ctx, accountID); err != nil {
-			return err
-		}
-	}
-	_, err = w.exec(ctx, what, insert, args...)
-	return err
+	return nil
 }
 
 func (w *writer) requireAccount(ctx context.Context, id string) error {
@@ -267,4 +275,46 @@ func listClauses(keyCol, pathPrefix string, p store.Page, args []any) (where, ta
 		args = append(args, p.Limit)
 	}
 	return where, tail, args
+}
+
+// pkOf returns the pk of the user, role, group or instance profile (table)
+// named name, which child rows reference; ErrNotFound, naming it as what,
+// when there is none.
+func (r *reader) pkOf(ctx context.Context, table, what, accountID, name string) (int64, error) {
+	var pk int64
+	err := r.q.QueryRowContext(ctx, r.d.rebind(`SELECT pk FROM `+table+` WHERE account_id = ? AND name_key = ?`),
+		accountID, key(name)).Scan(&pk)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, fmt.Errorf("%s %s: %w", what, name, store.ErrNotFound)
+	}
+	if err != nil {
+		return 0, fmt.Errorf("%s store: %s %s: %w", r.d.Name, what, name, err)
+	}
+	return pk, nil
+}
+
+// pkSelect is a subquery for the pk of the row of table with the account
+// id and name key given as its two arguments. It is NULL, which equals
+// nothing, when there is no such row.
+func pkSelect(table string) string {
+	return `(SELECT pk FROM ` + table + ` WHERE account_id = ? AND name_key = ?)`
+}
+
+// ownerPK returns the user_pk of a credential that belongs to userName or,
+// when userName is "", to the account root (NULL).
+func (w *writer) ownerPK(ctx context.Context, accountID, userName string) (any, error) {
+	if userName == "" {
+		return nil, w.requireAccount(ctx, accountID)
+	}
+	return w.pkOf(ctx, "users", "user", accountID, userName)
+}
+
+// ownedBy is the condition, with its arguments, that selects the rows of
+// alias (a table with account_id and user_pk columns) belonging to
+// userName or, when userName is "", to the account root.
+func ownedBy(alias, accountID, userName string) (string, []any) {
+	if userName == "" {
+		return alias + `.account_id = ? AND ` + alias + `.user_pk IS NULL`, []any{accountID}
+	}
+	return alias + `.user_pk = ` + pkSelect("users"), []any{accountID, key(userName)}
 }

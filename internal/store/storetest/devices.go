@@ -8,6 +8,7 @@ import (
 
 func testMFADevices(t *testing.T, s store.Store) {
 	seedAccounts(t, s)
+	seedUsers(t, s, acct, "Ann")
 	d1, d2 := mfa("b-dev", ""), mfa("a-dev", "Ann")
 	d1.Tags = []store.Tag{{Key: "x", Value: "y"}}
 	d2.EnabledAt = at(7)

@@ -30,6 +30,7 @@ func testAccounts(t *testing.T, s store.Store) {
 
 func testAccessKeys(t *testing.T, s store.Store) {
 	seedAccounts(t, s)
+	seedUsers(t, s, acct, "Alice")
 	root := accessKey("AKIAROOTEXAMPLE00001", "")
 	k1 := accessKey("AKIAUSEREXAMPLE00002", "Alice")
 	k2 := accessKey("AKIAUSEREXAMPLE00001", "Alice")

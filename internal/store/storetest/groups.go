@@ -263,9 +263,8 @@ func testUserRenameMemberships(t *testing.T, s store.Store) {
 }
 
 // testGroupLeftovers checks that memberships and policies a caller left
-// behind when deleting a user or group (deletes do not cascade) never show
-// in reads, and never pass to a user or group created or renamed to the
-// same name later.
+// when deleting a user or group go with it: they never show in reads, and
+// never pass to a user or group created or renamed to the same name later.
 func testGroupLeftovers(t *testing.T, s store.Store) {
 	seedAccounts(t, s)
 	arn := "arn:aws:iam::aws:policy/Old"

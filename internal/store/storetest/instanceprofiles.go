@@ -181,9 +181,9 @@ func testInstanceProfileRoles(t *testing.T, s store.Store) {
 }
 
 // testInstanceProfileLeftovers checks that roles a caller left in a
-// profile when deleting the role, or left in a deleted profile (deletes do
-// not cascade), never show in reads, and never pass to a role or profile
-// created under the same name later.
+// profile when deleting the role, or left in a deleted profile, go with
+// the delete: they never show in reads, and never pass to a role or
+// profile created under the same name later.
 func testInstanceProfileLeftovers(t *testing.T, s store.Store) {
 	seedAccounts(t, s)
 	mustTx(t, s, func(tx store.Tx) []func() error {

@@ -74,6 +74,8 @@ func testPolicies(t *testing.T, s store.Store) {
 
 func testInlinePolicies(t *testing.T, s store.Store) {
 	seedAccounts(t, s)
+	seedUsers(t, s, acct, "Ann")
+	seedRoles(t, s, "Ann")
 	mk := func(kind store.PrincipalKind, principal, name, doc string) store.InlinePolicy {
 		return store.InlinePolicy{AccountID: acct, Kind: kind, PrincipalName: principal, Name: name, Document: doc}
 	}
@@ -111,6 +113,8 @@ func testInlinePolicies(t *testing.T, s store.Store) {
 
 func testAttachments(t *testing.T, s store.Store) {
 	seedAccounts(t, s)
+	seedUsers(t, s, acct, "Ann")
+	seedRoles(t, s, "Ops")
 	a := "arn:aws:iam::" + acct + ":policy/A"
 	b := "arn:aws:iam::aws:policy/B"
 	update(t, s, func(tx store.Tx) error {

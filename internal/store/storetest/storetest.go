@@ -141,6 +141,35 @@ func seedAccounts(t *testing.T, s store.Store) {
 	})
 }
 
+// seedUsers creates users of the given names in account a: a credential,
+// policy or membership needs its owner to exist.
+func seedUsers(t *testing.T, s store.Store, a string, names ...string) {
+	t.Helper()
+	update(t, s, func(tx store.Tx) error {
+		for _, n := range names {
+			u := user(n)
+			u.AccountID = a
+			if err := tx.CreateUser(context.Background(), u); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// seedRoles is seedUsers for roles, in account acct.
+func seedRoles(t *testing.T, s store.Store, names ...string) {
+	t.Helper()
+	update(t, s, func(tx store.Tx) error {
+		for _, n := range names {
+			if err := tx.CreateRole(context.Background(), role(n)); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
 func user(name string) store.User {
 	return store.User{
 		AccountID: acct, Name: name, ID: "AIDA" + fmt.Sprintf("%016d", len(name)), Path: "/",

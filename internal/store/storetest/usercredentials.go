@@ -67,6 +67,8 @@ func credsOf(t *testing.T, s store.Reader, accountID, userName string) []string 
 
 func testSSHPublicKeys(t *testing.T, s store.Store) {
 	seedAccounts(t, s)
+	seedUsers(t, s, acct, "Alice", "Bob")
+	seedUsers(t, s, acct2, "Alice")
 	// Reads before the writes, so a cache has misses to forget.
 	equal(t, sshKeysOf(t, s, acct, "Alice"), []string{}, "keys before any upload")
 	_, err := s.GetSSHPublicKey(bg, acct, "Alice", "APKAEXAMPLE00000000B")
@@ -148,6 +150,7 @@ func testSSHPublicKeys(t *testing.T, s store.Store) {
 // those with UserName "": they are listed apart from every user's.
 func testSigningCertificates(t *testing.T, s store.Store) {
 	seedAccounts(t, s)
+	seedUsers(t, s, acct, "Alice", "Bob")
 	equal(t, certsOf(t, s, acct, ""), []string{}, "root certificates before any upload")
 	equal(t, certsOf(t, s, acct, "Alice"), []string{}, "certificates before any upload")
 
@@ -216,6 +219,8 @@ func testSigningCertificates(t *testing.T, s store.Store) {
 
 func testServiceSpecificCredentials(t *testing.T, s store.Store) {
 	seedAccounts(t, s)
+	seedUsers(t, s, acct, "Alice", "Bob")
+	seedUsers(t, s, acct2, "Alice")
 	equal(t, credsOf(t, s, acct, "Alice"), []string{}, "credentials before any create")
 	_, err := s.GetServiceSpecificCredential(bg, acct, "Alice", "ACCAEXAMPLE00000000B")
 	isErr(t, err, store.ErrNotFound, "GetServiceSpecificCredential before create")

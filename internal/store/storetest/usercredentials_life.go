@@ -122,9 +122,9 @@ func testUserRenameCredentials(t *testing.T, s store.Store) {
 	equal(t, certsOf(t, s, acct, ""), []string{"CERTROOT"}, "root certificates after the renames")
 }
 
-// testUserCredentialLeftovers checks that credentials a caller left behind
-// when deleting a user (deletes do not cascade) never pass to a user
-// created or renamed to the same name later.
+// testUserCredentialLeftovers checks that credentials a caller left when
+// deleting a user go with it, and never pass to a user created or renamed
+// to the same name later.
 func testUserCredentialLeftovers(t *testing.T, s store.Store) {
 	seedAccounts(t, s)
 	mustTx(t, s, func(tx store.Tx) []func() error {
@@ -232,6 +232,7 @@ func testUserCredentialRollback(t *testing.T, s store.Store) {
 // keeps.
 func testUserCredentialResultsAreCopies(t *testing.T, s store.Store) {
 	seedAccounts(t, s)
+	seedUsers(t, s, acct, "Copy")
 	c := serviceCred("ACCACOPY", "Copy")
 	update(t, s, func(tx store.Tx) error { return tx.CreateServiceSpecificCredential(bg, c) })
 	c.Secret[0] = 'X'
