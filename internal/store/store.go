@@ -286,6 +286,15 @@ type OutboundFederation struct {
 	UpdatedAt time.Time
 }
 
+// CredentialReport is an account's latest IAM credential report, kept so
+// that every node, and the next start, serves the same one. The report is
+// complete when stored: stsd builds it within GenerateCredentialReport.
+type CredentialReport struct {
+	AccountID   string
+	Content     []byte // the CSV, as GetCredentialReport returns it
+	GeneratedAt time.Time
+}
+
 // TokenKey is one key of the session-token key ring.
 type TokenKey struct {
 	ID        uint32
@@ -391,6 +400,10 @@ type Reader interface {
 	// GetOutboundFederationByIssuer finds the federation whose IssuerID is
 	// issuerID (exact match, case-sensitive); ErrNotFound when none has it.
 	GetOutboundFederationByIssuer(ctx context.Context, issuerID string) (OutboundFederation, error)
+
+	// GetCredentialReport returns the account's latest credential report,
+	// expired or not; ErrNotFound when none was ever generated.
+	GetCredentialReport(ctx context.Context, accountID string) (CredentialReport, error)
 
 	ListTokenKeys(ctx context.Context) ([]TokenKey, error)
 }
@@ -513,6 +526,10 @@ type Tx interface {
 	// the old one); ErrAlreadyExists when another account holds the
 	// IssuerID, ErrNotFound when the account does not exist.
 	PutOutboundFederation(ctx context.Context, f OutboundFederation) error
+
+	// PutCredentialReport creates or replaces the account's credential
+	// report; ErrNotFound when the account does not exist.
+	PutCredentialReport(ctx context.Context, r CredentialReport) error
 
 	CreateTokenKey(ctx context.Context, k TokenKey) error
 	UpdateTokenKey(ctx context.Context, k TokenKey) error

@@ -56,6 +56,8 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"OutboundRollback", testOutboundRollback},
 		{"OutboundResultsAreCopies", testOutboundResultsAreCopies},
 		{"ParentAccountRequired", testParentAccount},
+		{"DeleteCascades", testDeleteCascades},
+		{"CredentialReports", testCredentialReports},
 		{"Rollback", testRollback},
 		{"Generation", testGeneration},
 		{"ConcurrentUpdates", testConcurrentUpdates},
