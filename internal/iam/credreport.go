@@ -2,13 +2,14 @@ package iam
 
 import (
 	"context"
-	"sync"
+	"errors"
 	"time"
 
 	"github.com/stsd/stsd/internal/apierr"
 	"github.com/stsd/stsd/internal/apimodel"
 	"github.com/stsd/stsd/internal/apimodel/iamapi"
 	"github.com/stsd/stsd/internal/rpc"
+	"github.com/stsd/stsd/internal/store"
 )
 
 // credentialReportHandlers lists the credential report operations.
@@ -67,21 +68,53 @@ const credentialReportLifetime = 4 * time.Hour
 // and answers STARTED too so that clients that wait for COMPLETE see the
 // sequence they expect — and never INPROGRESS, nor ReportInProgress from
 // GetCredentialReport.
+//
+// The report is kept in the store, so every node sharing it, and the next
+// start, serve it. Two nodes generating at once may both build one; the
+// check is repeated in the write so that only the first is kept.
 func (s *Service) GenerateCredentialReport(ctx context.Context, call *rpc.Call, _ *struct{}) (*iamapi.GenerateCredentialReportResponse, error) {
 	// No resource type in the Service Authorization Reference: "*".
 	if err := s.authorize(ctx, call, "iam:GenerateCredentialReport", "*"); err != nil {
 		return nil, err
 	}
 	acct, now := call.Principal.AccountID, callTime(call)
-	if r, ok := s.reports.latest(acct); ok && !r.expired(now) {
-		return &iamapi.GenerateCredentialReportResponse{State: reportComplete}, nil
+	complete := &iamapi.GenerateCredentialReportResponse{State: reportComplete}
+	if fresh, err := freshReport(ctx, s.store, acct, now); err != nil || fresh {
+		return complete, err
 	}
 	subjects, maxAge, err := s.credentialReportSubjects(ctx, acct)
 	if err != nil {
 		return nil, err
 	}
-	s.reports.put(acct, heldReport{content: buildCredentialReport(subjects, maxAge), generated: now})
+	report := store.CredentialReport{AccountID: acct, Content: buildCredentialReport(subjects, maxAge), GeneratedAt: now}
+	var raced bool
+	err = s.store.Update(ctx, func(tx store.Tx) error {
+		var err error
+		if raced, err = freshReport(ctx, tx, acct, now); err != nil || raced {
+			return err
+		}
+		return tx.PutCredentialReport(ctx, report)
+	})
+	if err != nil {
+		return nil, err
+	}
+	if raced {
+		return complete, nil
+	}
 	return &iamapi.GenerateCredentialReportResponse{State: reportStarted, Description: msgReportStarted}, nil
+}
+
+// freshReport reports whether the account has a report that has not
+// expired at now.
+func freshReport(ctx context.Context, r store.Reader, acct string, now time.Time) (bool, error) {
+	rep, err := r.GetCredentialReport(ctx, acct)
+	if errors.Is(err, store.ErrNotFound) {
+		return false, nil
+	}
+	if err != nil {
+		return false, err
+	}
+	return !reportExpired(rep, now), nil
 }
 
 // GetCredentialReport returns the account's latest report: ReportNotPresent
@@ -92,72 +125,20 @@ func (s *Service) GetCredentialReport(ctx context.Context, call *rpc.Call, _ *st
 	if err := s.authorize(ctx, call, "iam:GetCredentialReport", "*"); err != nil {
 		return nil, err
 	}
-	r, ok := s.reports.latest(call.Principal.AccountID)
-	if !ok {
+	r, err := s.store.GetCredentialReport(ctx, call.Principal.AccountID)
+	if errors.Is(err, store.ErrNotFound) {
 		return nil, apierr.New(codeReportNotPresent, msgReportRefusal)
 	}
-	if r.expired(callTime(call)) {
+	if err != nil {
+		return nil, err
+	}
+	if reportExpired(r, callTime(call)) {
 		return nil, apierr.New(codeReportExpired, msgReportRefusal)
 	}
-	return &iamapi.GetCredentialReportResponse{Content: r.content, ReportFormat: reportFormatCSV, GeneratedTime: r.generated}, nil
+	return &iamapi.GetCredentialReportResponse{Content: r.Content, ReportFormat: reportFormatCSV, GeneratedTime: r.GeneratedAt}, nil
 }
 
-// maxHeldReports bounds the accounts whose reports are held in memory;
-// past it, the oldest report makes room.
-const maxHeldReports = 1024
-
-// credentialReports holds each account's latest credential report. It is
-// kept in memory, not in the store: a report is a four-hour snapshot that
-// IAM would rebuild anyway, so a restart (or, with a shared PostgreSQL
-// store, another node) answers ReportNotPresent until the next Generate.
-// The zero value is ready to use and safe for concurrent use.
-type credentialReports struct {
-	mu        sync.Mutex
-	byAccount map[string]heldReport
-}
-
-// heldReport is an account's latest report. Content is dropped when the
-// report expires; its time stays so that Get can answer ReportExpired
-// rather than ReportNotPresent.
-type heldReport struct {
-	content   []byte
-	generated time.Time
-}
-
-// expired reports whether the report is older than four hours at now.
-func (r heldReport) expired(now time.Time) bool {
-	return now.Sub(r.generated) > credentialReportLifetime
-}
-
-// latest returns the account's latest report, if any.
-func (c *credentialReports) latest(acct string) (heldReport, bool) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	r, ok := c.byAccount[acct]
-	return r, ok
-}
-
-// put makes r the account's latest report. It frees the content of
-// expired reports (judged at r's time) and, at the bound, forgets the
-// oldest report of another account.
-func (c *credentialReports) put(acct string, r heldReport) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if c.byAccount == nil {
-		c.byAccount = map[string]heldReport{}
-	}
-	oldest := ""
-	for a, h := range c.byAccount {
-		if h.content != nil && h.expired(r.generated) {
-			h.content = nil
-			c.byAccount[a] = h
-		}
-		if oldest == "" || h.generated.Before(c.byAccount[oldest].generated) {
-			oldest = a
-		}
-	}
-	if _, ok := c.byAccount[acct]; !ok && len(c.byAccount) >= maxHeldReports {
-		delete(c.byAccount, oldest)
-	}
-	c.byAccount[acct] = r
+// reportExpired reports whether r is older than four hours at now.
+func reportExpired(r store.CredentialReport, now time.Time) bool {
+	return now.Sub(r.GeneratedAt) > credentialReportLifetime
 }

@@ -52,8 +52,6 @@ type Service struct {
 	now      func() time.Time
 	// publicURL is the base of issuer URLs (Config.PublicURL).
 	publicURL string
-	// reports holds each account's latest credential report.
-	reports credentialReports
 }
 
 // New returns the IAM service.
