@@ -46,9 +46,11 @@ const (
 // server if the node dies mid-migration.
 const migrationLock = `SELECT pg_advisory_xact_lock(hashtext('stsd schema migrations'), hashtext(COALESCE(current_schema(), '')))`
 
-// dialect returns PostgreSQL's flavour of the shared SQL. A function rather
-// than a package variable so no caller can alter it for everyone.
-func dialect() *sqlstore.Dialect {
+// Dialect returns PostgreSQL's flavour of the shared SQL, for tests and tools
+// that open a database themselves (upgrade tests build older schema
+// versions with it). A function rather than a package variable so no
+// caller can alter it for everyone.
+func Dialect() *sqlstore.Dialect {
 	return &sqlstore.Dialect{
 		Name:                  "postgres",
 		BlobType:              "BYTEA",
@@ -88,7 +90,7 @@ func Open(ctx context.Context, dsn string, sealer *seal.Sealer) (*Store, error) 
 		db.Close()
 		return nil, fmt.Errorf("postgres store: connecting to %s: %w", where(cfg), err)
 	}
-	s, err := sqlstore.New(ctx, db, dialect(), sealer)
+	s, err := sqlstore.New(ctx, db, Dialect(), sealer)
 	if err != nil {
 		db.Close()
 		return nil, err

@@ -27,9 +27,11 @@ type Store = sqlstore.Store
 // store, so this only matters for a second process on the same file.
 const busyTimeoutMS = 10000
 
-// dialect returns SQLite's flavour of the shared SQL. A function rather
-// than a package variable so no caller can alter it for everyone.
-func dialect() *sqlstore.Dialect {
+// Dialect returns SQLite's flavour of the shared SQL, for tests and tools
+// that open a database themselves (upgrade tests build older schema
+// versions with it). A function rather than a package variable so no
+// caller can alter it for everyone.
+func Dialect() *sqlstore.Dialect {
 	return &sqlstore.Dialect{
 		Name:     "sqlite",
 		BlobType: "BLOB",
@@ -87,7 +89,7 @@ func Open(ctx context.Context, path string, sealer *seal.Sealer) (*Store, error)
 		db.Close()
 		return nil, fmt.Errorf("sqlite store: opening %s: %w", path, err)
 	}
-	s, err := sqlstore.New(ctx, db, dialect(), sealer)
+	s, err := sqlstore.New(ctx, db, Dialect(), sealer)
 	if err != nil {
 		db.Close()
 		return nil, err
