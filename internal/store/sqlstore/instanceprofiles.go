@@ -10,8 +10,8 @@ import (
 
 const profileCols = `account_id, name, id, path, tags, created_at`
 
-// profileRow is one row of a profile read: a profile with one of its live
-// roles, or with none (role NULL) when it holds no live role.
+// profileRow is one row of a profile read: a profile with one of its
+// roles, or with none (role NULL) when it holds no role.
 type profileRow struct {
 	p    store.InstanceProfile
 	key  string

@@ -80,3 +80,37 @@ func testDeleteCascades(t *testing.T, s store.Store) {
 	noErr(t, err, "GetMFADevice of a deleted user's device")
 	equal(t, d.UserName, "", "user of a deleted user's device")
 }
+
+// testOwnerRequired checks that a row belonging to a user, role, group or
+// instance profile cannot be written for one that does not exist, nor for
+// one of the same name in another account.
+func testOwnerRequired(t *testing.T, s store.Store) {
+	seedAccounts(t, s)
+	seedUsers(t, s, acct2, "Nobody")
+	other := group("Nobody")
+	other.AccountID = acct2
+	update(t, s, func(tx store.Tx) error { return tx.CreateGroup(bg, other) })
+	for what, write := range map[string]func(tx store.Tx) error{
+		"access key":    func(tx store.Tx) error { return tx.CreateAccessKey(bg, accessKey("AKIANOBODYEXAMPLE001", "Nobody")) },
+		"MFA device":    func(tx store.Tx) error { return tx.CreateMFADevice(bg, mfa("nobody", "Nobody")) },
+		"login profile": func(tx store.Tx) error { return tx.PutLoginProfile(bg, loginProfile("Nobody")) },
+		"SSH key":       func(tx store.Tx) error { return tx.CreateSSHPublicKey(bg, sshKey("APKANOBODY", "Nobody")) },
+		"certificate":   func(tx store.Tx) error { return tx.CreateSigningCertificate(bg, signingCert("CERTNOBODY", "Nobody")) },
+		"credential": func(tx store.Tx) error {
+			return tx.CreateServiceSpecificCredential(bg, serviceCred("ACCANOBODY", "Nobody"))
+		},
+		"group member": func(tx store.Tx) error { return tx.AddGroupMember(bg, acct, "Nobody", "Nobody") },
+		"profile role": func(tx store.Tx) error { return tx.AddInstanceProfileRole(bg, acct, "Nobody", "Nobody") },
+		"attachment": func(tx store.Tx) error {
+			return tx.AttachPolicy(bg, acct, store.KindRole, "Nobody", "arn:aws:iam::aws:policy/P")
+		},
+		"inline policy": func(tx store.Tx) error {
+			return tx.PutInlinePolicy(bg, store.InlinePolicy{AccountID: acct, Kind: store.KindGroup, PrincipalName: "Nobody", Name: "p", Document: "{}"})
+		},
+	} {
+		t.Run(what, func(t *testing.T) { updateErr(t, s, store.ErrNotFound, write) })
+	}
+	n, err := s.CountPolicyAttachments(bg, "arn:aws:iam::aws:policy/P")
+	noErr(t, err, "CountPolicyAttachments")
+	equal(t, n, 0, "attachments written for no owner")
+}

@@ -57,6 +57,7 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"OutboundResultsAreCopies", testOutboundResultsAreCopies},
 		{"ParentAccountRequired", testParentAccount},
 		{"DeleteCascades", testDeleteCascades},
+		{"OwnerRequired", testOwnerRequired},
 		{"CredentialReports", testCredentialReports},
 		{"Rollback", testRollback},
 		{"Generation", testGeneration},
