@@ -27,7 +27,8 @@ var testSeed = []byte("stsd-mfa-test-seed-0123456789abcdefghij")
 
 func serial(account, name string) string { return "arn:aws:iam::" + account + ":mfa/" + name }
 
-// openStore returns a fresh memory store with two accounts and no devices.
+// openStore returns a fresh memory store with two accounts, each with a
+// user alice (a device's user must exist), and no devices.
 func openStore(tb testing.TB) store.Store {
 	tb.Helper()
 	st := memory.New()
@@ -35,6 +36,10 @@ func openStore(tb testing.TB) store.Store {
 	err := st.Update(context.Background(), func(tx store.Tx) error {
 		for _, id := range []string{acct, other} {
 			if err := tx.CreateAccount(context.Background(), store.Account{ID: id, CreatedAt: t0}); err != nil {
+				return err
+			}
+			u := store.User{AccountID: id, Name: "alice", ID: "AIDAALICE" + id, Path: "/", CreatedAt: t0}
+			if err := tx.CreateUser(context.Background(), u); err != nil {
 				return err
 			}
 		}
