@@ -309,6 +309,12 @@ func TestApplyConflictsLeaveStoreUnchanged(t *testing.T) {
 		if err := tx.CreateAccount(ctx, store.Account{ID: "222222222222", Alias: "taken"}); err != nil {
 			return err
 		}
+		// A key or device's user must exist, as in every backend.
+		for _, u := range []store.User{{AccountID: "222222222222", Name: "mallory", ID: "AIDAMALLORY000000001", Path: "/"}, {AccountID: acc, Name: "eve", ID: "AIDAEVE0000000000001", Path: "/"}} {
+			if err := tx.CreateUser(ctx, u); err != nil {
+				return err
+			}
+		}
 		if err := tx.CreateAccessKey(ctx, store.AccessKey{ID: "AKIAOTHER11111111111", Secret: "s", AccountID: "222222222222", UserName: "mallory"}); err != nil {
 			return err
 		}

@@ -48,6 +48,19 @@ func (w *tx) DeletePasswordPolicy(ctx context.Context, accountID string) error {
 	})
 }
 
+// GetCredentialReport implements store.Reader.
+func (r reader) GetCredentialReport(ctx context.Context, accountID string) (store.CredentialReport, error) {
+	return read(ctx, r, func(st *state) (store.CredentialReport, error) {
+		return find(&st.credReports, accountID, "credential report of account "+accountID)
+	})
+}
+
+// PutCredentialReport implements store.Tx: it creates or replaces the
+// account's report.
+func (w *tx) PutCredentialReport(ctx context.Context, rep store.CredentialReport) error {
+	return w.write(ctx, func(st *state) error { return putIn(st, &st.credReports, rep, rep.AccountID) })
+}
+
 // GetOIDCProvider implements store.Reader. ARNs match exactly.
 func (r reader) GetOIDCProvider(ctx context.Context, arn string) (store.OIDCProvider, error) {
 	return read(ctx, r, func(st *state) (store.OIDCProvider, error) { return find(&st.oidc, arn, "OIDC provider "+arn) })

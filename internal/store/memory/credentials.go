@@ -18,7 +18,9 @@ func (r reader) ListAccessKeys(ctx context.Context, accountID, userName string) 
 
 // CreateAccessKey implements store.Tx.
 func (w *tx) CreateAccessKey(ctx context.Context, k store.AccessKey) error {
-	return w.write(ctx, func(st *state) error { return addIn(st, &st.accessKeys, k, k.AccountID, "access key "+k.ID) })
+	return w.write(ctx, func(st *state) error {
+		return addHeld(st, &st.accessKeys, k, k.AccountID, "access key "+k.ID, func() error { return st.requireUser(k.AccountID, k.UserName) })
+	})
 }
 
 // UpdateAccessKey implements store.Tx: only status and last-used facts.
@@ -50,7 +52,9 @@ func (r reader) GetSSHPublicKey(ctx context.Context, accountID, userName, id str
 
 // CreateSSHPublicKey implements store.Tx. Ids are unique across accounts.
 func (w *tx) CreateSSHPublicKey(ctx context.Context, k store.SSHPublicKey) error {
-	return w.write(ctx, func(st *state) error { return addIn(st, &st.sshKeys, k, k.AccountID, "SSH public key "+k.ID) })
+	return w.write(ctx, func(st *state) error {
+		return addHeld(st, &st.sshKeys, k, k.AccountID, "SSH public key "+k.ID, func() error { return st.requireUser(k.AccountID, k.UserName) })
+	})
 }
 
 // UpdateSSHPublicKey implements store.Tx: only the status changes.
@@ -77,7 +81,9 @@ func (r reader) ListSigningCertificates(ctx context.Context, accountID, userName
 // CreateSigningCertificate implements store.Tx. Ids are unique across
 // accounts.
 func (w *tx) CreateSigningCertificate(ctx context.Context, c store.SigningCertificate) error {
-	return w.write(ctx, func(st *state) error { return addIn(st, &st.certs, c, c.AccountID, "signing certificate "+c.ID) })
+	return w.write(ctx, func(st *state) error {
+		return addHeld(st, &st.certs, c, c.AccountID, "signing certificate "+c.ID, func() error { return st.requireUser(c.AccountID, c.UserName) })
+	})
 }
 
 // UpdateSigningCertificate implements store.Tx: only the status changes.
@@ -113,7 +119,7 @@ func (r reader) GetServiceSpecificCredential(ctx context.Context, accountID, use
 // across accounts.
 func (w *tx) CreateServiceSpecificCredential(ctx context.Context, c store.ServiceSpecificCredential) error {
 	return w.write(ctx, func(st *state) error {
-		return addIn(st, &st.serviceCreds, c, c.AccountID, "service-specific credential "+c.ID)
+		return addHeld(st, &st.serviceCreds, c, c.AccountID, "service-specific credential "+c.ID, func() error { return st.requireHolder(store.KindUser, c.AccountID, c.UserName) })
 	})
 }
 
@@ -156,13 +162,18 @@ func (r reader) ListMFADevices(ctx context.Context, accountID, userName string) 
 
 // CreateMFADevice implements store.Tx.
 func (w *tx) CreateMFADevice(ctx context.Context, d store.MFADevice) error {
-	return w.write(ctx, func(st *state) error { return addIn(st, &st.mfa, d, d.AccountID, "MFA device "+d.SerialNumber) })
+	return w.write(ctx, func(st *state) error {
+		return addHeld(st, &st.mfa, d, d.AccountID, "MFA device "+d.SerialNumber, func() error { return st.requireUser(d.AccountID, d.UserName) })
+	})
 }
 
 // UpdateMFADevice implements store.Tx: everything but the account and the
 // seed, which never change.
 func (w *tx) UpdateMFADevice(ctx context.Context, d store.MFADevice) error {
 	return w.write(ctx, func(st *state) error {
+		if err := st.requireUser(d.AccountID, d.UserName); err != nil {
+			return err
+		}
 		return modify(st, &st.mfa, d.SerialNumber, "MFA device "+d.SerialNumber, func(old store.MFADevice) store.MFADevice {
 			d.AccountID, d.Seed = old.AccountID, old.Seed
 			return d

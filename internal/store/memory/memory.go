@@ -166,6 +166,7 @@ type state struct {
 	tokenKeys        table[uint32, store.TokenKey]
 	outbound         table[string, store.OutboundFederation]
 	passwordPolicies table[string, store.PasswordPolicy]
+	credReports      table[string, store.CredentialReport]
 
 	users        table[nameKey, store.User]
 	logins       table[nameKey, store.LoginProfile]
@@ -195,6 +196,7 @@ func newState() *state {
 		tokenKeys:        newTable(func(k store.TokenKey) uint32 { return k.ID }, cmp.Compare[uint32]),
 		outbound:         newTable(func(f store.OutboundFederation) string { return f.AccountID }, strings.Compare),
 		passwordPolicies: newTable(func(p store.PasswordPolicy) string { return p.AccountID }, strings.Compare),
+		credReports:      newTable(func(r store.CredentialReport) string { return r.AccountID }, strings.Compare),
 
 		users:        newTable(func(u store.User) nameKey { return nk(u.AccountID, u.Name) }, byName),
 		logins:       newTable(func(p store.LoginProfile) nameKey { return nk(p.AccountID, p.UserName) }, byName),

@@ -175,7 +175,12 @@ func (r reader) ListInlinePolicies(ctx context.Context, accountID string, kind s
 // PutInlinePolicy implements store.Tx: it creates or replaces, keeping the
 // latest spelling of the names.
 func (w *tx) PutInlinePolicy(ctx context.Context, p store.InlinePolicy) error {
-	return w.write(ctx, func(st *state) error { return putIn(st, &st.inline, p, p.AccountID) })
+	return w.write(ctx, func(st *state) error {
+		if err := st.requireHolder(p.Kind, p.AccountID, p.PrincipalName); err != nil {
+			return err
+		}
+		return putIn(st, &st.inline, p, p.AccountID)
+	})
 }
 
 // DeleteInlinePolicy implements store.Tx.
@@ -197,8 +202,7 @@ func (r reader) ListAttachedPolicies(ctx context.Context, accountID string, kind
 	})
 }
 
-// CountPolicyAttachments implements store.Reader. Like the SQL backends it
-// counts every attachment row, those a deleted principal left included.
+// CountPolicyAttachments implements store.Reader.
 func (r reader) CountPolicyAttachments(ctx context.Context, policyARN string) (int, error) {
 	return view(ctx, r, func(st *state) int {
 		return len(st.attachments.all(func(a attachment) bool { return a.arn == policyARN }))
@@ -208,6 +212,9 @@ func (r reader) CountPolicyAttachments(ctx context.Context, policyARN string) (i
 // AttachPolicy implements store.Tx; attaching twice is not an error.
 func (w *tx) AttachPolicy(ctx context.Context, accountID string, kind store.PrincipalKind, principalName, policyARN string) error {
 	return w.write(ctx, func(st *state) error {
+		if err := st.requireHolder(kind, accountID, principalName); err != nil {
+			return err
+		}
 		a := attachment{accountID, kind, principalName, policyARN}
 		if st.attachments.has(a.key()) {
 			return nil

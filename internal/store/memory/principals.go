@@ -9,10 +9,8 @@ import (
 )
 
 // link ties two of an account's named entities: a group (from) to a
-// member (to), or an instance profile (from) to a role (to). It names the
-// ends only, so a link to a deleted entity is a leftover: reads skip it,
-// as they list live rows only, and creating an entity of that name clears
-// it.
+// member (to), or an instance profile (from) to a role (to). Both ends
+// must exist when it is made, and deleting either end deletes it.
 type link struct{ account, from, to string }
 
 func (l link) key() link { return link{l.account, key(l.from), key(l.to)} }
@@ -66,16 +64,9 @@ func (r reader) ListRoles(ctx context.Context, accountID, pathPrefix string, pag
 	})
 }
 
-// CreateRole implements store.Tx. A deleted role of the same name may be
-// left in profiles; the new role is in none.
+// CreateRole implements store.Tx.
 func (w *tx) CreateRole(ctx context.Context, r store.Role) error {
-	return w.write(ctx, func(st *state) error {
-		if err := addIn(st, &st.roles, r, r.AccountID, "role "+r.Name); err != nil {
-			return err
-		}
-		drop(st.gen, &st.profileRoles, linkTo, nk(r.AccountID, r.Name))
-		return nil
-	})
+	return w.write(ctx, func(st *state) error { return addIn(st, &st.roles, r, r.AccountID, "role "+r.Name) })
 }
 
 // UpdateRole implements store.Tx: it replaces the role of the same name.
@@ -85,10 +76,19 @@ func (w *tx) UpdateRole(ctx context.Context, r store.Role) error {
 	})
 }
 
-// DeleteRole implements store.Tx. The role stays in its profiles as a
-// leftover.
+// DeleteRole implements store.Tx. Its policies and its places in
+// instance profiles go with it.
 func (w *tx) DeleteRole(ctx context.Context, accountID, name string) error {
-	return w.write(ctx, func(st *state) error { return remove(st, &st.roles, nk(accountID, name), "role "+name) })
+	return w.write(ctx, func(st *state) error {
+		who := nk(accountID, name)
+		if err := remove(st, &st.roles, who, "role "+name); err != nil {
+			return err
+		}
+		drop(st.gen, &st.inline, inlineOf(store.KindRole), who)
+		drop(st.gen, &st.attachments, attachmentOf(store.KindRole), who)
+		drop(st.gen, &st.profileRoles, linkTo, who)
+		return nil
+	})
 }
 
 // GetGroup implements store.Reader.
@@ -127,8 +127,7 @@ func (r reader) ListGroupsForUser(ctx context.Context, accountID, userName strin
 	})
 }
 
-// CreateGroup implements store.Tx. Rows a deleted group of the same name
-// left behind are cleared, so the new group starts with none of them.
+// CreateGroup implements store.Tx.
 func (w *tx) CreateGroup(ctx context.Context, g store.Group) error {
 	return w.write(ctx, func(st *state) error { return st.groupRows().create(st, g) })
 }
@@ -140,7 +139,7 @@ func (w *tx) UpdateGroup(ctx context.Context, oldName string, g store.Group) err
 }
 
 func (st *state) groupRows() principal[store.Group] {
-	return principal[store.Group]{"group", &st.groups, func(g store.Group) string { return g.Name }, st.clearGroup, st.moveGroup}
+	return principal[store.Group]{"group", &st.groups, func(g store.Group) string { return g.Name }, st.dropGroup, st.moveGroup}
 }
 
 // moveGroup hands the members and policies of the group from to the
@@ -151,23 +150,29 @@ func (st *state) moveGroup(from nameKey, name string) {
 	move(st.gen, &st.attachments, attachmentOf(store.KindGroup), from, name)
 }
 
-// clearGroup deletes the memberships and policies a deleted group named
-// who left behind.
-func (st *state) clearGroup(who nameKey) {
+// dropGroup deletes the memberships and policies of the deleted group who.
+func (st *state) dropGroup(who nameKey) {
 	drop(st.gen, &st.members, linkFrom, who)
 	drop(st.gen, &st.inline, inlineOf(store.KindGroup), who)
 	drop(st.gen, &st.attachments, attachmentOf(store.KindGroup), who)
 }
 
-// DeleteGroup implements store.Tx. Members and policies stay as leftovers.
+// DeleteGroup implements store.Tx. Its memberships and policies go with
+// it.
 func (w *tx) DeleteGroup(ctx context.Context, accountID, name string) error {
-	return w.write(ctx, func(st *state) error { return remove(st, &st.groups, nk(accountID, name), "group "+name) })
+	return w.write(ctx, func(st *state) error { return st.groupRows().remove(st, accountID, name) })
 }
 
 // AddGroupMember implements store.Tx; adding a member twice is not an
 // error.
 func (w *tx) AddGroupMember(ctx context.Context, accountID, groupName, userName string) error {
 	return w.write(ctx, func(st *state) error {
+		if err := st.requireHolder(store.KindGroup, accountID, groupName); err != nil {
+			return err
+		}
+		if err := st.requireHolder(store.KindUser, accountID, userName); err != nil {
+			return err
+		}
 		l := link{accountID, groupName, userName}
 		if st.members.has(l.key()) {
 			return nil
@@ -225,16 +230,11 @@ func (r reader) ListInstanceProfilesForRole(ctx context.Context, accountID, role
 	})
 }
 
-// CreateInstanceProfile implements store.Tx. p.Roles is ignored, and
-// roles a deleted profile of the same name held are cleared.
+// CreateInstanceProfile implements store.Tx. p.Roles is ignored.
 func (w *tx) CreateInstanceProfile(ctx context.Context, p store.InstanceProfile) error {
 	return w.write(ctx, func(st *state) error {
 		p.Roles = nil
-		if err := addIn(st, &st.profiles, p, p.AccountID, "instance profile "+p.Name); err != nil {
-			return err
-		}
-		drop(st.gen, &st.profileRoles, linkFrom, nk(p.AccountID, p.Name))
-		return nil
+		return addIn(st, &st.profiles, p, p.AccountID, "instance profile "+p.Name)
 	})
 }
 
@@ -246,16 +246,28 @@ func (w *tx) UpdateInstanceProfile(ctx context.Context, p store.InstanceProfile)
 	})
 }
 
-// DeleteInstanceProfile implements store.Tx. Its roles stay as leftovers.
+// DeleteInstanceProfile implements store.Tx. Its places for roles go
+// with it.
 func (w *tx) DeleteInstanceProfile(ctx context.Context, accountID, name string) error {
 	return w.write(ctx, func(st *state) error {
-		return remove(st, &st.profiles, nk(accountID, name), "instance profile "+name)
+		who := nk(accountID, name)
+		if err := remove(st, &st.profiles, who, "instance profile "+name); err != nil {
+			return err
+		}
+		drop(st.gen, &st.profileRoles, linkFrom, who)
+		return nil
 	})
 }
 
 // AddInstanceProfileRole implements store.Tx.
 func (w *tx) AddInstanceProfileRole(ctx context.Context, accountID, profileName, roleName string) error {
 	return w.write(ctx, func(st *state) error {
+		if !st.profiles.has(nk(accountID, profileName)) {
+			return notFound("instance profile " + profileName)
+		}
+		if err := st.requireHolder(store.KindRole, accountID, roleName); err != nil {
+			return err
+		}
 		return addIn(st, &st.profileRoles, link{accountID, profileName, roleName}, accountID,
 			fmt.Sprintf("role %s in instance profile %s", roleName, profileName))
 	})

@@ -201,31 +201,34 @@ func inAccount[V any](t *table[nameKey, V], account, prefix string, page store.P
 	}, page.Limit)
 }
 
-// principal is how users and groups are created and renamed: they hold
-// rows in other tables, which clear deletes for a name whose holder was
-// deleted (deletes do not cascade) and handOver gives to a new spelling.
+// principal is how users and groups are created, renamed and deleted:
+// they hold rows in other tables, which cascade deletes with them (as the
+// SQL backends' foreign keys do) and handOver gives to a new spelling.
 type principal[V any] struct {
 	what     string
 	rows     *table[nameKey, V]
 	name     func(V) string
-	clear    func(who nameKey)
+	cascade  func(who nameKey)
 	handOver func(from nameKey, name string)
 }
 
-// create adds v, which starts with none of the rows a deleted holder of
-// its name left behind.
+// create adds v.
 func (p principal[V]) create(st *state, v V) error {
-	k := p.rows.key(v)
-	if err := addIn(st, p.rows, v, k.account, p.what+" "+p.name(v)); err != nil {
+	return addIn(st, p.rows, v, p.rows.key(v).account, p.what+" "+p.name(v))
+}
+
+// remove deletes the holder named name and the rows it holds.
+func (p principal[V]) remove(st *state, account, name string) error {
+	who := nk(account, name)
+	if err := remove(st, p.rows, who, p.what+" "+name); err != nil {
 		return err
 	}
-	p.clear(k)
+	p.cascade(who)
 	return nil
 }
 
-// rename replaces the row named oldName with v. A new name must be free,
-// and leftovers under it are cleared; a new spelling, even of case alone,
-// takes over the old one's rows.
+// rename replaces the row named oldName with v. A new name must be free; a
+// new spelling, even of case alone, takes over the old one's rows.
 func (p principal[V]) rename(st *state, oldName string, v V) error {
 	to := p.rows.key(v)
 	from := nk(to.account, oldName)
@@ -237,7 +240,6 @@ func (p principal[V]) rename(st *state, oldName string, v V) error {
 		if p.rows.has(to) {
 			return fmt.Errorf("%s %s: %w", p.what, p.name(v), store.ErrAlreadyExists)
 		}
-		p.clear(to)
 	}
 	p.rows.del(st.gen, from)
 	p.rows.put(st.gen, v)
@@ -245,6 +247,34 @@ func (p principal[V]) rename(st *state, oldName string, v V) error {
 		p.handOver(from, p.name(v))
 	}
 	return nil
+}
+
+// requireHolder returns ErrNotFound unless the account has a principal of
+// kind named name: rows held by one that does not exist are refused, as
+// the SQL backends' foreign keys refuse them.
+func (st *state) requireHolder(kind store.PrincipalKind, account, name string) error {
+	var ok bool
+	switch kind {
+	case store.KindUser:
+		ok = st.users.has(nk(account, name))
+	case store.KindRole:
+		ok = st.roles.has(nk(account, name))
+	case store.KindGroup:
+		ok = st.groups.has(nk(account, name))
+	}
+	if !ok {
+		return notFound(string(kind) + " " + name)
+	}
+	return nil
+}
+
+// requireUser is requireHolder for a user, where "" is the account root,
+// which exists with its account.
+func (st *state) requireUser(account, name string) error {
+	if name == "" {
+		return st.requireAccount(account)
+	}
+	return st.requireHolder(store.KindUser, account, name)
 }
 
 // find returns the row under k.
@@ -274,6 +304,19 @@ func addIn[K comparable, V any](st *state, t *table[K, V], v V, accountID, what 
 		return err
 	}
 	return add(st, t, v, what)
+}
+
+// addHeld adds v like addIn once holder, which checks that the user
+// holding v exists, says it does. A taken key is reported first, as the
+// SQL backends report it.
+func addHeld[K comparable, V any](st *state, t *table[K, V], v V, accountID, what string, holder func() error) error {
+	if t.has(t.key(v)) {
+		return fmt.Errorf("%s: %w", what, store.ErrAlreadyExists)
+	}
+	if err := holder(); err != nil {
+		return err
+	}
+	return addIn(st, t, v, accountID, what)
 }
 
 // putIn creates or replaces v, a row of an account that must exist.

@@ -18,8 +18,7 @@ func (r reader) ListUsers(ctx context.Context, accountID, pathPrefix string, pag
 	})
 }
 
-// CreateUser implements store.Tx. Rows a deleted user of the same name
-// left behind are cleared, so the new user starts with none of them.
+// CreateUser implements store.Tx.
 func (w *tx) CreateUser(ctx context.Context, u store.User) error {
 	return w.write(ctx, func(st *state) error { return st.userRows().create(st, u) })
 }
@@ -30,10 +29,11 @@ func (w *tx) UpdateUser(ctx context.Context, oldName string, u store.User) error
 	return w.write(ctx, func(st *state) error { return st.userRows().rename(st, oldName, u) })
 }
 
-// DeleteUser implements store.Tx. What the user holds stays; reads of
-// memberships never show it and CreateUser clears it.
+// DeleteUser implements store.Tx. Everything the user holds goes with it,
+// but its MFA devices, which IAM keeps apart from users: they become
+// unassigned.
 func (w *tx) DeleteUser(ctx context.Context, accountID, name string) error {
-	return w.write(ctx, func(st *state) error { return remove(st, &st.users, nk(accountID, name), "user "+name) })
+	return w.write(ctx, func(st *state) error { return st.userRows().remove(st, accountID, name) })
 }
 
 // Owners of the rows a user holds.
@@ -47,7 +47,7 @@ func serviceCredUser(c *store.ServiceSpecificCredential) (*string, *string) {
 }
 
 func (st *state) userRows() principal[store.User] {
-	return principal[store.User]{"user", &st.users, func(u store.User) string { return u.Name }, st.clearUser, st.moveUser}
+	return principal[store.User]{"user", &st.users, func(u store.User) string { return u.Name }, st.dropUser, st.moveUser}
 }
 
 // moveUser hands everything the user from holds to the user spelled name.
@@ -64,16 +64,25 @@ func (st *state) moveUser(from nameKey, name string) {
 	move(g, &st.members, linkTo, from, name)
 }
 
-// clearUser deletes the memberships, login profile and credentials a
-// deleted user named who left behind. Access keys, MFA devices and
-// policies are not cleared: IAM refuses to delete a user holding them.
-func (st *state) clearUser(who nameKey) {
+// dropUser deletes what the deleted user who held and unassigns its MFA
+// devices.
+func (st *state) dropUser(who nameKey) {
 	g := st.gen
+	drop(g, &st.accessKeys, accessKeyUser, who)
+	drop(g, &st.inline, inlineOf(store.KindUser), who)
+	drop(g, &st.attachments, attachmentOf(store.KindUser), who)
 	drop(g, &st.members, linkTo, who)
 	drop(g, &st.logins, loginUser, who)
 	drop(g, &st.sshKeys, sshKeyUser, who)
 	drop(g, &st.certs, certUser, who)
 	drop(g, &st.serviceCreds, serviceCredUser, who)
+	st.mfa.remap(g, func(d store.MFADevice) (store.MFADevice, bool) {
+		if !heldBy(mfaUser, d, who) {
+			return d, false
+		}
+		d.UserName = ""
+		return d, true
+	})
 }
 
 // GetLoginProfile implements store.Reader.
@@ -86,7 +95,12 @@ func (r reader) GetLoginProfile(ctx context.Context, accountID, userName string)
 // PutLoginProfile implements store.Tx. Errors name the user, never the
 // hash.
 func (w *tx) PutLoginProfile(ctx context.Context, p store.LoginProfile) error {
-	return w.write(ctx, func(st *state) error { return putIn(st, &st.logins, p, p.AccountID) })
+	return w.write(ctx, func(st *state) error {
+		if err := st.requireHolder(store.KindUser, p.AccountID, p.UserName); err != nil {
+			return err
+		}
+		return putIn(st, &st.logins, p, p.AccountID)
+	})
 }
 
 // DeleteLoginProfile implements store.Tx.
