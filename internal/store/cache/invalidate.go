@@ -91,6 +91,13 @@ func (r *recorder) DeleteUser(ctx context.Context, accountID, name string) error
 		k := nameKey(accountID, name)
 		c.users.remove(k)
 		c.userGroups.remove(k)
+		// The user's keys, policies and attachments go with it in the
+		// store. Keys are cached by id, so that kind is dropped whole;
+		// deleting a user is rare next to the key reads it serves.
+		pk := principalKey(accountID, store.KindUser, name)
+		c.inline.remove(pk)
+		c.attached.remove(pk)
+		c.accessKeys.clear()
 	})
 	return r.tx.DeleteUser(ctx, accountID, name)
 }
@@ -103,14 +110,11 @@ func (c *Cache) forgetGroupPolicies(accountID, name string) {
 	c.attached.remove(k)
 }
 
-// CreateGroup implements store.Tx. The store drops policies a deleted
-// group of the same name left behind, so those entries go too. Members of
-// a new group cannot be cached anywhere: it has none.
+// CreateGroup implements store.Tx. A new group has no members and no
+// policies (a deleted one's went with it), so only the group entry can be
+// stale: a cached miss.
 func (r *recorder) CreateGroup(ctx context.Context, g store.Group) error {
-	r.note(func(c *Cache) {
-		c.groups.remove(nameKey(g.AccountID, g.Name))
-		c.forgetGroupPolicies(g.AccountID, g.Name)
-	})
+	r.note(func(c *Cache) { c.groups.remove(nameKey(g.AccountID, g.Name)) })
 	return r.tx.CreateGroup(ctx, g)
 }
 
@@ -135,6 +139,7 @@ func (r *recorder) DeleteGroup(ctx context.Context, accountID, name string) erro
 	r.note(func(c *Cache) {
 		c.groups.remove(nameKey(accountID, name))
 		c.userGroups.clear()
+		c.forgetGroupPolicies(accountID, name)
 	})
 	return r.tx.DeleteGroup(ctx, accountID, name)
 }
@@ -165,7 +170,13 @@ func (r *recorder) UpdateRole(ctx context.Context, ro store.Role) error {
 
 // DeleteRole implements store.Tx.
 func (r *recorder) DeleteRole(ctx context.Context, accountID, name string) error {
-	r.note(func(c *Cache) { c.roles.remove(nameKey(accountID, name)) })
+	r.note(func(c *Cache) {
+		c.roles.remove(nameKey(accountID, name))
+		// The role's policies and attachments go with it in the store.
+		pk := principalKey(accountID, store.KindRole, name)
+		c.inline.remove(pk)
+		c.attached.remove(pk)
+	})
 	return r.tx.DeleteRole(ctx, accountID, name)
 }
 
@@ -424,4 +435,10 @@ func (r *recorder) UpdateMFADevice(ctx context.Context, d store.MFADevice) error
 // DeleteMFADevice implements store.Tx; MFA devices are not cached.
 func (r *recorder) DeleteMFADevice(ctx context.Context, serialNumber string) error {
 	return r.tx.DeleteMFADevice(ctx, serialNumber)
+}
+
+// PutCredentialReport implements store.Tx. Reports are not cached: they
+// are read once per GetCredentialReport call.
+func (r *recorder) PutCredentialReport(ctx context.Context, rep store.CredentialReport) error {
+	return r.tx.PutCredentialReport(ctx, rep)
 }

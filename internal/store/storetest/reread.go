@@ -103,7 +103,7 @@ func rereadCases() []rereadCase {
 }
 
 // seedUsers creates the users a case hangs its rows on.
-func seedUsers(names ...string) func(tx store.Tx) error {
+func createUsers(names ...string) func(tx store.Tx) error {
 	return func(tx store.Tx) error {
 		var errs []error
 		for _, n := range names {
@@ -254,7 +254,7 @@ func rereadGroups() rereadCase {
 	}
 	return rereadCase{
 		kind: "Groups",
-		seed: seedUsers("Ann", "Bob"),
+		seed: createUsers("Ann", "Bob"),
 		read: func(r store.Reader) []string {
 			var out []string
 			for _, n := range []string{"Dev", "Ops", "Tmp"} {
@@ -409,7 +409,7 @@ func rereadMFADevices() rereadCase {
 	created := d
 	return rereadCase{
 		kind: "MFADevices",
-		seed: seedUsers("Ann"),
+		seed: createUsers("Ann"),
 		read: func(r store.Reader) []string {
 			got, err := r.GetMFADevice(bg, d.SerialNumber)
 			mine, merr := r.ListMFADevices(bg, acct, "Ann")
@@ -542,7 +542,7 @@ func rereadLoginProfiles() rereadCase {
 	replaced.PasswordHash, replaced.PasswordResetRequired, replaced.PasswordChangedAt = hashTwo, false, at(21)
 	return rereadCase{
 		kind: "LoginProfiles",
-		seed: seedUsers("Ann"),
+		seed: createUsers("Ann"),
 		read: func(r store.Reader) []string {
 			p, err := r.GetLoginProfile(bg, acct, "ann")
 			return []string{show("GetLoginProfile", p, err)}
@@ -572,7 +572,7 @@ func rereadSigningCertificates() rereadCase {
 	inactive.Status = store.AccessKeyInactive
 	return rereadCase{
 		kind: "SigningCertificates",
-		seed: seedUsers("Ann"),
+		seed: createUsers("Ann"),
 		read: func(r store.Reader) []string {
 			cs, err := r.ListSigningCertificates(bg, acct, "Ann")
 			rs, rerr := r.ListSigningCertificates(bg, acct, "")
@@ -597,7 +597,7 @@ func rereadUserCredential[C any](noun string, c, updated C, id string,
 	create, replace func(store.Tx, context.Context, C) error, del func(store.Tx, context.Context, string, string, string) error) rereadCase {
 	return rereadCase{
 		kind: noun + "s",
-		seed: seedUsers("Ann"),
+		seed: createUsers("Ann"),
 		read: func(r store.Reader) []string {
 			cs, err := list(r, bg, acct, "Ann")
 			got, gerr := get(r, bg, acct, "Ann", id)
