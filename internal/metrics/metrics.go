@@ -15,14 +15,6 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 )
 
-// OK is the outcome label of a request that succeeded; refused requests are
-// labelled with their AWS error code.
-const OK = "OK"
-
-// Unknown labels a service or action the request did not name validly, so
-// that a client sending arbitrary Action values cannot grow the label set.
-const Unknown = "unknown"
-
 // latencyBuckets span the hot path (a few microseconds server-side) to slow
 // store writes and federation key fetches (seconds).
 var latencyBuckets = []float64{
@@ -61,8 +53,8 @@ func New() *Metrics {
 }
 
 // ObserveRequest counts one request. service and action must come from a
-// bounded set (the models' names, or Unknown); code is OK or an AWS error
-// code.
+// bounded set (the models' names, or server.LabelUnknown); code is
+// server.LabelOK or an AWS error code.
 func (m *Metrics) ObserveRequest(service, action, code string, latency time.Duration) {
 	m.requests.WithLabelValues(service, action, code).Inc()
 	m.latency.WithLabelValues(service, action).Observe(latency.Seconds())

@@ -25,10 +25,10 @@ func scrape(t *testing.T, m *Metrics) string {
 
 func TestObserveRequest(t *testing.T) {
 	m := New()
-	m.ObserveRequest("sts", "AssumeRole", OK, 3*time.Millisecond)
-	m.ObserveRequest("sts", "AssumeRole", OK, 40*time.Microsecond)
+	m.ObserveRequest("sts", "AssumeRole", "OK", 3*time.Millisecond)
+	m.ObserveRequest("sts", "AssumeRole", "OK", 40*time.Microsecond)
 	m.ObserveRequest("sts", "AssumeRole", "AccessDenied", time.Millisecond)
-	m.ObserveRequest(Unknown, Unknown, "InvalidClientTokenId", time.Millisecond)
+	m.ObserveRequest("unknown", "unknown", "InvalidClientTokenId", time.Millisecond)
 
 	body := scrape(t, m)
 	for _, want := range []string{
@@ -52,7 +52,7 @@ func TestObserveRequest(t *testing.T) {
 // Two Metrics never share counters: each owns its registry.
 func TestMetricsAreIndependent(t *testing.T) {
 	a, b := New(), New()
-	a.ObserveRequest("iam", "CreateUser", OK, time.Millisecond)
+	a.ObserveRequest("iam", "CreateUser", "OK", time.Millisecond)
 	if body := scrape(t, b); strings.Contains(body, "CreateUser") {
 		t.Fatalf("second registry saw the first one's request:\n%s", body)
 	}
@@ -62,6 +62,6 @@ func BenchmarkObserveRequest(b *testing.B) {
 	m := New()
 	b.ReportAllocs()
 	for b.Loop() {
-		m.ObserveRequest("sts", "GetCallerIdentity", OK, 5*time.Microsecond)
+		m.ObserveRequest("sts", "GetCallerIdentity", "OK", 5*time.Microsecond)
 	}
 }

@@ -23,7 +23,6 @@ import (
 	"github.com/stsd/stsd/internal/apimodel"
 	"github.com/stsd/stsd/internal/auth"
 	"github.com/stsd/stsd/internal/awsquery"
-	"github.com/stsd/stsd/internal/metrics"
 	"github.com/stsd/stsd/internal/rpc"
 	"github.com/stsd/stsd/internal/sigv4"
 )
@@ -77,11 +76,24 @@ type Config struct {
 // OutboundPrefix is the path below which Config.Outbound serves.
 const OutboundPrefix = "/outbound/"
 
+// Labels the server gives an Observer besides the models' names and AWS
+// error codes. They live here, not in the metrics package, so that the
+// server does not depend on the Prometheus client.
+const (
+	// LabelOK is the outcome of a request that succeeded; refused requests
+	// are labelled with their AWS error code.
+	LabelOK = "OK"
+	// LabelUnknown stands for a service or action the request did not name
+	// validly, so that a client sending arbitrary Action values cannot grow
+	// the label set.
+	LabelUnknown = "unknown"
+)
+
 // Observer is told the outcome of each STS/IAM request. service and action
-// are the SigV4 service name and the model's operation name, or
-// metrics.Unknown where the request named none validly (the label set stays
-// bounded whatever clients send); code is metrics.OK or the AWS error code.
-// *metrics.Metrics is the implementation.
+// are the SigV4 service name and the model's operation name, or LabelUnknown
+// where the request named none validly (the label set stays bounded whatever
+// clients send); code is LabelOK or the AWS error code. *metrics.Metrics is
+// the implementation.
 type Observer interface {
 	ObserveRequest(service, action, code string, latency time.Duration)
 }
@@ -210,13 +222,13 @@ func (rec *record) metricLabels(latency time.Duration) (service, action, code st
 		action = rec.action
 	}
 	if service == "" {
-		service = metrics.Unknown
+		service = LabelUnknown
 	}
 	if action == "" {
-		action = metrics.Unknown
+		action = LabelUnknown
 	}
 	if code == "" {
-		code = metrics.OK
+		code = LabelOK
 	}
 	return service, action, code, latency
 }
