@@ -108,10 +108,6 @@ type App struct {
 // SessionRing returns the key ring that seals and opens session tokens.
 func (a *App) SessionRing() *session.Ring { return a.keys.Ring() }
 
-// RotateTokenKey makes a new session-token key the active one; sessions
-// sealed with the previous key stay valid until they expire.
-func (a *App) RotateTokenKey(ctx context.Context) error { return a.keys.Rotate(ctx) }
-
 // Run does stsd's background work until ctx ends: it rotates the
 // session-token key when due and picks up keys rotated by other nodes,
 // writes down when access keys and roles were last used, and drops the

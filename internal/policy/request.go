@@ -118,18 +118,6 @@ func (c *Context) variable(lkey string) (string, bool) {
 	return v[0], true
 }
 
-// SessionRoleARN returns the role ARN of an assumed-role session ARN
-// (arn:aws:sts::ACCT:assumed-role/ROLE/SESSION → arn:aws:iam::ACCT:role/ROLE,
-// without the role's path, which the session ARN does not carry), or "" when
-// arn is not a session ARN.
-func SessionRoleARN(arn string) string {
-	part, acct, role, _, ok := splitSessionARN(arn)
-	if !ok {
-		return ""
-	}
-	return "arn:" + part + ":iam::" + acct + ":role/" + role
-}
-
 // splitSessionARN takes apart arn:PART:sts::ACCT:assumed-role/ROLE/SESSION.
 func splitSessionARN(arn string) (part, acct, role, session string, ok bool) {
 	rest, found := strings.CutPrefix(arn, "arn:")

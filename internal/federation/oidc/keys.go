@@ -96,16 +96,6 @@ func (ks *keySet) candidates(alg, kid string) []verifyKey {
 	return out
 }
 
-// hasKid reports whether the set holds any key with this id.
-func (ks *keySet) hasKid(kid string) bool {
-	for _, k := range ks.keys {
-		if k.kid == kid {
-			return true
-		}
-	}
-	return false
-}
-
 func fits(key any, alg string) bool {
 	switch k := key.(type) {
 	case *rsa.PublicKey:
