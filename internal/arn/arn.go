@@ -75,19 +75,10 @@ func Parse(s string) (ARN, error) {
 	if len(s) > MaxLen {
 		return ARN{}, ErrTooLong
 	}
-	rest, ok := strings.CutPrefix(s, "arn:")
-	if !ok {
-		return ARN{}, ErrNoPrefix
+	a, err := Split(s)
+	if err != nil {
+		return ARN{}, err
 	}
-	var sec [4]string
-	for i := range sec {
-		var found bool
-		sec[i], rest, found = strings.Cut(rest, ":")
-		if !found {
-			return ARN{}, ErrTooFewSections
-		}
-	}
-	a := ARN{Partition: sec[0], Service: sec[1], Region: sec[2], AccountID: sec[3], Resource: rest}
 	switch a.Partition {
 	case PartitionAWS, PartitionAWSCN, PartitionAWSUSGov:
 	default:
@@ -111,6 +102,26 @@ func Parse(s string) (ARN, error) {
 		return ARN{}, ErrInvalidCharacter
 	}
 	return a, nil
+}
+
+// Split cuts s into its sections and checks nothing else: not the
+// partition, service, region, account or characters. It is for callers whose
+// grammar differs from Parse's, such as IAM's policy validation, which
+// recognises partitions stsd does not serve. Everyone else wants Parse.
+func Split(s string) (ARN, error) {
+	rest, ok := strings.CutPrefix(s, "arn:")
+	if !ok {
+		return ARN{}, ErrNoPrefix
+	}
+	var sec [4]string
+	for i := range sec {
+		var found bool
+		sec[i], rest, found = strings.Cut(rest, ":")
+		if !found {
+			return ARN{}, ErrTooFewSections
+		}
+	}
+	return ARN{Partition: sec[0], Service: sec[1], Region: sec[2], AccountID: sec[3], Resource: rest}, nil
 }
 
 func allIn(s string, ok func(byte) bool) bool {

@@ -80,6 +80,9 @@ func FuzzParse(f *testing.F) {
 		if a.String() != s {
 			t.Fatalf("round trip: %q -> %q", s, a.String())
 		}
+		if sp, err := Split(s); err != nil || sp != a {
+			t.Fatalf("Split(%q) = %+v, %v; Parse gave %+v", s, sp, err, a)
+		}
 		r, err := ParseIAM(s)
 		if err != nil {
 			return
@@ -100,4 +103,29 @@ func FuzzParse(f *testing.F) {
 			t.Fatalf("ParseIAM(%q) parts rebuild %q", s, rebuilt)
 		}
 	})
+}
+
+func TestSplit(t *testing.T) {
+	tests := []struct {
+		in      string
+		want    ARN
+		wantErr error
+	}{
+		// Split takes what Parse refuses for its content, not its shape.
+		{in: "arn:aws-iso:iam::123456789012:root", want: ARN{"aws-iso", "iam", "", "123456789012", "root"}},
+		{in: "arn:*:IAM:r e:acct:role/a b:c", want: ARN{"*", "IAM", "r e", "acct", "role/a b:c"}},
+		{in: "arn:::::", want: ARN{}},
+		{in: "arn:aws:iam::123456789012", wantErr: ErrTooFewSections},
+		{in: "ARN:aws:iam::123456789012:root", wantErr: ErrNoPrefix},
+	}
+	for _, tt := range tests {
+		got, err := Split(tt.in)
+		if !errors.Is(err, tt.wantErr) {
+			t.Errorf("Split(%q) error = %v, want %v", tt.in, err, tt.wantErr)
+			continue
+		}
+		if err == nil && (got != tt.want || got.String() != tt.in) {
+			t.Errorf("Split(%q) = %+v, want %+v", tt.in, got, tt.want)
+		}
+	}
 }

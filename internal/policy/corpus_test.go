@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/stsd/stsd/internal/arn"
 	"github.com/stsd/stsd/internal/testref"
 )
 
@@ -237,7 +238,9 @@ func corpusRequest(t *testing.T, m map[string]json.RawMessage) (Request, []strin
 		}
 	}
 	if req.Principal.Account == "" && req.Principal.ARN != "" {
-		req.Principal.Account = principalAccount(req.Principal.ARN)
+		if a, err := arn.Split(req.Principal.ARN); err == nil {
+			req.Principal.Account = a.AccountID
+		}
 	}
 	return req, actions
 }

@@ -1,6 +1,6 @@
 package policy
 
-import "strings"
+import "github.com/stsd/stsd/internal/arn"
 
 // matchPrincipals reports how a Principal element matches the caller
 // (reference_policies_elements_principal.html).
@@ -47,21 +47,22 @@ func matchAWSPrincipal(v string, c *Principal) principalGrant {
 	if v == "*" {
 		return grantDirect
 	}
-	if isAccountID(v) {
+	if arn.IsAccountID(v) {
 		if v == c.Account {
 			return grantAccount
 		}
 		return grantNone
 	}
+	rootAccount, isRoot := rootARNAccount(v)
 	if v == c.ARN {
-		if isRootARN(v) {
+		if isRoot {
 			return grantAccount
 		}
 		return grantDirect
 	}
-	if isRootARN(v) {
+	if isRoot {
 		// "arn:aws:iam::ACCT:root" names the account, not the root user.
-		if principalAccount(v) == c.Account {
+		if rootAccount == c.Account {
 			return grantAccount
 		}
 		return grantNone
@@ -91,77 +92,44 @@ func notPrincipalExcludes(p *Principals, c *Principal) bool {
 			(c.CanonicalUser != "" && contains(p.CanonicalUser, c.CanonicalUser))
 	}
 	hasARN, hasRole, hasAccount := false, false, false
-	session := strings.Contains(c.ARN, ":assumed-role/")
+	caller, err := arn.ParseIAM(c.ARN)
+	session := err == nil && caller.Type == arn.TypeAssumedRole
 	for _, v := range p.AWS {
+		rootAccount, isRoot := rootARNAccount(v)
 		switch {
 		case v == c.ARN:
 			hasARN = true
-		case isAccountID(v) && v == c.Account, isRootARN(v) && principalAccount(v) == c.Account:
+		case arn.IsAccountID(v) && v == c.Account, isRoot && rootAccount == c.Account:
 			hasAccount = true
 		case session && ((c.RoleARN != "" && v == c.RoleARN) || (c.RoleARN == "" && roleNamesSession(v, c.ARN))):
 			hasRole = true
 		}
 	}
-	if isRootARN(c.ARN) {
+	if _, isRoot := rootARNAccount(c.ARN); isRoot {
 		return hasARN || hasAccount
 	}
 	return hasARN && hasAccount && (!session || hasRole)
 }
 
-func isRootARN(v string) bool {
-	return strings.HasPrefix(v, "arn:") && strings.HasSuffix(v, ":root") && strings.Contains(v, ":iam::")
-}
-
-// principalAccount returns the account section of a principal ARN.
-func principalAccount(v string) string {
-	rest := v
-	for i := 0; i < 4; i++ {
-		j := strings.IndexByte(rest, ':')
-		if j < 0 {
-			return ""
-		}
-		rest = rest[j+1:]
+// rootARNAccount returns the account of an account root ARN
+// (arn:PARTITION:iam::ACCOUNT:root) and whether v is one.
+func rootARNAccount(v string) (string, bool) {
+	a, err := arn.Split(v)
+	if err != nil || a.Service != "iam" || a.Region != "" || a.Resource != arn.TypeRoot {
+		return "", false
 	}
-	if j := strings.IndexByte(rest, ':'); j >= 0 {
-		return rest[:j]
-	}
-	return ""
+	return a.AccountID, true
 }
 
 // roleNamesSession reports whether role ARN v (arn:P:iam::A:role/PATH/NAME)
 // is the role of session ARN s (arn:P:sts::A:assumed-role/NAME/SESSION).
 // Role names are unique in an account, so the name identifies the role.
 func roleNamesSession(v, s string) bool {
-	part, acct, role, _, ok := splitSessionARN(s)
-	if !ok {
+	sess, err := arn.ParseIAM(s)
+	if err != nil || sess.Type != arn.TypeAssumedRole {
 		return false
 	}
-	rest, found := cutPrefix3(v, "arn:", part, ":iam::")
-	if !found {
-		return false
-	}
-	rest, found = strings.CutPrefix(rest, acct)
-	if !found {
-		return false
-	}
-	rest, found = strings.CutPrefix(rest, ":role/")
-	if !found {
-		return false
-	}
-	name := rest
-	if i := strings.LastIndexByte(rest, '/'); i >= 0 {
-		name = rest[i+1:]
-	}
-	return name == role
-}
-
-// cutPrefix3 strips a+b+c from s without building the concatenation.
-func cutPrefix3(s, a, b, c string) (string, bool) {
-	for _, p := range [...]string{a, b, c} {
-		var ok bool
-		if s, ok = strings.CutPrefix(s, p); !ok {
-			return "", false
-		}
-	}
-	return s, true
+	role, err := arn.ParseIAM(v)
+	return err == nil && role.Type == arn.TypeRole && role.Partition == sess.Partition &&
+		role.AccountID == sess.AccountID && role.Name == sess.Name
 }

@@ -117,32 +117,3 @@ func (c *Context) variable(lkey string) (string, bool) {
 	}
 	return v[0], true
 }
-
-// splitSessionARN takes apart arn:PART:sts::ACCT:assumed-role/ROLE/SESSION.
-func splitSessionARN(arn string) (part, acct, role, session string, ok bool) {
-	rest, found := strings.CutPrefix(arn, "arn:")
-	if !found {
-		return
-	}
-	part, rest, found = strings.Cut(rest, ":")
-	if !found {
-		return
-	}
-	rest, found = strings.CutPrefix(rest, "sts::")
-	if !found {
-		return
-	}
-	acct, rest, found = strings.Cut(rest, ":")
-	if !found {
-		return
-	}
-	rest, found = strings.CutPrefix(rest, "assumed-role/")
-	if !found {
-		return
-	}
-	role, session, found = strings.Cut(rest, "/")
-	if !found || role == "" || session == "" {
-		return
-	}
-	return part, acct, role, session, true
-}

@@ -4,6 +4,7 @@ import (
 	"strings"
 
 	"github.com/stsd/stsd/internal/apierr"
+	"github.com/stsd/stsd/internal/arn"
 )
 
 // effectBadCase marks an Effect written in the wrong letter case ("allow"):
@@ -209,7 +210,7 @@ func checkPrincipals(p *Principals) *apierr.Error {
 		return nil
 	}
 	for _, v := range p.AWS {
-		if v == "*" || isAccountID(v) || validPrincipalARN(v) {
+		if v == "*" || arn.IsAccountID(v) || validPrincipalARN(v) {
 			continue
 		}
 		return InvalidPrincipalError("AWS", v)
@@ -233,18 +234,6 @@ func checkPrincipals(p *Principals) *apierr.Error {
 		return InvalidPrincipalError("CanonicalUser", v)
 	}
 	return nil
-}
-
-func isAccountID(s string) bool {
-	if len(s) != 12 {
-		return false
-	}
-	for i := 0; i < 12; i++ {
-		if s[i] < '0' || s[i] > '9' {
-			return false
-		}
-	}
-	return true
 }
 
 func isHex(s string) bool {
@@ -277,42 +266,46 @@ func isDNSName(s string) bool {
 	return true
 }
 
-// splitPrincipalARN returns partition, service, account and resource of an
-// arn:PART:SVC::ACCT:RESOURCE principal ARN (region must be empty).
-func splitPrincipalARN(s string) (part, svc, acct, res string, ok bool) {
-	parts := strings.SplitN(s, ":", 6)
-	if len(parts) != 6 || parts[0] != "arn" || !partitions[parts[1]] || parts[3] != "" || !isAccountID(parts[4]) {
-		return "", "", "", "", false
+// splitPrincipalARN returns the sections of a principal ARN as IAM's policy
+// grammar accepts it: any partition IAM knows, no region, a 12-digit account
+// and no wildcards.
+func splitPrincipalARN(s string) (arn.ARN, bool) {
+	a, err := arn.Split(s)
+	if err != nil || !partitions[a.Partition] || a.Region != "" || !arn.IsAccountID(a.AccountID) {
+		return arn.ARN{}, false
 	}
 	if strings.ContainsAny(s, "*?") {
-		return "", "", "", "", false
+		return arn.ARN{}, false
 	}
-	return parts[1], parts[2], parts[4], parts[5], true
+	return a, true
 }
 
 // validPrincipalARN accepts root, user, role, federated-user and
-// assumed-role session ARNs.
+// assumed-role session ARNs. It checks the resource section for a type and
+// a non-empty name only, not with arn.ParseIAM's name rules: those would
+// refuse policy documents stsd has always accepted.
 func validPrincipalARN(s string) bool {
-	_, svc, _, res, ok := splitPrincipalARN(s)
+	a, ok := splitPrincipalARN(s)
 	if !ok {
 		return false
 	}
-	switch svc {
+	res := a.Resource
+	switch a.Service {
 	case "iam":
-		if res == "root" {
+		if res == arn.TypeRoot {
 			return true
 		}
-		for _, pre := range []string{"user/", "role/", "federated-user/"} {
-			if strings.HasPrefix(res, pre) && len(res) > len(pre) && !strings.HasSuffix(res, "/") {
+		for _, typ := range []string{arn.TypeUser, arn.TypeRole, arn.TypeFederatedUser} {
+			if name, found := strings.CutPrefix(res, typ+"/"); found && name != "" && !strings.HasSuffix(name, "/") {
 				return true
 			}
 		}
 	case "sts":
-		_, _, _, _, ok := splitSessionARN(s)
-		if ok {
-			return true
+		if rest, found := strings.CutPrefix(res, arn.TypeAssumedRole+"/"); found {
+			role, session, _ := strings.Cut(rest, "/")
+			return role != "" && session != ""
 		}
-		if name, found := strings.CutPrefix(res, "federated-user/"); found && name != "" {
+		if name, found := strings.CutPrefix(res, arn.TypeFederatedUser+"/"); found && name != "" {
 			return true
 		}
 	}
@@ -321,12 +314,12 @@ func validPrincipalARN(s string) bool {
 
 // validProviderARN accepts SAML and OIDC provider ARNs.
 func validProviderARN(s string) bool {
-	_, svc, _, res, ok := splitPrincipalARN(s)
-	if !ok || svc != "iam" {
+	a, ok := splitPrincipalARN(s)
+	if !ok || a.Service != "iam" {
 		return false
 	}
-	for _, pre := range []string{"saml-provider/", "oidc-provider/"} {
-		if strings.HasPrefix(res, pre) && len(res) > len(pre) {
+	for _, typ := range []string{arn.TypeSAMLProvider, arn.TypeOIDCProvider} {
+		if name, found := strings.CutPrefix(a.Resource, typ+"/"); found && name != "" {
 			return true
 		}
 	}

@@ -4,6 +4,8 @@ import (
 	"crypto/sha1"
 	"encoding/base64"
 	"strings"
+
+	"github.com/stsd/stsd/internal/arn"
 )
 
 // Names of the attributes AWS reads from an assertion (IAM User Guide,
@@ -38,7 +40,8 @@ type RolePair struct {
 // Roles returns the role and provider pairs of the Role attribute. Each
 // value is two comma-separated ARNs in either order (IAM User Guide: "each
 // containing a comma-separated pair of strings"); a value that is not one
-// role ARN and one SAML provider ARN is skipped.
+// valid role ARN and one valid SAML provider ARN, as package arn parses
+// them, is skipped.
 func (a *Assertion) Roles() []RolePair {
 	var out []RolePair
 	for _, v := range a.Values(AttrRole) {
@@ -48,9 +51,9 @@ func (a *Assertion) Roles() []RolePair {
 		}
 		first, second = strings.TrimSpace(first), strings.TrimSpace(second)
 		switch {
-		case isRoleARN(first) && isProviderARN(second):
+		case isIAMType(first, arn.TypeRole) && isIAMType(second, arn.TypeSAMLProvider):
 			out = append(out, RolePair{Role: first, Provider: second})
-		case isProviderARN(first) && isRoleARN(second):
+		case isIAMType(first, arn.TypeSAMLProvider) && isIAMType(second, arn.TypeRole):
 			out = append(out, RolePair{Role: second, Provider: first})
 		}
 	}
@@ -67,12 +70,10 @@ func (a *Assertion) Lists(role, provider string) bool {
 	return false
 }
 
-func isRoleARN(s string) bool {
-	return strings.HasPrefix(s, "arn:") && strings.Contains(s, ":role/")
-}
-
-func isProviderARN(s string) bool {
-	return strings.HasPrefix(s, "arn:") && strings.Contains(s, ":saml-provider/")
+// isIAMType reports whether s is an IAM ARN of resource type typ.
+func isIAMType(s, typ string) bool {
+	r, err := arn.ParseIAM(s)
+	return err == nil && r.Type == typ
 }
 
 // SubjectType is the NameID Format as STS reports it and the trust policy

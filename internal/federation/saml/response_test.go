@@ -1,6 +1,7 @@
 package saml
 
 import (
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -104,14 +105,32 @@ func TestParseResponseLimits(t *testing.T) {
 }
 
 func TestRolesAndSubjectType(t *testing.T) {
+	const (
+		role     = "arn:aws:iam::123456789012:role/"
+		provider = "arn:aws:iam::123456789012:saml-provider/P"
+	)
 	a := &Assertion{Attributes: []Attribute{{Name: AttrRole, Values: []string{
-		"arn:aws:iam::1:role/A,arn:aws:iam::1:saml-provider/P",
-		" arn:aws:iam::1:saml-provider/P , arn:aws:iam::1:role/B",
-		"arn:aws:iam::1:role/C",
-		"arn:aws:iam::1:role/D,arn:aws:iam::1:role/E",
+		role + "A," + provider,
+		" " + provider + " , " + role + "path/B",
+		role + "C",
+		role + "D," + role + "E",
+		// Both ARNs are parsed, not searched for ":role/" or
+		// ":saml-provider/": these look right to a substring test only.
+		"arn:aws:s3:::bucket:role/F," + provider,
+		role + "G,arn:aws:iam::123456789012:saml-provider/P:role/x",
+		"arn:aws:iam::1:role/H," + provider,
+		"arn:aws:sts::123456789012:assumed-role/I/s," + provider,
+		role + "J," + provider + "," + role + "K",
 	}}}}
-	if got := a.Roles(); len(got) != 2 || got[1] != (RolePair{Role: "arn:aws:iam::1:role/B", Provider: "arn:aws:iam::1:saml-provider/P"}) {
-		t.Fatalf("roles %+v", got)
+	want := []RolePair{
+		{Role: role + "A", Provider: provider},
+		{Role: role + "path/B", Provider: provider},
+	}
+	if got := a.Roles(); !slices.Equal(got, want) {
+		t.Fatalf("roles %+v, want %+v", got, want)
+	}
+	if !a.Lists(role+"path/B", provider) || a.Lists(role+"B", provider) {
+		t.Errorf("Lists disagrees with Roles")
 	}
 	for format, want := range map[string]string{
 		"urn:oasis:names:tc:SAML:2.0:nameid-format:transient":    "transient",
