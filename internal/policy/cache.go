@@ -1,9 +1,9 @@
 package policy
 
 import (
-	"container/list"
 	"crypto/sha256"
-	"sync"
+
+	lru "github.com/hashicorp/golang-lru/v2"
 )
 
 // Cache holds compiled policies keyed by (kind, SHA-256 of the document), so
@@ -11,10 +11,7 @@ import (
 // is evaluated. It is bounded (least recently used entries are dropped) and
 // safe for concurrent use. Refusals are not cached.
 type Cache struct {
-	mu    sync.Mutex
-	max   int
-	ll    *list.List
-	items map[cacheKey]*list.Element
+	lru *lru.Cache[cacheKey, *Policy]
 }
 
 type cacheKey struct {
@@ -22,52 +19,34 @@ type cacheKey struct {
 	sum  [sha256.Size]byte
 }
 
-type cacheEntry struct {
-	key cacheKey
-	p   *Policy
-}
-
-// NewCache returns a cache holding at most max policies (max < 1 means 1).
-func NewCache(max int) *Cache {
-	if max < 1 {
-		max = 1
+// NewCache returns a cache holding at most size policies (size < 1 means 1).
+func NewCache(size int) *Cache {
+	c, err := lru.New[cacheKey, *Policy](max(1, size))
+	if err != nil {
+		// lru.New refuses only a size below 1, which max rules out.
+		panic(err)
 	}
-	return &Cache{max: max, ll: list.New(), items: make(map[cacheKey]*list.Element)}
+	return &Cache{lru: c}
 }
 
 // Parse returns the compiled policy for doc, parsing it on a miss.
 func (c *Cache) Parse(doc string, kind Kind) (*Policy, error) {
 	k := cacheKey{kind: kind, sum: sha256.Sum256([]byte(doc))}
-	c.mu.Lock()
-	if el, ok := c.items[k]; ok {
-		c.ll.MoveToFront(el)
-		p := el.Value.(*cacheEntry).p
-		c.mu.Unlock()
+	if p, ok := c.lru.Get(k); ok {
 		return p, nil
 	}
-	c.mu.Unlock()
+	// Parsing happens outside the cache's lock so that a miss does not
+	// stall hits. When two callers miss on the same document, the first to
+	// store wins and both return its policy.
 	p, err := Parse(doc, kind)
 	if err != nil {
 		return nil, err
 	}
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if el, ok := c.items[k]; ok {
-		c.ll.MoveToFront(el)
-		return el.Value.(*cacheEntry).p, nil
-	}
-	c.items[k] = c.ll.PushFront(&cacheEntry{key: k, p: p})
-	for c.ll.Len() > c.max {
-		old := c.ll.Back()
-		c.ll.Remove(old)
-		delete(c.items, old.Value.(*cacheEntry).key)
+	if prev, ok, _ := c.lru.PeekOrAdd(k, p); ok {
+		return prev, nil
 	}
 	return p, nil
 }
 
 // Len is the number of cached policies.
-func (c *Cache) Len() int {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.ll.Len()
-}
+func (c *Cache) Len() int { return c.lru.Len() }

@@ -5,21 +5,21 @@ import (
 	"crypto/sha256"
 	"crypto/subtle"
 	"strings"
-	"sync"
+
+	lru "github.com/hashicorp/golang-lru/v2"
 )
 
 // KeyCache holds derived SigV4 signing keys per (access key id, date, region,
 // service), so that a warm request costs one HMAC instead of five. It is
-// bounded and safe for concurrent use. Each entry remembers a SHA-256 of the
-// secret it was derived from and is used only when the caller's secret hashes
-// the same (compared in constant time), so a wrong secret never reaches a
-// cached key, and a rotated secret simply replaces the entry.
+// bounded (least recently used entries are dropped) and safe for concurrent
+// use. Each entry remembers a SHA-256 of the secret it was derived from and
+// is used only when the caller's secret hashes the same (compared in
+// constant time), so a wrong secret never reaches a cached key, and a
+// rotated secret simply replaces the entry.
 //
 // A nil *KeyCache is valid and caches nothing.
 type KeyCache struct {
-	mu      sync.Mutex
-	max     int
-	entries map[cacheKey]cacheEntry
+	lru *lru.Cache[cacheKey, cacheEntry]
 }
 
 type cacheKey struct {
@@ -33,10 +33,12 @@ type cacheEntry struct {
 
 // NewKeyCache returns a cache holding at most maxEntries keys (at least 1).
 func NewKeyCache(maxEntries int) *KeyCache {
-	if maxEntries < 1 {
-		maxEntries = 1
+	c, err := lru.New[cacheKey, cacheEntry](max(1, maxEntries))
+	if err != nil {
+		// lru.New refuses only a size below 1, which max rules out.
+		panic(err)
 	}
-	return &KeyCache{max: maxEntries, entries: make(map[cacheKey]cacheEntry)}
+	return &KeyCache{lru: c}
 }
 
 // Len returns the number of cached keys.
@@ -44,9 +46,7 @@ func (c *KeyCache) Len() int {
 	if c == nil {
 		return 0
 	}
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return len(c.entries)
+	return c.lru.Len()
 }
 
 // signingKey returns the derived key for the scope and secret, from the
@@ -56,27 +56,14 @@ func (c *KeyCache) signingKey(akid, date, region, service, secret string) [sha25
 		return deriveKey(secret, date, region, service)
 	}
 	h := hashSecret(secret)
-	k := cacheKey{akid, date, region, service}
-	c.mu.Lock()
-	e, ok := c.entries[k]
-	c.mu.Unlock()
+	e, ok := c.lru.Get(cacheKey{akid, date, region, service})
 	if ok && subtle.ConstantTimeCompare(e.secretHash[:], h[:]) == 1 {
 		return e.key
 	}
 	key := deriveKey(secret, date, region, service)
 	// Clone so that the cache does not pin the request's header strings.
-	k = cacheKey{strings.Clone(akid), strings.Clone(date), strings.Clone(region), strings.Clone(service)}
-	c.mu.Lock()
-	if _, present := c.entries[k]; !present && len(c.entries) >= c.max {
-		// Evict an arbitrary entry: map order is unspecified, which is
-		// enough for a cache whose misses cost only four HMACs.
-		for old := range c.entries {
-			delete(c.entries, old)
-			break
-		}
-	}
-	c.entries[k] = cacheEntry{secretHash: h, key: key}
-	c.mu.Unlock()
+	k := cacheKey{strings.Clone(akid), strings.Clone(date), strings.Clone(region), strings.Clone(service)}
+	c.lru.Add(k, cacheEntry{secretHash: h, key: key})
 	return key
 }
 

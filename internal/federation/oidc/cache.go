@@ -5,6 +5,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/hashicorp/golang-lru/v2/simplelru"
 )
 
 // Cache timing. Keys fetched by discovery are reused for an hour; a token
@@ -17,6 +19,14 @@ const (
 	minRefresh = time.Minute
 	maxStale   = 24 * time.Hour
 )
+
+// maxProviders bounds each of the Verifier's caches. Entries are per
+// registered provider, so the bound is reached only by an installation with
+// more providers than this (or by providers deleted and created over a long
+// run); the least recently used entry is dropped and its keys fetched or
+// parsed again when next needed. The TTLs above are refresh rules, not
+// eviction rules: a stale set stays useful while a refetch fails.
+const maxProviders = 1024
 
 // remoteKeys is the cache entry of one issuer fetched through discovery.
 type remoteKeys struct {
@@ -44,10 +54,10 @@ type inlineKeys struct {
 func (v *Verifier) remote(issuer string) *remoteKeys {
 	v.mu.Lock()
 	defer v.mu.Unlock()
-	r := v.remotes[issuer]
-	if r == nil {
+	r, ok := v.remotes.Get(issuer)
+	if !ok {
 		r = &remoteKeys{sem: make(chan struct{}, 1)}
-		v.remotes[issuer] = r
+		v.remotes.Add(issuer, r)
 	}
 	return r
 }
@@ -55,7 +65,7 @@ func (v *Verifier) remote(issuer string) *remoteKeys {
 // inlineSet parses (once per document) a provider's inline JWKS.
 func (v *Verifier) inlineSet(p Provider) (*keySet, error) {
 	v.mu.Lock()
-	c := v.inlines[p.ARN]
+	c, _ := v.inlines.Get(p.ARN)
 	v.mu.Unlock()
 	if c != nil && c.doc == p.JWKS {
 		return c.keys, c.err
@@ -63,7 +73,7 @@ func (v *Verifier) inlineSet(p Provider) (*keySet, error) {
 	ks, err := parseKeySet([]byte(p.JWKS))
 	c = &inlineKeys{doc: p.JWKS, keys: ks, err: err}
 	v.mu.Lock()
-	v.inlines[p.ARN] = c
+	v.inlines.Add(p.ARN, c)
 	v.mu.Unlock()
 	return ks, err
 }
@@ -155,6 +165,19 @@ func (v *Verifier) refresh(ctx context.Context, r *remoteKeys, issuer string, se
 // verifierState is embedded in Verifier: the caches and their lock.
 type verifierState struct {
 	mu      sync.Mutex
-	remotes map[string]*remoteKeys
-	inlines map[string]*inlineKeys
+	remotes *simplelru.LRU[string, *remoteKeys] // by issuer URL
+	inlines *simplelru.LRU[string, *inlineKeys] // by provider ARN
+}
+
+func newVerifierState() verifierState {
+	remotes, err := simplelru.NewLRU[string, *remoteKeys](maxProviders, nil)
+	if err != nil {
+		// NewLRU refuses only a size below 1.
+		panic(err)
+	}
+	inlines, err := simplelru.NewLRU[string, *inlineKeys](maxProviders, nil)
+	if err != nil {
+		panic(err)
+	}
+	return verifierState{remotes: remotes, inlines: inlines}
 }

@@ -43,15 +43,13 @@ type Identity struct {
 
 // New returns a Verifier.
 func New(cfg Config) *Verifier {
-	v := &Verifier{client: cfg.HTTPClient, now: cfg.Now}
+	v := &Verifier{client: cfg.HTTPClient, now: cfg.Now, verifierState: newVerifierState()}
 	if v.client == nil {
 		v.client = defaultClient()
 	}
 	if v.now == nil {
 		v.now = time.Now
 	}
-	v.remotes = make(map[string]*remoteKeys)
-	v.inlines = make(map[string]*inlineKeys)
 	return v
 }
 
