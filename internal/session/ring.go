@@ -9,7 +9,6 @@ import (
 	"encoding/base64"
 	"encoding/binary"
 	"fmt"
-	"unsafe"
 )
 
 // Token format constants.
@@ -181,26 +180,15 @@ func (r *Ring) Open(token string) (*Claims, error) {
 	}
 	switch body[0] {
 	case bodyRaw:
-		return decodeClaims(ownedString(body[1:]))
+		return decodeClaims(string(body[1:]))
 	case bodyDeflate:
 		plain, err := r.flate.decompress(body[1:])
 		if err != nil {
 			return nil, ErrMalformed
 		}
-		return decodeClaims(ownedString(plain))
+		return decodeClaims(string(plain))
 	}
 	return nil, ErrMalformed
-}
-
-// ownedString views b as a string without copying. Open uses it only on
-// buffers it allocated itself and never writes to again (the decoded token
-// and the inflated body), so the string is as immutable as any other; this
-// saves a copy of every token's claims on the per-request path.
-func ownedString(b []byte) string {
-	if len(b) == 0 {
-		return ""
-	}
-	return unsafe.String(&b[0], len(b))
 }
 
 // OpenFor opens token and checks that it was issued for accessKeyID, the key
