@@ -85,17 +85,6 @@ func (t ShapeType) String() string {
 	return "unknown"
 }
 
-// ParseShapeType maps a model type name to a ShapeType; ok is false for a
-// type this package does not know.
-func ParseShapeType(s string) (t ShapeType, ok bool) {
-	for i, n := range typeNames {
-		if n != "" && n == s {
-			return ShapeType(i), true
-		}
-	}
-	return 0, false
-}
-
 // Member is one member of a structure shape.
 type Member struct {
 	// Name is the member name as the model spells it ("RoleArn").

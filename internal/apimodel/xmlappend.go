@@ -4,7 +4,6 @@ import (
 	"cmp"
 	"encoding/base64"
 	"slices"
-	"strings"
 	"time"
 	"unicode/utf8"
 )
@@ -75,24 +74,4 @@ func SortedKeys[K cmp.Ordered, V any](m map[K]V) []K {
 	}
 	slices.Sort(keys)
 	return keys
-}
-
-// GoName is the Go identifier of a model member or shape name: the name
-// with its first letter upper-cased. The generator names struct fields with
-// it and the Query decoder finds them with it.
-func GoName(s string) string {
-	if s == "" {
-		return s
-	}
-	r, w := utf8.DecodeRuneInString(s)
-	return strings.ToUpper(string(r)) + s[w:]
-}
-
-// PathName returns s with its first letter lower-cased, as AWS names
-// members in ValidationError messages ("roleSessionName").
-func PathName(s string) string {
-	if s == "" || s[0] < 'A' || s[0] > 'Z' {
-		return s
-	}
-	return string(s[0]+('a'-'A')) + s[1:]
 }

@@ -50,10 +50,7 @@ func TestAppendTimestamp(t *testing.T) {
 	}
 }
 
-func TestGoNameAndSortedKeys(t *testing.T) {
-	if GoName("isTruncated") != "IsTruncated" || GoName("RoleArn") != "RoleArn" || GoName("") != "" {
-		t.Error("GoName")
-	}
+func TestSortedKeys(t *testing.T) {
 	k := SortedKeys(map[string]int{"b": 1, "a": 2, "c": 3})
 	if len(k) != 3 || k[0] != "a" || k[2] != "c" {
 		t.Errorf("SortedKeys = %v", k)

@@ -18,10 +18,6 @@ type QueryXMLAppender interface {
 	AppendQueryXML(b []byte) []byte
 }
 
-// HeaderRequestID is the response header that carries the request id; the
-// SDKs read it before the body.
-const HeaderRequestID = "x-amzn-RequestId"
-
 // maxPooledBuffer keeps one unusually large response (a big
 // GetAccountAuthorizationDetails) from pinning its buffer in the pool.
 const maxPooledBuffer = 64 << 10

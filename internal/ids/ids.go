@@ -34,9 +34,6 @@ const (
 // accountMask selects the 40 bits of the 48-bit head that hold the account.
 const accountMask = 0x7fffffffff80
 
-// MaxAccountID is the largest 12-digit account id.
-const MaxAccountID = 999_999_999_999
-
 // ErrBadAccountID means an account id is not 12 decimal digits.
 var ErrBadAccountID = errors.New("ids: account id must be 12 decimal digits")
 

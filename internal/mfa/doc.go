@@ -8,7 +8,7 @@
 // deactivate devices): a store.MFADevice is enabled when EnabledAt is
 // non-zero. An enabled device with a UserName belongs to that IAM user; an
 // enabled device with UserName "" belongs to the account root (AWS names the
-// root's virtual device arn:aws:iam::ACCOUNT:mfa/root-account-mfa-device,
-// see RootSerial). A device with EnabledAt zero is created but unassigned
+// root's virtual device arn:aws:iam::ACCOUNT:mfa/root-account-mfa-device).
+// A device with EnabledAt zero is created but unassigned
 // and verifies for nobody.
 package mfa

@@ -5,18 +5,12 @@ import (
 	"encoding/base32"
 	"net/url"
 	"strings"
-
-	"github.com/stsd/stsd/internal/arn"
 )
 
 // SeedSize is the length of a new seed in bytes. AWS's Base32StringSeed is
 // 64 Base32 characters, which is 40 bytes (moto mirrors this with 64 random
 // Base32 characters in its CreateVirtualMFADevice).
 const SeedSize = 40
-
-// RootDeviceName is the name AWS gives the account root's virtual MFA
-// device.
-const RootDeviceName = "root-account-mfa-device"
 
 // NewSeed returns a fresh random seed of SeedSize bytes.
 func NewSeed() ([]byte, error) {
@@ -51,7 +45,3 @@ func escapeLabel(s string) string {
 	// is wrong in a path, and a literal '+' has already become %2B.
 	return strings.ReplaceAll(url.QueryEscape(s), "+", "%20")
 }
-
-// RootSerial returns the serial number of the account root's virtual MFA
-// device, arn:aws:iam::ACCOUNT:mfa/root-account-mfa-device.
-func RootSerial(accountID string) string { return arn.MFA(accountID, "/", RootDeviceName) }

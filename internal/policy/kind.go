@@ -67,7 +67,6 @@ const (
 	QuotaInlineUser  = 2048  // aggregate of a user's inline policies
 	QuotaInlineRole  = 10240 // aggregate of a role's inline policies
 	QuotaInlineGroup = 5120  // aggregate of a group's inline policies
-	QuotaSession     = 2048  // plaintext session policy (STS PackedPolicyTooLarge is separate)
 )
 
 // MaxDocumentBytes bounds every document before any parsing: the largest

@@ -80,3 +80,12 @@ func TestLoadModelErrors(t *testing.T) {
 		t.Error("generate without models succeeded")
 	}
 }
+
+func TestNames(t *testing.T) {
+	if goName("isTruncated") != "IsTruncated" || goName("RoleArn") != "RoleArn" || goName("") != "" {
+		t.Error("goName")
+	}
+	if pathName("RoleSessionName") != "roleSessionName" || pathName("isTruncated") != "isTruncated" || pathName("") != "" {
+		t.Error("pathName")
+	}
+}

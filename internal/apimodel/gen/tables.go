@@ -2,7 +2,6 @@ package main
 
 import (
 	"fmt"
-	"github.com/stsd/stsd/internal/apimodel"
 	"slices"
 	"strconv"
 	"strings"
@@ -53,7 +52,7 @@ func genTables(m *rawModel, varName string) ([]byte, error) {
 				if err != nil {
 					return nil, fmt.Errorf("shape %s member %s: %w", n, mem.Name, err)
 				}
-				f := []string{"Name: " + strconv.Quote(mem.Name), "GoName: " + strconv.Quote(apimodel.GoName(mem.Name)), "PathName: " + strconv.Quote(apimodel.PathName(mem.Name))}
+				f := []string{"Name: " + strconv.Quote(mem.Name), "GoName: " + strconv.Quote(goName(mem.Name)), "PathName: " + strconv.Quote(pathName(mem.Name))}
 				if mem.Ref.LocationName != "" {
 					f = append(f, "LocationName: "+strconv.Quote(mem.Ref.LocationName))
 				}

@@ -5,8 +5,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-
-	"github.com/stsd/stsd/internal/apimodel"
 )
 
 // typeGen writes the typed structs of one service: one struct per structure
@@ -71,7 +69,7 @@ func genTypes(m *rawModel, pkg string) ([]byte, error) {
 	slices.Sort(g.structs)
 	goNames := map[string]string{}
 	for _, n := range g.structs {
-		gn := apimodel.GoName(n)
+		gn := goName(n)
 		if prev, dup := goNames[gn]; dup {
 			return nil, fmt.Errorf("shapes %s and %s both map to Go type %s", prev, n, gn)
 		}
@@ -143,7 +141,7 @@ func (g *typeGen) goType(name string, member, required bool) (string, error) {
 		}
 		return "map[" + kt + "]" + vt, nil
 	case "structure":
-		return ptrIf(member && !required, apimodel.GoName(name)), nil
+		return ptrIf(member && !required, goName(name)), nil
 	}
 	return "", fmt.Errorf("unsupported type %s", s.Type)
 }
@@ -157,7 +155,7 @@ func ptrIf(p bool, t string) string {
 
 func (g *typeGen) genStruct(b *strings.Builder, name string) error {
 	s := g.shape(name)
-	gn := apimodel.GoName(name)
+	gn := goName(name)
 	req := map[string]bool{}
 	for _, r := range s.Required {
 		req[r] = true
@@ -169,7 +167,7 @@ func (g *typeGen) genStruct(b *strings.Builder, name string) error {
 		if err != nil {
 			return fmt.Errorf("member %s: %w", mem.Name, err)
 		}
-		fmt.Fprintf(b, "\t%s %s `xml:\"%s\"`\n", apimodel.GoName(mem.Name), t, g.xmlTag(mem, req[mem.Name]))
+		fmt.Fprintf(b, "\t%s %s `xml:\"%s\"`\n", goName(mem.Name), t, g.xmlTag(mem, req[mem.Name]))
 	}
 	b.WriteString("}\n\n")
 
@@ -223,7 +221,7 @@ func (g *typeGen) xmlTag(mem namedRef, required bool) string {
 
 func (g *typeGen) genMember(b *strings.Builder, mem namedRef, required bool) error {
 	s := g.shape(mem.Ref.Shape)
-	f := "v." + apimodel.GoName(mem.Name)
+	f := "v." + goName(mem.Name)
 	name := wireName(mem)
 	switch s.Type {
 	case "string", "blob":

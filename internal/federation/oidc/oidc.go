@@ -17,12 +17,11 @@ import (
 )
 
 // STS error codes of web-identity refusals (STS model error shapes; their
-// HTTP statuses come from the model: 400, 400, 400, 403).
+// HTTP statuses come from the model: 400 each).
 const (
 	CodeInvalidIdentityToken  = "InvalidIdentityToken"
 	CodeExpiredToken          = "ExpiredTokenException"
 	CodeIDPCommunicationError = "IDPCommunicationError"
-	CodeIDPRejectedClaim      = "IDPRejectedClaim"
 )
 
 // Refusal texts. Recorded from AWS (SDK and CLI output quoted in public

@@ -7,14 +7,12 @@ import (
 	"time"
 )
 
-// Token lifetimes GetWebIdentityToken allows (STS model,
-// webIdentityTokenDurationSecondsType: 60 to 3600 seconds; "If not
-// specified, the default duration is 300 seconds").
-const (
-	MinDuration     = 60 * time.Second
-	MaxDuration     = time.Hour
-	DefaultDuration = 300 * time.Second
-)
+// DefaultDuration is the lifetime of a GetWebIdentityToken token when the
+// request sends no DurationSeconds (STS API reference: "If not specified,
+// the default duration is 300 seconds"). The allowed range, 60 to 3600
+// seconds, is the model's webIdentityTokenDurationSecondsType and is
+// checked with the rest of the request.
+const DefaultDuration = 300 * time.Second
 
 // Claims is the payload of a GetWebIdentityToken token, as AWS lays it out
 // (IAM User Guide, id_roles_providers_outbound_token_claims.html, and a
