@@ -29,7 +29,6 @@ import (
 	"github.com/stsd/stsd/internal/policy"
 	"github.com/stsd/stsd/internal/seal"
 	"github.com/stsd/stsd/internal/server"
-	"github.com/stsd/stsd/internal/session"
 	"github.com/stsd/stsd/internal/sigv4"
 	"github.com/stsd/stsd/internal/store"
 	"github.com/stsd/stsd/internal/store/cache"
@@ -105,9 +104,6 @@ type App struct {
 	log     *slog.Logger
 }
 
-// SessionRing returns the key ring that seals and opens session tokens.
-func (a *App) SessionRing() *session.Ring { return a.keys.Ring() }
-
 // Run does stsd's background work until ctx ends: it rotates the
 // session-token key when due and picks up keys rotated by other nodes,
 // writes down when access keys and roles were last used, and drops the
@@ -136,9 +132,6 @@ func (a *App) every(ctx context.Context, interval time.Duration, what string, jo
 		}
 	}
 }
-
-// FlushLastUsed writes the access-key and role uses noted so far.
-func (a *App) FlushLastUsed(ctx context.Context) error { return a.uses.Flush(ctx) }
 
 // Background intervals: the key ring is checked for rotation every ten
 // minutes (and reloaded on demand for an unknown key id); last-used facts

@@ -179,10 +179,6 @@ func (c *Claims) Expired(now time.Time) bool {
 	return c.Expiration.IsZero() || !now.Before(c.Expiration)
 }
 
-// RoleChained reports whether the session was assumed with the credentials
-// of another role session.
-func (c *Claims) RoleChained() bool { return c.ChainDepth > 0 }
-
 // String summarises the claims for logs; it never includes the secret.
 func (c *Claims) String() string {
 	return fmt.Sprintf("session{type=%s arn=%s id=%s key=%s expires=%s}",

@@ -33,15 +33,3 @@ type Request struct {
 	// signing (the suite's post-sts-header-after case).
 	altCanonical, altSigning []byte
 }
-
-// CanonicalRequest returns the canonical request Parse built (for logging a
-// signature mismatch; it holds no secret).
-func (r *Request) CanonicalRequest() string { return string(r.canonical) }
-
-// StringToSign returns the string to sign Parse built.
-func (r *Request) StringToSign() string {
-	if len(r.signing) < hmacBlock {
-		return ""
-	}
-	return string(r.signing[hmacBlock:])
-}

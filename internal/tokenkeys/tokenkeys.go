@@ -98,22 +98,6 @@ func (m *Manager) Refresh(ctx context.Context) error {
 	return m.reload(ctx)
 }
 
-// Rotate replaces the active key now, whatever its age.
-func (m *Manager) Rotate(ctx context.Context) error {
-	now := m.now()
-	err := m.store.Update(ctx, func(tx store.Tx) error {
-		keys, err := tx.ListTokenKeys(ctx)
-		if err != nil {
-			return err
-		}
-		return addKey(ctx, tx, newest(keys), now)
-	})
-	if err != nil {
-		return err
-	}
-	return m.reload(ctx)
-}
-
 // errNothingToDo rolls back a transaction that found nothing to change.
 var errNothingToDo = errors.New("tokenkeys: nothing to do")
 
