@@ -28,14 +28,12 @@ import (
 //     "group_<group>_<policy>" (the pattern of AWS's "user_<user>_<policy>"
 //     in hashicorp/terraform-provider-aws's acceptance test; the group form
 //     itself is not recorded).
-//   - "The group with name X cannot be found." (NoSuchEntity, 404; recorded
-//     in localstack's test_iam_groups.snapshot.json).
+//   - A group's own simulation (SimulatePrincipalPolicy on a group ARN)
+//     is pinned in internal/iam/groups_authz_test.go.
 
 const (
-	gaAcct       = "000000000000"
 	gaUserARN    = "arn:aws:iam::000000000000:user/dev"
 	gaRoleARN    = "arn:aws:iam::000000000000:role/deploy"
-	gaReadersARN = "arn:aws:iam::000000000000:group/teams/readers"
 	gaListUsers  = `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"iam:ListUsers","Resource":"*"}]}`
 	gaDenyList   = `{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Action":"iam:ListUsers","Resource":"*"}]}`
 	gaAssume     = `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"sts:AssumeRole","Resource":"arn:aws:iam::000000000000:role/deploy"}]}`
@@ -174,51 +172,4 @@ func gaCheckSimulation(t *testing.T, h *harness, source string, w gaSimWant) {
 	if string(r.EvalDecision) != w.decision || src != w.source {
 		t.Errorf("%s %s on %s: %s from %q, want %s from %q", source, w.action, w.resource, r.EvalDecision, src, w.decision, w.source)
 	}
-}
-
-func TestGroupPoliciesSimulateGroup(t *testing.T) {
-	h := start(t, nil)
-	ctx := context.Background()
-	root := h.rootIAM()
-	ok := gaStep(t)
-	ok(root.CreateGroup(ctx, &iam.CreateGroupInput{GroupName: aws.String("readers"), Path: aws.String("/teams/")}))
-	ok(root.PutGroupPolicy(ctx, &iam.PutGroupPolicyInput{GroupName: aws.String("readers"), PolicyName: aws.String("list"), PolicyDocument: aws.String(gaListUsers)}))
-	polOut, err := root.CreatePolicy(ctx, &iam.CreatePolicyInput{PolicyName: aws.String("AssumeDeploy"), PolicyDocument: aws.String(gaAssume)})
-	if err != nil {
-		t.Fatal(err)
-	}
-	pol := polOut.Policy
-	ok(root.AttachGroupPolicy(ctx, &iam.AttachGroupPolicyInput{GroupName: aws.String("readers"), PolicyArn: pol.Arn}))
-	// A member's own policy is not the group's.
-	ok(root.CreateUser(ctx, &iam.CreateUserInput{UserName: aws.String("dev")}))
-	ok(root.PutUserPolicy(ctx, &iam.PutUserPolicyInput{UserName: aws.String("dev"), PolicyName: aws.String("create"),
-		PolicyDocument: aws.String(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"iam:CreateUser","Resource":"*"}]}`)}))
-	ok(root.AddUserToGroup(ctx, &iam.AddUserToGroupInput{GroupName: aws.String("readers"), UserName: aws.String("dev")}))
-
-	for _, w := range []gaSimWant{
-		{"iam:ListUsers", "*", "allowed", "group_readers_list"},
-		{"sts:AssumeRole", gaRoleARN, "allowed", "AssumeDeploy"},
-		{"iam:CreateUser", "*", "implicitDeny", ""},
-	} {
-		gaCheckSimulation(t, h, gaReadersARN, w)
-	}
-	// The user sees both its own policy and the group's.
-	gaSimulateUser(t, h, []gaSimWant{
-		{"iam:CreateUser", "*", "allowed", "user_dev_create"},
-		{"iam:ListUsers", "*", "allowed", "group_readers_list"},
-	})
-
-	_, err = root.SimulatePrincipalPolicy(ctx, &iam.SimulatePrincipalPolicyInput{
-		PolicySourceArn: aws.String("arn:aws:iam::000000000000:group/ghost"), ActionNames: []string{"iam:ListUsers"}})
-	apiError(t, err, "NoSuchEntity", "The group with name ghost cannot be found.", 404)
-	_, err = root.SimulatePrincipalPolicy(ctx, &iam.SimulatePrincipalPolicyInput{
-		PolicySourceArn: aws.String("arn:aws:iam::111111111111:group/teams/readers"), ActionNames: []string{"iam:ListUsers"}})
-	apiError(t, err, "NoSuchEntity", "The group with name readers cannot be found.", 404)
-	// "include one resource-based policy ... for IAM users only" (IAM API
-	// reference, SimulatePrincipalPolicy); no AWS message is recorded for
-	// a group, so only the code is asserted.
-	_, err = root.SimulatePrincipalPolicy(ctx, &iam.SimulatePrincipalPolicyInput{
-		PolicySourceArn: aws.String(gaReadersARN), ActionNames: []string{"iam:ListUsers"}, CallerArn: aws.String(gaUserARN),
-		ResourcePolicy: aws.String(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"` + gaAcct + `"},"Action":"iam:ListUsers","Resource":"*"}]}`)})
-	apiError(t, err, "InvalidInput", "", 400)
 }
