@@ -28,6 +28,7 @@ type harness struct {
 	t    *testing.T
 	ctx  context.Context
 	acct string
+	st   store.Store
 	svc  *Service
 	// now is the service's clock and the calls' receipt time.
 	now time.Time
@@ -40,13 +41,8 @@ func newHarness(t *testing.T, acct string) *harness {
 	ctx := context.Background()
 	st := memory.New()
 	t.Cleanup(func() { st.Close() })
-	h := &harness{t: t, ctx: ctx, acct: acct, now: time.Date(2026, 5, 1, 12, 0, 0, 0, time.UTC)}
-	err := st.Update(ctx, func(tx store.Tx) error {
-		return tx.CreateAccount(ctx, store.Account{ID: acct, CreatedAt: h.now})
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
+	h := &harness{t: t, ctx: ctx, acct: acct, st: st, now: time.Date(2026, 5, 1, 12, 0, 0, 0, time.UTC)}
+	h.addAccount(acct)
 	pc := policy.NewCache(100)
 	h.svc = New(Config{
 		Store:     st,
@@ -56,6 +52,17 @@ func newHarness(t *testing.T, acct string) *harness {
 		PublicURL: testPublicURL,
 	})
 	return h
+}
+
+// addAccount creates another account, whose root rootCall describes.
+func (h *harness) addAccount(id string) {
+	h.t.Helper()
+	err := h.st.Update(h.ctx, func(tx store.Tx) error {
+		return tx.CreateAccount(h.ctx, store.Account{ID: id, CreatedAt: h.now})
+	})
+	if err != nil {
+		h.t.Fatal(err)
+	}
 }
 
 // root is a request of the account's root signed with a long-term key.
