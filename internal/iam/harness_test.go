@@ -2,16 +2,14 @@ package iam
 
 import (
 	"context"
-	"strings"
 	"testing"
 	"time"
 
-	"github.com/stsd/stsd/internal/apierr"
+	"github.com/stsd/stsd/internal/apierr/apierrtest"
 	"github.com/stsd/stsd/internal/apimodel"
 	"github.com/stsd/stsd/internal/apimodel/iamapi"
 	"github.com/stsd/stsd/internal/auth"
 	"github.com/stsd/stsd/internal/authz"
-	"github.com/stsd/stsd/internal/awsquery"
 	"github.com/stsd/stsd/internal/policy"
 	"github.com/stsd/stsd/internal/rpc"
 	"github.com/stsd/stsd/internal/store"
@@ -97,29 +95,9 @@ func (h *harness) ok(_ any, err error) {
 }
 
 // wantAPIError asserts err is the AWS error code whose message starts with
-// msgPrefix and which the wire answers with HTTP status (the error's own
-// status, else the IAM model's for the code), as internal/app's apiError
-// does for the SDK's error.
+// msgPrefix and which the wire answers with HTTP status, as internal/app's
+// apiError does for the SDK's error.
 func wantAPIError(t *testing.T, err error, code, msgPrefix string, status int) {
 	t.Helper()
-	if err == nil {
-		t.Fatalf("want %s, got success", code)
-	}
-	e, ok := apierr.As(err)
-	if !ok {
-		t.Fatalf("want API error %s, got %v", code, err)
-	}
-	if e.Code != code {
-		t.Fatalf("code = %q (%s), want %q", e.Code, e.Message, code)
-	}
-	if !strings.HasPrefix(e.Message, msgPrefix) {
-		t.Fatalf("message = %q, want prefix %q", e.Message, msgPrefix)
-	}
-	got := e.HTTPStatus
-	if got == 0 {
-		got, _ = awsquery.Status(apimodel.IAM, e.Code)
-	}
-	if got != status {
-		t.Fatalf("HTTP status = %d, want %d", got, status)
-	}
+	apierrtest.Want(t, apimodel.IAM, err, code, msgPrefix, status)
 }

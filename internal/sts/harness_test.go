@@ -3,16 +3,12 @@ package sts
 import (
 	"bytes"
 	"context"
-	"strings"
 	"testing"
 	"time"
 
-	"github.com/stsd/stsd/internal/apierr"
-	"github.com/stsd/stsd/internal/apimodel"
-	"github.com/stsd/stsd/internal/apimodel/iamapi"
+	"github.com/stsd/stsd/internal/arn"
 	"github.com/stsd/stsd/internal/auth"
 	"github.com/stsd/stsd/internal/authz"
-	"github.com/stsd/stsd/internal/awsquery"
 	"github.com/stsd/stsd/internal/iam"
 	"github.com/stsd/stsd/internal/mfa"
 	"github.com/stsd/stsd/internal/policy"
@@ -28,6 +24,7 @@ import (
 // sets up users, roles and policies with its own operations, as an
 // operator would. What only the wire decides (SigV4, routing, validation
 // against the model, XML) stays tested end to end in internal/app.
+// Refusals are checked with apierrtest.Want against the STS model.
 type harness struct {
 	t    *testing.T
 	ctx  context.Context
@@ -80,19 +77,16 @@ func (h *harness) root(acct string) *rpc.Call {
 }
 
 // user is a request signed with a long-term access key of the existing
-// user name of acct, as the authenticator describes it.
+// user name of acct, described from the stored user as the authenticator
+// describes it.
 func (h *harness) user(acct, name string) *rpc.Call {
 	h.t.Helper()
-	out, err := h.iam.GetUser(h.ctx, h.root(acct), &iamapi.GetUserRequest{UserName: name})
+	u, err := h.st.GetUser(h.ctx, acct, name)
 	if err != nil {
 		h.t.Fatalf("user %s: %v", name, err)
 	}
-	u := out.User
-	return &rpc.Call{
-		Principal: &auth.Principal{Type: auth.User, AccountID: acct, ARN: u.Arn, UserID: u.UserId, Name: u.UserName},
-		Region:    "us-east-1",
-		Time:      h.now,
-	}
+	p := &auth.Principal{Type: auth.User, AccountID: acct, ARN: arn.User(acct, u.Path, u.Name), UserID: u.ID, Name: u.Name}
+	return &rpc.Call{Principal: p, Region: "us-east-1", Time: h.now}
 }
 
 // ok fails the test when a set-up call, whose answer is not what is being
@@ -101,33 +95,5 @@ func (h *harness) ok(_ any, err error) {
 	h.t.Helper()
 	if err != nil {
 		h.t.Fatal(err)
-	}
-}
-
-// wantAPIError asserts err is the AWS error code whose message starts with
-// msgPrefix and which the wire answers with HTTP status (the error's own
-// status, else the STS model's for the code), as internal/app's apiError
-// does for the SDK's error.
-func wantAPIError(t *testing.T, err error, code, msgPrefix string, status int) {
-	t.Helper()
-	if err == nil {
-		t.Fatalf("want %s, got success", code)
-	}
-	e, ok := apierr.As(err)
-	if !ok {
-		t.Fatalf("want API error %s, got %v", code, err)
-	}
-	if e.Code != code {
-		t.Fatalf("code = %q (%s), want %q", e.Code, e.Message, code)
-	}
-	if !strings.HasPrefix(e.Message, msgPrefix) {
-		t.Fatalf("message = %q, want prefix %q", e.Message, msgPrefix)
-	}
-	got := e.HTTPStatus
-	if got == 0 {
-		got, _ = awsquery.Status(apimodel.STS, e.Code)
-	}
-	if got != status {
-		t.Fatalf("HTTP status = %d, want %d", got, status)
 	}
 }

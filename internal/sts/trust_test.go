@@ -3,6 +3,8 @@ package sts
 import (
 	"testing"
 
+	"github.com/stsd/stsd/internal/apierr/apierrtest"
+	"github.com/stsd/stsd/internal/apimodel"
 	"github.com/stsd/stsd/internal/apimodel/iamapi"
 	"github.com/stsd/stsd/internal/apimodel/stsapi"
 )
@@ -33,10 +35,10 @@ func TestAssumeRoleCrossAccountExternalID(t *testing.T) {
 		t.Fatalf("arn %s", out.AssumedRoleUser.Arn)
 	}
 	_, err = assume("dave", "Wrong-Id-9999")
-	wantAPIError(t, err, "AccessDenied", "User: arn:aws:iam::222222222222:user/dave is not authorized to perform: sts:AssumeRole", 403)
+	apierrtest.Want(t, apimodel.STS, err, "AccessDenied", "User: arn:aws:iam::222222222222:user/dave is not authorized to perform: sts:AssumeRole", 403)
 	_, err = assume("dave", "")
-	wantAPIError(t, err, "AccessDenied", "User: arn:aws:iam::222222222222:user/dave is not authorized to perform: sts:AssumeRole", 403)
+	apierrtest.Want(t, apimodel.STS, err, "AccessDenied", "User: arn:aws:iam::222222222222:user/dave is not authorized to perform: sts:AssumeRole", 403)
 	// Eve's account is trusted, but her own policies do not allow it.
 	_, err = assume("eve", "Unique-Id-1234")
-	wantAPIError(t, err, "AccessDenied", "User: arn:aws:iam::222222222222:user/eve is not authorized to perform: sts:AssumeRole", 403)
+	apierrtest.Want(t, apimodel.STS, err, "AccessDenied", "User: arn:aws:iam::222222222222:user/eve is not authorized to perform: sts:AssumeRole", 403)
 }
