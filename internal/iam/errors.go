@@ -14,7 +14,6 @@ const (
 	codeLimitExceeded         = "LimitExceeded"
 	codeDeleteConflict        = "DeleteConflict"
 	codeInvalidInput          = "InvalidInput"
-	codeMalformedPolicy       = "MalformedPolicyDocument"
 	codeInvalidAuthentication = "InvalidAuthenticationCode"
 )
 

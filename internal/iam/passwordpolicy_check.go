@@ -49,7 +49,6 @@ const (
 	ruleSymbol    passwordRule = "symbol"
 	ruleMix       passwordRule = "three character types"
 	ruleAccount   passwordRule = "not the account name"
-	ruleReuse     passwordRule = "not a previous password"
 )
 
 // passwordTypes records which character types a password contains.

@@ -140,7 +140,7 @@ func (s *Service) ListRoles(ctx context.Context, call *rpc.Call, in *iamapi.List
 	}
 	// IAM names the listed path as the resource, e.g. "on resource:
 	// arn:aws:iam::123456789012:role/" in its AccessDenied for ListRoles.
-	if err := s.authorize(ctx, call, "iam:ListRoles", "arn:aws:iam::"+acct+":role"+prefix); err != nil {
+	if err := s.authorize(ctx, call, "iam:ListRoles", arn.Role(acct, prefix, "")); err != nil {
 		return nil, err
 	}
 	p, limit, err := page(in.Marker, in.MaxItems)
