@@ -1,6 +1,9 @@
 package policy
 
-import "unicode/utf8"
+import (
+	"strings"
+	"unicode/utf8"
+)
 
 // tokKind is the kind of one pattern token.
 type tokKind uint8
@@ -25,6 +28,32 @@ type token struct {
 // pattern is a compiled string pattern: wildcards (when the operator allows
 // them) and policy variables (when the policy version allows them) are
 // tokens, everything else literal text.
+//
+// # Cost
+//
+// Matching is linear in the input for a given pattern. The stars cut the
+// tokens into segments of fixed length in characters (literals, '?' and
+// variables, whose values are fixed once the request is known). The first
+// segment can only sit at the start of the input and the last only at its
+// end, so both are compared in place; a segment between two stars is placed
+// at its leftmost occurrence, which is where any match can place it (moving
+// it right only leaves less room for the rest), so nothing is ever
+// retried. Finding that occurrence is the only search: a literal segment of
+// at most maxIndexLit bytes is found with strings.Index (at most
+// n·maxIndexLit byte comparisons whatever its algorithm); any other segment
+// runs the bit-parallel Shift-And automaton over the input's characters,
+// '?' being a class that admits every character, at ⌈m/64⌉ machine words
+// per character. A match of an input of n bytes against a pattern of m
+// characters thus costs at most O(m + n·max(maxIndexLit, ⌈m/64⌉)) steps,
+// where the old backtracking matcher took O(n·m); workBound in the tests
+// holds the matcher to it.
+//
+// Characters are UTF-8 decoded, a byte that is not valid UTF-8 counting as
+// one character that equals only itself. For patterns (which come from JSON
+// and are valid UTF-8) this gives exactly the byte comparison of the
+// backtracking matcher; the one difference is a variable whose value is not
+// valid UTF-8 placed between two stars, whose stray bytes no longer match
+// part of a character of the input.
 type pattern struct {
 	raw  string
 	toks []token
@@ -32,76 +61,420 @@ type pattern struct {
 	// plain is set when the pattern is one literal with no wildcard or
 	// variable, so matching is a plain comparison.
 	plain bool
+	// segs are the tokens between stars: len(segs)-1 stars separate them,
+	// and the first and last may be empty.
+	segs []segment
+	// hasVar is set when some token is a policy variable.
+	hasVar bool
 }
 
+// segment is a run of star-free tokens, toks[lo:hi] of its pattern.
+type segment struct {
+	lo, hi int
+	hasVar bool
+	// srch finds a segment that lies between two stars and holds no
+	// variable; segments with variables are searched with a searcher built
+	// for the request's values.
+	srch *searcher
+}
+
+// maxIndexLit is the longest literal segment searched with strings.Index;
+// longer ones use the Shift-And automaton, whose cost does not grow with
+// the number of partial matches.
+const maxIndexLit = 64
+
 // match reports whether s matches the pattern. Unresolvable variables (key
-// absent, no default) make the pattern match nothing; their keys are
-// reported to e as missing. e may be nil for patterns without variables. The algorithm is the classic greedy matcher that only
-// backtracks to the last '*': O(len(s)·len(pattern)) in the worst case,
-// never exponential.
+// absent, no default) make the pattern match nothing; the first of them is
+// reported to e as missing when the part of the pattern before it matches
+// a prefix of s, which is when the backtracking matcher this one replaced
+// reached it. e may be nil for patterns without variables.
 func (p *pattern) match(s string, e *evalCtx) bool {
+	var steps int
+	return p.matchCounting(s, e, &steps)
+}
+
+// matchCounting is match adding the work it does to *steps: one step per
+// byte compared or character fed to the automaton, times the automaton's
+// words. Tests hold it to workBound.
+func (p *pattern) matchCounting(s string, e *evalCtx, steps *int) bool {
 	if p.plain {
+		*steps += len(p.raw)
 		if p.fold {
 			return equalFold(s, p.raw)
 		}
 		return s == p.raw
 	}
-	toks := p.toks
-	si, ti := 0, 0
-	starT, starS := -1, 0
-	for {
-		if ti < len(toks) {
-			t := &toks[ti]
-			switch t.kind {
-			case tokStar:
-				starT, starS = ti, si
-				ti++
-				continue
-			case tokOne:
-				if si < len(s) {
-					_, n := utf8.DecodeRuneInString(s[si:])
-					si += n
-					ti++
-					continue
-				}
-			case tokLit, tokVar:
-				lit := t.lit
-				if t.kind == tokVar {
-					v, ok := "", false
-					if e != nil {
-						v, ok = e.req.Context.variable(t.key)
-					}
-					switch {
-					case ok:
-						lit = v
-					case t.dflt:
-						lit = t.def
-					default:
-						if e != nil {
-							e.unresolved = true
-						}
-						e.noteMissing(t.name)
-						return false
-					}
-				}
-				if hasPrefix(s[si:], lit, p.fold) {
-					si += len(lit)
-					ti++
-					continue
-				}
+	if p.place(s, e, len(p.segs), len(p.toks), steps) {
+		return true
+	}
+	if p.hasVar {
+		// The mismatch may have been found before or at a variable
+		// without a value: report it the way the backtracking matcher
+		// did.
+		p.reportUnresolved(s, e, steps)
+	}
+	return false
+}
+
+// reportUnresolved reports the first unresolvable variable when the tokens
+// before it match a prefix of s.
+func (p *pattern) reportUnresolved(s string, e *evalCtx, steps *int) {
+	u := -1
+	for i := range p.toks {
+		if p.toks[i].kind == tokVar {
+			if _, found := p.value(&p.toks[i], e); !found {
+				u = i
+				break
 			}
-		} else if si == len(s) {
-			return true
 		}
-		// Mismatch: let the last star swallow one more character.
-		if starT < 0 || starS >= len(s) {
+	}
+	if u < 0 {
+		return
+	}
+	k := 0
+	for k < len(p.segs) && p.segs[k].hi <= u {
+		k++
+	}
+	if !p.place(s, e, k, u, steps) {
+		return
+	}
+	if e != nil {
+		e.unresolved = true
+	}
+	e.noteMissing(p.toks[u].name)
+}
+
+// value resolves a variable token: the request's value, else the default.
+func (p *pattern) value(t *token, e *evalCtx) (string, bool) {
+	if e != nil {
+		if v, ok := e.req.Context.variable(t.key); ok {
+			return v, true
+		}
+	}
+	return t.def, t.dflt
+}
+
+// place matches s against the pattern. With k == len(p.segs) and u ==
+// len(p.toks) it reports whether the whole pattern matches s. Otherwise it
+// reports whether the tokens before u, which lie in segment k, match some
+// prefix of s: segments before k are placed as in a match but without
+// anchoring any at the end, and toks[segs[k].lo:u] is found at or after
+// them. A variable without a value matches nothing.
+func (p *pattern) place(s string, e *evalCtx, k, u int, steps *int) bool {
+	whole := k == len(p.segs)
+	first := &p.segs[0]
+	if !whole && k == 0 {
+		return p.forward(s, 0, first.lo, u, e, steps) >= 0
+	}
+	pos := p.forward(s, 0, first.lo, first.hi, e, steps)
+	if pos < 0 {
+		return false
+	}
+	if whole && len(p.segs) == 1 {
+		return pos == len(s)
+	}
+	end := len(s)
+	last := len(p.segs) - 1
+	if whole {
+		// The last segment is anchored at the end of s, after the first.
+		if end = p.backward(s, pos, p.segs[last].lo, p.segs[last].hi, e, steps); end < 0 {
 			return false
 		}
-		_, n := utf8.DecodeRuneInString(s[starS:])
-		starS += n
-		si = starS
-		ti = starT + 1
+	} else {
+		last = k
 	}
+	for i := 1; i < last; i++ {
+		sg := &p.segs[i]
+		n := p.search(s[pos:end], sg, sg.hi, e, steps)
+		if n < 0 {
+			return false
+		}
+		pos += n
+	}
+	if whole {
+		return true
+	}
+	return p.search(s[pos:end], &p.segs[k], u, e, steps) >= 0
+}
+
+// forward matches toks[lo:hi] at s[pos:] and returns the position after
+// them, or -1 (also when a variable has no value).
+func (p *pattern) forward(s string, pos, lo, hi int, e *evalCtx, steps *int) int {
+	for i := lo; i < hi; i++ {
+		t := &p.toks[i]
+		switch t.kind {
+		case tokOne:
+			if pos >= len(s) {
+				return -1
+			}
+			if s[pos] < utf8.RuneSelf {
+				pos++
+			} else {
+				_, n := utf8.DecodeRuneInString(s[pos:])
+				pos += n
+			}
+			*steps++
+		default:
+			lit, ok := p.literal(t, e)
+			if !ok {
+				return -1
+			}
+			*steps += len(lit)
+			if !hasPrefix(s[pos:], lit, p.fold) {
+				return -1
+			}
+			pos += len(lit)
+		}
+	}
+	return pos
+}
+
+// backward matches toks[lo:hi] so that they end at the end of s, not
+// before s[min:], and returns where they start, or -1.
+func (p *pattern) backward(s string, min, lo, hi int, e *evalCtx, steps *int) int {
+	end := len(s)
+	for i := hi - 1; i >= lo; i-- {
+		t := &p.toks[i]
+		switch t.kind {
+		case tokOne:
+			if end <= min {
+				return -1
+			}
+			if s[end-1] < utf8.RuneSelf {
+				end--
+			} else {
+				_, n := utf8.DecodeLastRuneInString(s[min:end])
+				end -= n
+			}
+			*steps++
+		default:
+			lit, ok := p.literal(t, e)
+			if !ok {
+				return -1
+			}
+			*steps += len(lit)
+			if end-min < len(lit) || !hasPrefix(s[end-len(lit):end], lit, p.fold) {
+				return -1
+			}
+			end -= len(lit)
+		}
+	}
+	return end
+}
+
+// literal returns the text of a literal or variable token; false when a
+// variable has no value.
+func (p *pattern) literal(t *token, e *evalCtx) (string, bool) {
+	if t.kind == tokVar {
+		return p.value(t, e)
+	}
+	return t.lit, true
+}
+
+// search finds the leftmost occurrence of toks[sg.lo:hi] in s and returns
+// the position after it, or -1.
+func (p *pattern) search(s string, sg *segment, hi int, e *evalCtx, steps *int) int {
+	if hi == sg.lo {
+		return 0
+	}
+	if sg.srch != nil && hi == sg.hi {
+		return sg.srch.next(s, steps)
+	}
+	// A segment with variables (or a part of one, when reporting a
+	// missing key): build the automaton for the request's values.
+	for i := sg.lo; i < hi; i++ {
+		if t := &p.toks[i]; t.kind == tokVar {
+			if _, ok := p.value(t, e); !ok {
+				return -1
+			}
+		}
+	}
+	srch := newSearcher(p.toks[sg.lo:hi], p.fold, func(t *token) string {
+		v, _ := p.literal(t, e)
+		return v
+	})
+	return srch.next(s, steps)
+}
+
+// searcher finds the leftmost occurrence of a star-free segment.
+type searcher struct {
+	// lit, when set, is the whole segment: a literal searched with
+	// strings.Index (case-sensitive patterns only).
+	lit string
+	// m is the segment's length in characters, w the words of state.
+	m, w int
+	fold bool
+	// ascii[c] is the class of ASCII character c; class 0 is "a character
+	// the segment's literals do not hold", which only '?' admits.
+	ascii [128]uint16
+	// wide and wideClass map the other characters (sorted) to classes.
+	wide      []rune
+	wideClass []uint16
+	// masks holds w words per class: bit i is set when the segment's
+	// character i admits the class.
+	masks []uint64
+}
+
+// invalidRune stands for a byte that is not part of valid UTF-8, so that it
+// matches only itself, as the byte comparison of literals has it.
+func invalidRune(b byte) rune { return utf8.MaxRune + 1 + rune(b) }
+
+// decodeRune is utf8.DecodeRuneInString with invalid bytes as invalidRune.
+func decodeRune(s string) (rune, int) {
+	if s[0] < utf8.RuneSelf {
+		return rune(s[0]), 1
+	}
+	r, n := utf8.DecodeRuneInString(s)
+	if r == utf8.RuneError && n == 1 {
+		return invalidRune(s[0]), 1
+	}
+	return r, n
+}
+
+// newSearcher compiles the star-free tokens toks; text gives a literal or
+// variable token's text.
+func newSearcher(toks []token, fold bool, text func(*token) string) *searcher {
+	sr := &searcher{fold: fold}
+	if !fold && len(toks) == 1 && toks[0].kind != tokOne {
+		if l := text(&toks[0]); len(l) <= maxIndexLit {
+			sr.lit = l
+			return sr
+		}
+	}
+	// The segment's characters; -1 is '?'.
+	var chars []rune
+	for i := range toks {
+		if toks[i].kind == tokOne {
+			chars = append(chars, -1)
+			continue
+		}
+		l := text(&toks[i])
+		for j := 0; j < len(l); {
+			r, n := decodeRune(l[j:])
+			if fold && 'A' <= r && r <= 'Z' {
+				r += 'a' - 'A'
+			}
+			chars = append(chars, r)
+			j += n
+		}
+	}
+	sr.m = len(chars)
+	sr.w = (sr.m + 63) / 64
+	classes := 1
+	var wideSet map[rune]uint16
+	for _, r := range chars {
+		switch {
+		case r < 0:
+		case r < utf8.RuneSelf:
+			if sr.ascii[r] == 0 {
+				sr.ascii[r] = uint16(classes)
+				classes++
+			}
+		default:
+			if wideSet == nil {
+				wideSet = make(map[rune]uint16)
+			}
+			if _, ok := wideSet[r]; !ok {
+				wideSet[r] = uint16(classes)
+				classes++
+			}
+		}
+	}
+	for r := range wideSet {
+		sr.wide = append(sr.wide, r)
+	}
+	sortRunes(sr.wide)
+	for _, r := range sr.wide {
+		sr.wideClass = append(sr.wideClass, wideSet[r])
+	}
+	sr.masks = make([]uint64, classes*sr.w)
+	for i, r := range chars {
+		bit := uint64(1) << (i % 64)
+		if r < 0 {
+			for c := 0; c < classes; c++ {
+				sr.masks[c*sr.w+i/64] |= bit
+			}
+			continue
+		}
+		sr.masks[int(sr.class(r))*sr.w+i/64] |= bit
+	}
+	return sr
+}
+
+// sortRunes sorts a short slice in place.
+func sortRunes(rs []rune) {
+	for i := 1; i < len(rs); i++ {
+		for j := i; j > 0 && rs[j] < rs[j-1]; j-- {
+			rs[j], rs[j-1] = rs[j-1], rs[j]
+		}
+	}
+}
+
+// class returns the class of character r.
+func (sr *searcher) class(r rune) uint16 {
+	if r < utf8.RuneSelf {
+		return sr.ascii[r]
+	}
+	lo, hi := 0, len(sr.wide)
+	for lo < hi {
+		mid := int(uint(lo+hi) >> 1)
+		if sr.wide[mid] < r {
+			lo = mid + 1
+		} else {
+			hi = mid
+		}
+	}
+	if lo < len(sr.wide) && sr.wide[lo] == r {
+		return sr.wideClass[lo]
+	}
+	return 0
+}
+
+// stateWords is the automaton state kept on the stack: segments of up to
+// 2,048 characters search without allocating.
+const stateWords = 32
+
+// next returns the position just after the leftmost occurrence of the
+// segment in s, or -1.
+func (sr *searcher) next(s string, steps *int) int {
+	if sr.m == 0 && sr.lit == "" {
+		return 0
+	}
+	if sr.lit != "" {
+		i := strings.Index(s, sr.lit)
+		if i < 0 {
+			*steps += len(s)
+			return -1
+		}
+		*steps += i + len(sr.lit)
+		return i + len(sr.lit)
+	}
+	var buf [stateWords]uint64
+	d := buf[:]
+	if sr.w > stateWords {
+		d = make([]uint64, sr.w)
+	}
+	d = d[:sr.w]
+	top, topBit := (sr.m-1)/64, uint64(1)<<((sr.m-1)%64)
+	for i := 0; i < len(s); {
+		r, n := decodeRune(s[i:])
+		if sr.fold && 'A' <= r && r <= 'Z' {
+			r += 'a' - 'A'
+		}
+		mask := sr.masks[int(sr.class(r))*sr.w:]
+		carry := uint64(1)
+		for k := range d {
+			x := d[k]
+			d[k] = (x<<1 | carry) & mask[k]
+			carry = x >> 63
+		}
+		*steps += sr.w
+		i += n
+		if d[top]&topBit != 0 {
+			return i
+		}
+	}
+	return -1
 }
 
 // hasPrefix reports whether s starts with lit, folding ASCII case when fold.
@@ -163,7 +536,8 @@ func compilePattern(s string, o compileOptions) pattern {
 		switch {
 		case o.wildcards && c == '*':
 			flush()
-			// Consecutive stars are one star; keeps matching linear-ish.
+			// Consecutive stars are one star: segments are never empty
+			// between two stars.
 			if n := len(p.toks); n == 0 || p.toks[n-1].kind != tokStar {
 				p.toks = append(p.toks, token{kind: tokStar})
 			}
@@ -199,6 +573,33 @@ func compilePattern(s string, o compileOptions) pattern {
 	} else if len(p.toks) == 1 && p.toks[0].kind == tokLit {
 		p.plain = true
 		p.raw = p.toks[0].lit
+	} else {
+		p.segment()
 	}
 	return p
+}
+
+// segment cuts the tokens at the stars and compiles the searchers of the
+// segments between two stars that hold no variable.
+func (p *pattern) segment() {
+	lo := 0
+	for i := 0; i <= len(p.toks); i++ {
+		if i < len(p.toks) && p.toks[i].kind != tokStar {
+			if p.toks[i].kind == tokVar {
+				p.hasVar = true
+			}
+			continue
+		}
+		sg := segment{lo: lo, hi: i}
+		for j := lo; j < i; j++ {
+			sg.hasVar = sg.hasVar || p.toks[j].kind == tokVar
+		}
+		p.segs = append(p.segs, sg)
+		lo = i + 1
+	}
+	for k := 1; k < len(p.segs)-1; k++ {
+		if sg := &p.segs[k]; !sg.hasVar {
+			sg.srch = newSearcher(p.toks[sg.lo:sg.hi], p.fold, func(t *token) string { return t.lit })
+		}
+	}
 }
