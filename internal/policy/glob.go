@@ -38,15 +38,17 @@ type token struct {
 // end, so both are compared in place; a segment between two stars is placed
 // at its leftmost occurrence, which is where any match can place it (moving
 // it right only leaves less room for the rest), so nothing is ever
-// retried. Finding that occurrence is the only search: a literal segment of
-// at most maxIndexLit bytes is found with strings.Index (at most
-// n·maxIndexLit byte comparisons whatever its algorithm); any other segment
+// retried. Finding that occurrence is the only search, and successive
+// searches scan disjoint parts of the input: a literal segment of L ≤
+// maxIndexLit bytes is found with strings.Index (at most L byte
+// comparisons per input byte whatever its algorithm); any other segment
 // runs the bit-parallel Shift-And automaton over the input's characters,
-// '?' being a class that admits every character, at ⌈m/64⌉ machine words
+// '?' being a class that admits every character, at ⌈L/64⌉ machine words
 // per character. A match of an input of n bytes against a pattern of m
-// characters thus costs at most O(m + n·max(maxIndexLit, ⌈m/64⌉)) steps,
+// characters thus costs O(m + n·min(m, max(maxIndexLit, ⌈m/64⌉))) steps,
 // where the old backtracking matcher took O(n·m); workBound in the tests
-// holds the matcher to it.
+// holds the matcher to it. (A segment holding a variable has its automaton
+// built per match, O(L·⌈L/64⌉) more.)
 //
 // Characters are UTF-8 decoded, a byte that is not valid UTF-8 counting as
 // one character that equals only itself. For patterns (which come from JSON
