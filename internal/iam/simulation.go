@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/stsd/stsd/internal/apimodel"
 	"github.com/stsd/stsd/internal/apimodel/iamapi"
@@ -52,6 +53,9 @@ type simInput struct {
 	actions   []string
 	resources []string // nil: "*"
 	context   policy.Context
+	// keyChars is the most characters one context key's values hold,
+	// for the work estimate of condition values.
+	keyChars int
 }
 
 // SimulateCustomPolicy evaluates the given policies against each action and
@@ -73,7 +77,7 @@ func (s *Service) SimulateCustomPolicy(ctx context.Context, call *rpc.Call, in *
 	if err := sim.setCommon(call.Principal.AccountID, in.CallerArn, in.ResourcePolicy, in.ResourceOwner, in.ResourceArns, in.ContextEntries); err != nil {
 		return nil, err
 	}
-	return sim.run(in.Marker, in.MaxItems)
+	return sim.run(ctx, in.Marker, in.MaxItems)
 }
 
 // SimulatePrincipalPolicy evaluates the policies of a user, group or role
@@ -149,7 +153,7 @@ func (s *Service) SimulatePrincipalPolicy(ctx context.Context, call *rpc.Call, i
 	if in.CallerArn == "" && in.ResourcePolicy == "" {
 		sim.principal = policy.Principal{ARN: sourceARN, Account: acct}
 	}
-	return sim.run(in.Marker, in.MaxItems)
+	return sim.run(ctx, in.Marker, in.MaxItems)
 }
 
 // simSource is the user, group or role a PolicySourceArn names, as
@@ -389,6 +393,11 @@ func (sim *simInput) setCommon(acct, callerARN, resourcePolicy, resourceOwner st
 	}
 	sim.resources = resources
 	for _, e := range entries {
+		n := 0
+		for _, v := range e.ContextKeyValues {
+			n += len(v) + 1
+		}
+		sim.keyChars = max(sim.keyChars, n)
 		if strings.HasSuffix(e.ContextKeyType, "List") {
 			sim.context.SetList(e.ContextKeyName, e.ContextKeyValues...)
 		} else {
@@ -415,9 +424,64 @@ func decisionName(d policy.Decision) string {
 	return evalImplicitDeny
 }
 
+// Simulation bounds (issue 10): a simulation evaluates caller-supplied
+// policies for every action and resource, so without a bound one request
+// could keep a core busy for minutes, and on after its client went away.
+// AWS documents no limit; the IAM model lists InvalidInput (400) and
+// PolicyEvaluation (500) as the simulation errors, and a 5xx invites the
+// SDKs to retry the same work, so an oversized simulation is InvalidInput.
+const (
+	// maxSimulationWork caps simulationWork for one page of results: a
+	// few seconds of matching at worst, far less in practice.
+	maxSimulationWork = 1_000_000_000
+	// simulationTimeLimit stops a simulation that outlives its estimate.
+	simulationTimeLimit = 10 * time.Second
+)
+
+// simulationWork estimates, in matcher steps, the most work evaluating
+// actions against the simulation's resources can take (see the bound in
+// package policy): each pattern compared with each value it applies to,
+// weighted by its length, plus the patterns' own length per evaluation.
+func (sim *simInput) simulationWork(actions []string) float64 {
+	var c policy.PatternCounts
+	add := func(p *policy.Policy) {
+		pc := p.Patterns()
+		c.Action += pc.Action
+		c.Resource += pc.Resource
+		c.Condition += pc.Condition
+		c.Chars += pc.Chars
+	}
+	for i := range sim.identity {
+		add(sim.identity[i].p)
+	}
+	if sim.boundary != nil {
+		add(sim.boundary.p)
+	}
+	if sim.resource != nil {
+		add(sim.resource.p)
+	}
+	resources := sim.resources
+	if len(resources) == 0 {
+		resources = []string{"*"}
+	}
+	actionChars, resourceChars := 0.0, 0.0
+	for _, a := range actions {
+		actionChars += float64(len(a) + 1)
+	}
+	for _, r := range resources {
+		resourceChars += float64(len(r) + 1 + len(sim.principal.ARN))
+	}
+	na, nr := float64(len(actions)), float64(len(resources))
+	return nr*float64(c.Action)*actionChars +
+		na*float64(c.Resource)*resourceChars +
+		na*nr*(float64(c.Condition)*float64(sim.keyChars+1)+float64(c.Chars))
+}
+
 // run evaluates every action against every resource and pages the results,
-// one EvaluationResult per action.
-func (sim *simInput) run(marker string, maxItems *int32) (*iamapi.SimulatePolicyResponse, error) {
+// one EvaluationResult per action. It refuses a page whose work estimate
+// passes maxSimulationWork before doing any, and stops when ctx ends (the
+// client went away) or simulationTimeLimit passes.
+func (sim *simInput) run(ctx context.Context, marker string, maxItems *int32) (*iamapi.SimulatePolicyResponse, error) {
 	idx := make([]int, len(sim.actions))
 	for i := range idx {
 		idx[i] = i
@@ -427,18 +491,46 @@ func (sim *simInput) run(marker string, maxItems *int32) (*iamapi.SimulatePolicy
 	if err != nil {
 		return nil, err
 	}
+	page := make([]string, len(pageIdx))
+	for j, i := range pageIdx {
+		page[j] = sim.actions[i]
+	}
+	if w := sim.simulationWork(page); w > maxSimulationWork {
+		return nil, invalidInput("Simulation is too large: evaluating %d actions against %d resources would take about %.0f matching steps, more than the limit of %d. Simulate fewer actions at a time with MaxItems, or fewer resources or policies.",
+			len(page), max(1, len(sim.resources)), w, maxSimulationWork)
+	}
+	ctx, cancel := context.WithTimeoutCause(ctx, simulationTimeLimit, errSimulationTime)
+	defer cancel()
 	out := &iamapi.SimulatePolicyResponse{IsTruncated: truncated, Marker: next}
-	for _, i := range pageIdx {
-		out.EvaluationResults = append(out.EvaluationResults, sim.evaluateAction(sim.actions[i]))
+	for _, a := range page {
+		r, err := sim.evaluateAction(ctx, a)
+		if err != nil {
+			return nil, err
+		}
+		out.EvaluationResults = append(out.EvaluationResults, r)
 	}
 	return out, nil
+}
+
+// errSimulationTime is the cause of a simulation's context when
+// simulationTimeLimit passes.
+var errSimulationTime = errors.New("iam: simulation time limit")
+
+// simulationStopped returns why ctx ended: InvalidInput when the
+// simulation ran out of time, else the context's error (the client went
+// away, and nobody reads the answer).
+func simulationStopped(ctx context.Context) error {
+	if errors.Is(context.Cause(ctx), errSimulationTime) {
+		return invalidInput("Simulation exceeded its time limit of %d seconds. Simulate fewer actions at a time with MaxItems, or fewer resources or policies.", int(simulationTimeLimit/time.Second))
+	}
+	return ctx.Err()
 }
 
 // evaluateAction evaluates one action against each resource. The top-level
 // decision is the most restrictive of the per-resource decisions, and its
 // matched statements and missing keys are their union (IAM API reference,
 // EvaluationResult).
-func (sim *simInput) evaluateAction(action string) iamapi.EvaluationResult {
+func (sim *simInput) evaluateAction(ctx context.Context, action string) (iamapi.EvaluationResult, error) {
 	resources := sim.resources
 	if len(resources) == 0 {
 		resources = []string{"*"}
@@ -465,6 +557,9 @@ func (sim *simInput) evaluateAction(action string) iamapi.EvaluationResult {
 	}
 	per := make([]perResource, 0, len(resources))
 	for _, resource := range resources {
+		if ctx.Err() != nil {
+			return iamapi.EvaluationResult{}, simulationStopped(ctx)
+		}
 		req := policy.Request{Principal: sim.principal, Action: action, Resource: resource, ResourceAccount: sim.owner, Context: sim.context}
 		r := policy.Evaluate(set, &req)
 		matched := sim.matched(&r)
@@ -500,7 +595,7 @@ func (sim *simInput) evaluateAction(action string) iamapi.EvaluationResult {
 	if sim.boundary != nil {
 		res.PermissionsBoundaryDecisionDetail = &iamapi.PermissionsBoundaryDecisionDetail{AllowedByPermissionsBoundary: &boundaryAllows}
 	}
-	return res
+	return res, nil
 }
 
 // rank orders decisions from least to most restrictive.
