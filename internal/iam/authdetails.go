@@ -151,7 +151,7 @@ func (s *Service) detailSections(acct string, out *iamapi.GetAccountAuthorizatio
 			func(ctx context.Context, p store.Page) ([]store.Group, error) {
 				return s.store.ListGroups(ctx, acct, "", p)
 			},
-			groupKey,
+			groupKind.key,
 			func(ctx context.Context, g store.Group) error {
 				d, err := s.groupDetail(ctx, g)
 				if err != nil {

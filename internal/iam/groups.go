@@ -62,8 +62,14 @@ func groupOut(g store.Group) iamapi.Group {
 	}
 }
 
-// groupKey is the key groups are ordered and paged by.
-func groupKey(g store.Group) string { return strings.ToLower(g.Name) }
+// groupKind is how groups are found, listed and refused.
+var groupKind = entityKind[store.Group]{
+	arn:      arn.Group,
+	pathName: func(g store.Group) (string, string) { return g.Path, g.Name },
+	get:      store.Reader.GetGroup,
+	list:     store.Reader.ListGroups,
+	notFound: func(name string) error { return noSuchEntity(msgNoSuchGroup, name) },
+}
 
 // CreateGroup creates an IAM group.
 func (s *Service) CreateGroup(ctx context.Context, call *rpc.Call, in *iamapi.CreateGroupRequest) (*iamapi.CreateGroupResponse, error) {
@@ -136,24 +142,10 @@ func (s *Service) GetGroup(ctx context.Context, call *rpc.Call, in *iamapi.GetGr
 
 // ListGroups lists the groups whose path starts with PathPrefix, by name.
 func (s *Service) ListGroups(ctx context.Context, call *rpc.Call, in *iamapi.ListGroupsRequest) (*iamapi.ListGroupsResponse, error) {
-	acct := call.Principal.AccountID
-	prefix := in.PathPrefix
-	if prefix == "" {
-		prefix = defaultPath
-	}
-	// The listed path is the resource, as for ListUsers and ListRoles.
-	if err := s.authorize(ctx, call, "iam:ListGroups", arn.Group(acct, prefix, "")); err != nil {
-		return nil, err
-	}
-	p, limit, err := page(in.Marker, in.MaxItems)
+	groups, truncated, marker, err := listByPath(ctx, s, call, groupKind, "iam:ListGroups", in.PathPrefix, in.Marker, in.MaxItems)
 	if err != nil {
 		return nil, err
 	}
-	groups, err := s.store.ListGroups(ctx, acct, prefix, p)
-	if err != nil {
-		return nil, err
-	}
-	groups, truncated, marker := truncate(groups, limit, groupKey)
 	return &iamapi.ListGroupsResponse{Groups: groupsOut(groups), IsTruncated: truncated, Marker: marker}, nil
 }
 
@@ -235,7 +227,7 @@ func (s *Service) DeleteGroup(ctx context.Context, call *rpc.Call, in *iamapi.De
 	err := s.store.Update(ctx, func(tx store.Tx) error {
 		g, err := tx.GetGroup(ctx, acct, in.GroupName)
 		if err != nil {
-			return groupLookupErr(in.GroupName, err)
+			return groupKind.lookupErr(in.GroupName, err)
 		}
 		members, err := tx.ListGroupMembers(ctx, acct, g.Name, store.Page{Limit: 1})
 		if err != nil {
@@ -258,7 +250,7 @@ func (s *Service) DeleteGroup(ctx context.Context, call *rpc.Call, in *iamapi.De
 		if len(inline) > 0 {
 			return deleteConflict(msgDeleteInlineFirst)
 		}
-		return groupLookupErr(in.GroupName, tx.DeleteGroup(ctx, acct, g.Name))
+		return groupKind.lookupErr(in.GroupName, tx.DeleteGroup(ctx, acct, g.Name))
 	})
 	if err != nil {
 		return nil, err
@@ -336,7 +328,7 @@ func (s *Service) changeMembership(ctx context.Context, call *rpc.Call, action, 
 		}
 		g, err := tx.GetGroup(ctx, acct, groupName)
 		if err != nil {
-			return groupLookupErr(groupName, err)
+			return groupKind.lookupErr(groupName, err)
 		}
 		return change(tx, g, u)
 	})
@@ -354,7 +346,7 @@ func (s *Service) ListGroupsForUser(ctx context.Context, call *rpc.Call, in *iam
 	if err != nil {
 		return nil, err
 	}
-	items, truncated, marker, err := pageSlice(groups, in.Marker, in.MaxItems, groupKey)
+	items, truncated, marker, err := pageSlice(groups, in.Marker, in.MaxItems, groupKind.key)
 	if err != nil {
 		return nil, err
 	}
@@ -363,16 +355,5 @@ func (s *Service) ListGroupsForUser(ctx context.Context, call *rpc.Call, in *iam
 
 // authorizedGroup is authorizedEntity for a group of the caller's account.
 func (s *Service) authorizedGroup(ctx context.Context, call *rpc.Call, action, name string) (store.Group, error) {
-	return authorizedEntity(ctx, s, call, action, call.Principal.AccountID, name, s.store.GetGroup,
-		func(g store.Group) (string, string) { return g.Path, g.Name }, arn.Group,
-		func(n string) error { return noSuchEntity(msgNoSuchGroup, n) })
-}
-
-// groupLookupErr maps the store's not-found to NoSuchEntity and passes
-// other errors (nil included) through.
-func groupLookupErr(name string, err error) error {
-	if errors.Is(err, store.ErrNotFound) {
-		return noSuchEntity(msgNoSuchGroup, name)
-	}
-	return err
+	return authorizedEntity(ctx, s, call, groupKind, action, call.Principal.AccountID, name)
 }

@@ -228,35 +228,3 @@ func (s *Service) targetKeys(ctx context.Context, reqCtx *policy.Context, accoun
 // now returns the request's time, truncated to the second as IAM reports
 // dates.
 func callTime(call *rpc.Call) time.Time { return call.Time.UTC().Truncate(time.Second) }
-
-// authorizedEntity looks up the named entity of acct with get, authorizes
-// action on its ARN (built by arnOf from its stored path and name, so no
-// spelling of the name escapes a policy naming it), and only then reports
-// a missing one with missing, so that a caller without permission learns
-// nothing about what exists: a missing entity is authorized on its ARN
-// with the default path and the name as given.
-func authorizedEntity[E any](ctx context.Context, s *Service, call *rpc.Call, action, acct, name string,
-	get func(ctx context.Context, acct, name string) (E, error),
-	pathName func(E) (path, name string),
-	arnOf func(acct, path, name string) string,
-	missing func(name string) error,
-	extra ...contextKey) (E, error) {
-	var zero E
-	e, err := get(ctx, acct, name)
-	found := err == nil
-	if err != nil && !errors.Is(err, store.ErrNotFound) {
-		return zero, err
-	}
-	resource := arnOf(acct, defaultPath, name)
-	if found {
-		path, stored := pathName(e)
-		resource = arnOf(acct, path, stored)
-	}
-	if err := s.authorize(ctx, call, action, resource, extra...); err != nil {
-		return zero, err
-	}
-	if !found {
-		return zero, missing(name)
-	}
-	return e, nil
-}

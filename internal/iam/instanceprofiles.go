@@ -3,7 +3,6 @@ package iam
 import (
 	"context"
 	"errors"
-	"strings"
 
 	"github.com/stsd/stsd/internal/apimodel"
 	"github.com/stsd/stsd/internal/apimodel/iamapi"
@@ -57,8 +56,15 @@ const (
 // (test_iam_instance_profiles.snapshot.json, "add-second-role-error";
 // getmoto/moto#6404 checked against AWS).
 
-// instanceProfileKey is the key profiles are ordered and paged by.
-func instanceProfileKey(p store.InstanceProfile) string { return strings.ToLower(p.Name) }
+// instanceProfileKind is how instance profiles are found, listed and
+// refused.
+var instanceProfileKind = entityKind[store.InstanceProfile]{
+	arn:      arn.InstanceProfile,
+	pathName: func(p store.InstanceProfile) (string, string) { return p.Path, p.Name },
+	get:      store.Reader.GetInstanceProfile,
+	list:     store.Reader.ListInstanceProfiles,
+	notFound: func(name string) error { return noSuchEntity(msgNoSuchInstanceProfile, name) },
+}
 
 // CreateInstanceProfile creates an instance profile, empty of roles.
 func (s *Service) CreateInstanceProfile(ctx context.Context, call *rpc.Call, in *iamapi.CreateInstanceProfileRequest) (*iamapi.CreateInstanceProfileResponse, error) {
@@ -126,25 +132,10 @@ func (s *Service) GetInstanceProfile(ctx context.Context, call *rpc.Call, in *ia
 // ListInstanceProfiles lists the profiles whose path starts with
 // PathPrefix, by name, each with its role.
 func (s *Service) ListInstanceProfiles(ctx context.Context, call *rpc.Call, in *iamapi.ListInstanceProfilesRequest) (*iamapi.ListInstanceProfilesResponse, error) {
-	acct := call.Principal.AccountID
-	prefix := in.PathPrefix
-	if prefix == "" {
-		prefix = defaultPath
-	}
-	// The listed path is the resource, as for ListUsers, ListRoles and
-	// ListGroups.
-	if err := s.authorize(ctx, call, "iam:ListInstanceProfiles", arn.InstanceProfile(acct, prefix, "")); err != nil {
-		return nil, err
-	}
-	p, limit, err := page(in.Marker, in.MaxItems)
+	profiles, truncated, marker, err := listByPath(ctx, s, call, instanceProfileKind, "iam:ListInstanceProfiles", in.PathPrefix, in.Marker, in.MaxItems)
 	if err != nil {
 		return nil, err
 	}
-	profiles, err := s.store.ListInstanceProfiles(ctx, acct, prefix, p)
-	if err != nil {
-		return nil, err
-	}
-	profiles, truncated, marker := truncate(profiles, limit, instanceProfileKey)
 	out, err := s.instanceProfilesOut(ctx, profiles)
 	if err != nil {
 		return nil, err
@@ -163,12 +154,12 @@ func (s *Service) DeleteInstanceProfile(ctx context.Context, call *rpc.Call, in 
 	err := s.store.Update(ctx, func(tx store.Tx) error {
 		p, err := tx.GetInstanceProfile(ctx, acct, in.InstanceProfileName)
 		if err != nil {
-			return instanceProfileLookupErr(in.InstanceProfileName, err)
+			return instanceProfileKind.lookupErr(in.InstanceProfileName, err)
 		}
 		if len(p.Roles) > 0 {
 			return deleteConflict(msgRemoveRolesFirst)
 		}
-		return instanceProfileLookupErr(in.InstanceProfileName, tx.DeleteInstanceProfile(ctx, acct, p.Name))
+		return instanceProfileKind.lookupErr(in.InstanceProfileName, tx.DeleteInstanceProfile(ctx, acct, p.Name))
 	})
 	if err != nil {
 		return nil, err
@@ -179,16 +170,5 @@ func (s *Service) DeleteInstanceProfile(ctx context.Context, call *rpc.Call, in 
 // authorizedInstanceProfile is authorizedEntity for an instance profile
 // of the caller's account.
 func (s *Service) authorizedInstanceProfile(ctx context.Context, call *rpc.Call, action, name string) (store.InstanceProfile, error) {
-	return authorizedEntity(ctx, s, call, action, call.Principal.AccountID, name, s.store.GetInstanceProfile,
-		func(p store.InstanceProfile) (string, string) { return p.Path, p.Name }, arn.InstanceProfile,
-		func(n string) error { return noSuchEntity(msgNoSuchInstanceProfile, n) })
-}
-
-// instanceProfileLookupErr maps the store's not-found to NoSuchEntity and
-// passes other errors (nil included) through.
-func instanceProfileLookupErr(name string, err error) error {
-	if errors.Is(err, store.ErrNotFound) {
-		return noSuchEntity(msgNoSuchInstanceProfile, name)
-	}
-	return err
+	return authorizedEntity(ctx, s, call, instanceProfileKind, action, call.Principal.AccountID, name)
 }

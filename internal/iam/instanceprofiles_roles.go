@@ -5,7 +5,6 @@ import (
 	"errors"
 
 	"github.com/stsd/stsd/internal/apimodel/iamapi"
-	"github.com/stsd/stsd/internal/arn"
 	"github.com/stsd/stsd/internal/iamlimits"
 	"github.com/stsd/stsd/internal/rpc"
 	"github.com/stsd/stsd/internal/store"
@@ -70,7 +69,7 @@ func (s *Service) RemoveRoleFromInstanceProfile(ctx context.Context, call *rpc.C
 // default-path ARNs, so a refusal tells nothing about what exists.
 func (s *Service) changeInstanceProfileRole(ctx context.Context, call *rpc.Call, action, profileName, roleName string, passRole bool, change func(tx store.Tx, p store.InstanceProfile, r store.Role) error) error {
 	acct := call.Principal.AccountID
-	resource, err := s.instanceProfileResource(ctx, acct, profileName)
+	resource, err := instanceProfileKind.resource(ctx, s.store, acct, profileName)
 	if err != nil {
 		return err
 	}
@@ -78,10 +77,8 @@ func (s *Service) changeInstanceProfileRole(ctx context.Context, call *rpc.Call,
 		return err
 	}
 	if passRole {
-		roleARN := arn.Role(acct, defaultPath, roleName)
-		if r, err := s.store.GetRole(ctx, acct, roleName); err == nil {
-			roleARN = arn.Role(acct, r.Path, r.Name)
-		} else if !errors.Is(err, store.ErrNotFound) {
+		roleARN, err := roleKind.resource(ctx, s.store, acct, roleName)
+		if err != nil {
 			return err
 		}
 		if err := s.authorize(ctx, call, "iam:PassRole", roleARN); err != nil {
@@ -91,29 +88,14 @@ func (s *Service) changeInstanceProfileRole(ctx context.Context, call *rpc.Call,
 	return s.store.Update(ctx, func(tx store.Tx) error {
 		p, err := tx.GetInstanceProfile(ctx, acct, profileName)
 		if err != nil {
-			return instanceProfileLookupErr(profileName, err)
+			return instanceProfileKind.lookupErr(profileName, err)
 		}
 		r, err := tx.GetRole(ctx, acct, roleName)
 		if err != nil {
-			return roleLookupErr(roleName, err)
+			return roleKind.lookupErr(roleName, err)
 		}
 		return change(tx, p, r)
 	})
-}
-
-// instanceProfileResource is the ARN a profile operation is authorized
-// on: the profile's, with its stored path, or with the default path when
-// it does not exist.
-func (s *Service) instanceProfileResource(ctx context.Context, acct, name string) (string, error) {
-	p, err := s.store.GetInstanceProfile(ctx, acct, name)
-	switch {
-	case err == nil:
-		return arn.InstanceProfile(acct, p.Path, p.Name), nil
-	case errors.Is(err, store.ErrNotFound):
-		return arn.InstanceProfile(acct, defaultPath, name), nil
-	default:
-		return "", err
-	}
 }
 
 // ListInstanceProfilesForRole lists the profiles that hold a role, by
@@ -133,7 +115,7 @@ func (s *Service) ListInstanceProfilesForRole(ctx context.Context, call *rpc.Cal
 	if err != nil {
 		return nil, err
 	}
-	profiles, truncated, marker := truncate(profiles, limit, instanceProfileKey)
+	profiles, truncated, marker := truncate(profiles, limit, instanceProfileKind.key)
 	out, err := s.instanceProfilesOut(ctx, profiles)
 	if err != nil {
 		return nil, err

@@ -16,7 +16,7 @@ var instanceProfileTagRules = quotaTagRules("TagsPerInstanceProfile")
 // TagInstanceProfile adds tags to a profile, overwriting the values of keys
 // it has.
 func (s *Service) TagInstanceProfile(ctx context.Context, call *rpc.Call, in *iamapi.TagInstanceProfileRequest) (*struct{}, error) {
-	resource, err := s.instanceProfileResource(ctx, call.Principal.AccountID, in.InstanceProfileName)
+	resource, err := instanceProfileKind.resource(ctx, s.store, call.Principal.AccountID, in.InstanceProfileName)
 	if err != nil {
 		return nil, err
 	}
@@ -26,7 +26,7 @@ func (s *Service) TagInstanceProfile(ctx context.Context, call *rpc.Call, in *ia
 // UntagInstanceProfile removes tags from a profile by key; absent keys are
 // ignored.
 func (s *Service) UntagInstanceProfile(ctx context.Context, call *rpc.Call, in *iamapi.UntagInstanceProfileRequest) (*struct{}, error) {
-	resource, err := s.instanceProfileResource(ctx, call.Principal.AccountID, in.InstanceProfileName)
+	resource, err := instanceProfileKind.resource(ctx, s.store, call.Principal.AccountID, in.InstanceProfileName)
 	if err != nil {
 		return nil, err
 	}
@@ -35,7 +35,7 @@ func (s *Service) UntagInstanceProfile(ctx context.Context, call *rpc.Call, in *
 
 // ListInstanceProfileTags lists a profile's tags by key, a page at a time.
 func (s *Service) ListInstanceProfileTags(ctx context.Context, call *rpc.Call, in *iamapi.ListInstanceProfileTagsRequest) (*iamapi.ListInstanceProfileTagsResponse, error) {
-	resource, err := s.instanceProfileResource(ctx, call.Principal.AccountID, in.InstanceProfileName)
+	resource, err := instanceProfileKind.resource(ctx, s.store, call.Principal.AccountID, in.InstanceProfileName)
 	if err != nil {
 		return nil, err
 	}
@@ -56,17 +56,17 @@ func instanceProfileTags(acct, name string) tagTarget {
 		rules: instanceProfileTagRules,
 		read: func(ctx context.Context, r store.Reader) ([]store.Tag, error) {
 			p, err := r.GetInstanceProfile(ctx, acct, name)
-			return p.Tags, instanceProfileLookupErr(name, err)
+			return p.Tags, instanceProfileKind.lookupErr(name, err)
 		},
 		write: func(ctx context.Context, tx store.Tx, edit func([]store.Tag) ([]store.Tag, error)) error {
 			p, err := tx.GetInstanceProfile(ctx, acct, name)
 			if err != nil {
-				return instanceProfileLookupErr(name, err)
+				return instanceProfileKind.lookupErr(name, err)
 			}
 			if p.Tags, err = edit(p.Tags); err != nil {
 				return err
 			}
-			return instanceProfileLookupErr(name, tx.UpdateInstanceProfile(ctx, p))
+			return instanceProfileKind.lookupErr(name, tx.UpdateInstanceProfile(ctx, p))
 		},
 	}
 }

@@ -3,7 +3,6 @@ package iam
 import (
 	"context"
 	"errors"
-	"strings"
 
 	"github.com/stsd/stsd/internal/apimodel"
 	"github.com/stsd/stsd/internal/apimodel/iamapi"
@@ -36,6 +35,15 @@ func (s *Service) roleHandlers() []rpc.Handler {
 // ("If you do not specify a value for this setting, the default value of
 // one hour is applied", IAM API reference, CreateRole).
 const defaultMaxSessionDuration = 3600
+
+// roleKind is how roles are found, listed and refused.
+var roleKind = entityKind[store.Role]{
+	arn:      arn.Role,
+	pathName: func(r store.Role) (string, string) { return r.Path, r.Name },
+	get:      store.Reader.GetRole,
+	list:     store.Reader.ListRoles,
+	notFound: roleNotFound,
+}
 
 // CreateRole creates a role with its trust policy, and optionally a
 // description, maximum session duration, permissions boundary and tags.
@@ -133,25 +141,10 @@ func (s *Service) GetRole(ctx context.Context, call *rpc.Call, in *iamapi.GetRol
 
 // ListRoles lists the roles whose path starts with PathPrefix, by name.
 func (s *Service) ListRoles(ctx context.Context, call *rpc.Call, in *iamapi.ListRolesRequest) (*iamapi.ListRolesResponse, error) {
-	acct := call.Principal.AccountID
-	prefix := in.PathPrefix
-	if prefix == "" {
-		prefix = "/"
-	}
-	// IAM names the listed path as the resource, e.g. "on resource:
-	// arn:aws:iam::123456789012:role/" in its AccessDenied for ListRoles.
-	if err := s.authorize(ctx, call, "iam:ListRoles", arn.Role(acct, prefix, "")); err != nil {
-		return nil, err
-	}
-	p, limit, err := page(in.Marker, in.MaxItems)
+	roles, truncated, marker, err := listByPath(ctx, s, call, roleKind, "iam:ListRoles", in.PathPrefix, in.Marker, in.MaxItems)
 	if err != nil {
 		return nil, err
 	}
-	roles, err := s.store.ListRoles(ctx, acct, prefix, p)
-	if err != nil {
-		return nil, err
-	}
-	roles, truncated, marker := truncate(roles, limit, func(r store.Role) string { return strings.ToLower(r.Name) })
 	out := &iamapi.ListRolesResponse{Roles: make([]iamapi.Role, 0, len(roles)), IsTruncated: truncated, Marker: marker}
 	for _, r := range roles {
 		ro := roleOut(r)
@@ -226,7 +219,7 @@ func (s *Service) DeleteRole(ctx context.Context, call *rpc.Call, in *iamapi.Del
 	err := s.store.Update(ctx, func(tx store.Tx) error {
 		r, err := tx.GetRole(ctx, acct, in.RoleName)
 		if err != nil {
-			return roleLookupErr(in.RoleName, err)
+			return roleKind.lookupErr(in.RoleName, err)
 		}
 		// The DeleteConflict texts IAM sends, in the order moto (built
 		// against IAM) checks them: instance profiles, attached managed
@@ -257,7 +250,7 @@ func (s *Service) DeleteRole(ctx context.Context, call *rpc.Call, in *iamapi.Del
 		if len(inline) > 0 {
 			return deleteConflict("Cannot delete entity, must delete policies first.")
 		}
-		return roleLookupErr(in.RoleName, tx.DeleteRole(ctx, acct, r.Name))
+		return roleKind.lookupErr(in.RoleName, tx.DeleteRole(ctx, acct, r.Name))
 	})
 	if err != nil {
 		return nil, err
@@ -342,8 +335,7 @@ func (s *Service) DeleteRolePermissionsBoundary(ctx context.Context, call *rpc.C
 // resource is the role's ARN with its path, or with "/" when it does not
 // exist.
 func (s *Service) authorizedRole(ctx context.Context, call *rpc.Call, action, name string, extra ...contextKey) (store.Role, error) {
-	return authorizedEntity(ctx, s, call, action, call.Principal.AccountID, name, s.store.GetRole,
-		func(r store.Role) (string, string) { return r.Path, r.Name }, arn.Role, roleNotFound, extra...)
+	return authorizedEntity(ctx, s, call, roleKind, action, call.Principal.AccountID, name, extra...)
 }
 
 // updateRole authorizes action on the named role, then reads, changes (fn)
@@ -357,13 +349,13 @@ func (s *Service) updateRole(ctx context.Context, call *rpc.Call, action, name s
 	err := s.store.Update(ctx, func(tx store.Tx) error {
 		r, err := tx.GetRole(ctx, acct, name)
 		if err != nil {
-			return roleLookupErr(name, err)
+			return roleKind.lookupErr(name, err)
 		}
 		if err := fn(tx, &r); err != nil {
 			return err
 		}
 		if err := tx.UpdateRole(ctx, r); err != nil {
-			return roleLookupErr(name, err)
+			return roleKind.lookupErr(name, err)
 		}
 		out = r
 		return nil
@@ -384,13 +376,4 @@ func roleNotFound(name string) error {
 // moto's IAM backend); no AWS recording for roles is in the reference data.
 func roleExists(name string) error {
 	return alreadyExists("Role with name %s already exists.", name)
-}
-
-// roleLookupErr maps the store's not-found to NoSuchEntity and passes
-// other errors (nil included) through.
-func roleLookupErr(name string, err error) error {
-	if errors.Is(err, store.ErrNotFound) {
-		return roleNotFound(name)
-	}
-	return err
 }

@@ -3,7 +3,6 @@ package iam
 import (
 	"context"
 	"errors"
-	"strings"
 
 	"github.com/stsd/stsd/internal/apimodel"
 	"github.com/stsd/stsd/internal/apimodel/iamapi"
@@ -49,6 +48,15 @@ const (
 
 // defaultPath is the IAM path of an entity created without one.
 const defaultPath = "/"
+
+// userKind is how users are found, listed and refused.
+var userKind = entityKind[store.User]{
+	arn:      arn.User,
+	pathName: func(u store.User) (string, string) { return u.Path, u.Name },
+	get:      store.Reader.GetUser,
+	list:     store.Reader.ListUsers,
+	notFound: func(name string) error { return noSuchEntity(msgNoSuchUser, name) },
+}
 
 // CreateUser creates an IAM user, optionally with a permissions boundary
 // and tags.
@@ -152,25 +160,10 @@ func (s *Service) getRootUser(ctx context.Context, call *rpc.Call) (*iamapi.GetU
 // boundaries ("this operation does not return tags, even though they are an
 // attribute of the returned object", IAM API reference, ListUsers).
 func (s *Service) ListUsers(ctx context.Context, call *rpc.Call, in *iamapi.ListUsersRequest) (*iamapi.ListUsersResponse, error) {
-	acct := call.Principal.AccountID
-	prefix := in.PathPrefix
-	if prefix == "" {
-		prefix = defaultPath
-	}
-	// AWS names arn:aws:iam::ACCOUNT:user/ as the resource of ListUsers in
-	// its AccessDenied message.
-	if err := s.authorize(ctx, call, "iam:ListUsers", arn.User(acct, prefix, "")); err != nil {
-		return nil, err
-	}
-	p, limit, err := page(in.Marker, in.MaxItems)
+	users, truncated, marker, err := listByPath(ctx, s, call, userKind, "iam:ListUsers", in.PathPrefix, in.Marker, in.MaxItems)
 	if err != nil {
 		return nil, err
 	}
-	users, err := s.store.ListUsers(ctx, acct, prefix, p)
-	if err != nil {
-		return nil, err
-	}
-	users, truncated, marker := truncate(users, limit, func(u store.User) string { return strings.ToLower(u.Name) })
 	out := &iamapi.ListUsersResponse{Users: make([]iamapi.User, 0, len(users)), IsTruncated: truncated, Marker: marker}
 	for _, u := range users {
 		v := userOut(u)
@@ -425,7 +418,5 @@ func (s *Service) modifyUserTx(ctx context.Context, call *rpc.Call, action, name
 
 // authorizedUser is authorizedEntity for a user of acct.
 func (s *Service) authorizedUser(ctx context.Context, call *rpc.Call, action, acct, name string, extra ...contextKey) (store.User, error) {
-	return authorizedEntity(ctx, s, call, action, acct, name, s.store.GetUser,
-		func(u store.User) (string, string) { return u.Path, u.Name }, arn.User,
-		func(n string) error { return noSuchEntity(msgNoSuchUser, n) }, extra...)
+	return authorizedEntity(ctx, s, call, userKind, action, acct, name, extra...)
 }

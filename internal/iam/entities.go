@@ -1,0 +1,117 @@
+package iam
+
+import (
+	"context"
+	"errors"
+	"strings"
+
+	"github.com/stsd/stsd/internal/rpc"
+	"github.com/stsd/stsd/internal/store"
+)
+
+// entityKind describes one kind of named IAM entity that lives at a path
+// (users, groups, roles, instance profiles) to the steps their operations
+// share: finding one and authorizing on its ARN, listing by path prefix,
+// creating under the account's quota, renaming and deleting. Each kind
+// keeps its own rules (what blocks a delete, what a create validates) in
+// its own file; the kind says only how its rows are reached and how IAM
+// words its refusals, so those are written once.
+//
+// The store methods are method expressions (store.Reader.GetUser), so one
+// kind serves the cached store and a transaction alike.
+type entityKind[E any] struct {
+	// arn builds the ARN of an entity of acct at path named name; with an
+	// empty name, the ARN of the path itself (what listings authorize on).
+	arn func(acct, path, name string) string
+	// pathName is the stored path and name of an entity.
+	pathName func(E) (path, name string)
+	get      func(r store.Reader, ctx context.Context, acct, name string) (E, error)
+	list     func(r store.Reader, ctx context.Context, acct, pathPrefix string, p store.Page) ([]E, error)
+	// notFound is IAM's NoSuchEntity for a name.
+	notFound func(name string) error
+}
+
+// key is the key entities of a kind are ordered and paged by: IAM names
+// are unique case-insensitively.
+func (k entityKind[E]) key(e E) string {
+	_, name := k.pathName(e)
+	return strings.ToLower(name)
+}
+
+// lookupErr maps the store's not-found to the kind's NoSuchEntity for
+// name and passes other errors (nil included) through.
+func (k entityKind[E]) lookupErr(name string, err error) error {
+	if errors.Is(err, store.ErrNotFound) {
+		return k.notFound(name)
+	}
+	return err
+}
+
+// resource is the ARN an operation on the named entity is authorized on:
+// the entity's, with its stored path and name, so no spelling of the name
+// escapes a policy naming it, or, for a missing one, the default path and
+// the name as given.
+func (k entityKind[E]) resource(ctx context.Context, r store.Reader, acct, name string) (string, error) {
+	e, err := k.get(r, ctx, acct, name)
+	switch {
+	case err == nil:
+		path, stored := k.pathName(e)
+		return k.arn(acct, path, stored), nil
+	case errors.Is(err, store.ErrNotFound):
+		return k.arn(acct, defaultPath, name), nil
+	default:
+		return "", err
+	}
+}
+
+// authorizedEntity looks up the named entity of acct, authorizes action
+// on its ARN (built from its stored path and name, so no spelling of the
+// name escapes a policy naming it), and only then reports a missing one,
+// so that a caller without permission learns nothing about what exists: a
+// missing entity is authorized on its ARN with the default path and the
+// name as given.
+func authorizedEntity[E any](ctx context.Context, s *Service, call *rpc.Call, k entityKind[E], action, acct, name string, extra ...contextKey) (E, error) {
+	var zero E
+	e, err := k.get(s.store, ctx, acct, name)
+	found := err == nil
+	if err != nil && !errors.Is(err, store.ErrNotFound) {
+		return zero, err
+	}
+	resource := k.arn(acct, defaultPath, name)
+	if found {
+		path, stored := k.pathName(e)
+		resource = k.arn(acct, path, stored)
+	}
+	if err := s.authorize(ctx, call, action, resource, extra...); err != nil {
+		return zero, err
+	}
+	if !found {
+		return zero, k.notFound(name)
+	}
+	return e, nil
+}
+
+// listByPath is the List operation of a kind: the entities of the
+// caller's account whose path starts with pathPrefix ("/" when empty), by
+// name, a page at a time. The listed path is the resource, as IAM names it
+// in its AccessDenied (e.g. "on resource: arn:aws:iam::123456789012:role/"
+// for ListRoles).
+func listByPath[E any](ctx context.Context, s *Service, call *rpc.Call, k entityKind[E], action, pathPrefix, marker string, maxItems *int32) ([]E, *bool, string, error) {
+	acct := call.Principal.AccountID
+	if pathPrefix == "" {
+		pathPrefix = defaultPath
+	}
+	if err := s.authorize(ctx, call, action, k.arn(acct, pathPrefix, "")); err != nil {
+		return nil, nil, "", err
+	}
+	p, limit, err := page(marker, maxItems)
+	if err != nil {
+		return nil, nil, "", err
+	}
+	items, err := k.list(s.store, ctx, acct, pathPrefix, p)
+	if err != nil {
+		return nil, nil, "", err
+	}
+	items, truncated, next := truncate(items, limit, k.key)
+	return items, truncated, next, nil
+}
