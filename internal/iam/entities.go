@@ -27,8 +27,16 @@ type entityKind[E any] struct {
 	pathName func(E) (path, name string)
 	get      func(r store.Reader, ctx context.Context, acct, name string) (E, error)
 	list     func(r store.Reader, ctx context.Context, acct, pathPrefix string, p store.Page) ([]E, error)
-	// notFound is IAM's NoSuchEntity for a name.
+	// notFound is IAM's NoSuchEntity for a name; exists its
+	// EntityAlreadyExists.
 	notFound func(name string) error
+	exists   func(name string) error
+
+	// id, moved and update are set for the kinds IAM renames (users and
+	// groups): moved is the entity at a new path and name.
+	id     func(E) string
+	moved  func(e E, path, name string) E
+	update func(tx store.Tx, ctx context.Context, oldName string, e E) error
 }
 
 // key is the key entities of a kind are ordered and paged by: IAM names
@@ -114,4 +122,62 @@ func listByPath[E any](ctx context.Context, s *Service, call *rpc.Call, k entity
 	}
 	items, truncated, next := truncate(items, limit, k.key)
 	return items, truncated, next, nil
+}
+
+// renameEntity is UpdateUser and UpdateGroup: a change of path and/or
+// name (empty keeps the current one), tried again (retryStale) while the
+// entity changes under it.
+func renameEntity[E any](ctx context.Context, s *Service, call *rpc.Call, k entityKind[E], action, name, newPath, newName string) (*struct{}, error) {
+	return retryStale(func() (*struct{}, error) {
+		if err := renameOnce(ctx, s, call, k, action, name, newPath, newName); err != nil {
+			return nil, err
+		}
+		return &struct{}{}, nil
+	})
+}
+
+// renameOnce is one attempt of renameEntity. IAM requires permission on
+// the entity as it is and as it will be ("the requester must have
+// appropriate permissions on both the source object and the target
+// object", IAM API reference, UpdateUser and UpdateGroup). Only the path
+// and name are written: the rest of the row is taken as it stands inside
+// the transaction, so a concurrent change to it is never undone; an entity
+// whose id, path or name changed since it was authorized is errStale.
+func renameOnce[E any](ctx context.Context, s *Service, call *rpc.Call, k entityKind[E], action, name, newPath, newName string) error {
+	acct := call.Principal.AccountID
+	e, err := authorizedEntity(ctx, s, call, k, action, acct, name)
+	if err != nil {
+		return err
+	}
+	path, stored := k.pathName(e)
+	nextPath, nextName := path, stored
+	if newPath != "" {
+		nextPath = newPath
+	}
+	if newName != "" {
+		nextName = newName
+	}
+	if nextPath != path || nextName != stored {
+		if err := s.authorize(ctx, call, action, k.arn(acct, nextPath, nextName)); err != nil {
+			return err
+		}
+	}
+	err = s.store.Update(ctx, func(tx store.Tx) error {
+		cur, err := k.get(tx, ctx, acct, stored)
+		if err != nil {
+			return err
+		}
+		curPath, curName := k.pathName(cur)
+		if k.id(cur) != k.id(e) || curPath != path || curName != stored {
+			return errStale
+		}
+		return k.update(tx, ctx, stored, k.moved(cur, nextPath, nextName))
+	})
+	switch {
+	case errors.Is(err, store.ErrAlreadyExists):
+		return k.exists(nextName)
+	case errors.Is(err, store.ErrNotFound):
+		return k.notFound(name)
+	}
+	return err
 }

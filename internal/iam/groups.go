@@ -69,6 +69,13 @@ var groupKind = entityKind[store.Group]{
 	get:      store.Reader.GetGroup,
 	list:     store.Reader.ListGroups,
 	notFound: func(name string) error { return noSuchEntity(msgNoSuchGroup, name) },
+	exists:   func(name string) error { return alreadyExists(msgGroupExists, name) },
+	id:       func(g store.Group) string { return g.ID },
+	moved: func(g store.Group, path, name string) store.Group {
+		g.Path, g.Name = path, name
+		return g
+	},
+	update: store.Tx.UpdateGroup,
 }
 
 // CreateGroup creates an IAM group.
@@ -165,49 +172,7 @@ func groupsOut(groups []store.Group) []iamapi.Group {
 // the group's members, inline policies and attachments along (the store
 // does it in the same transaction).
 func (s *Service) UpdateGroup(ctx context.Context, call *rpc.Call, in *iamapi.UpdateGroupRequest) (*struct{}, error) {
-	return retryStale(func() (*struct{}, error) { return s.updateGroup(ctx, call, in) })
-}
-
-// updateGroup is one attempt of UpdateGroup: a group whose path or name
-// changed since it was authorized is errStale.
-func (s *Service) updateGroup(ctx context.Context, call *rpc.Call, in *iamapi.UpdateGroupRequest) (*struct{}, error) {
-	acct := call.Principal.AccountID
-	g, err := s.authorizedGroup(ctx, call, "iam:UpdateGroup", in.GroupName)
-	if err != nil {
-		return nil, err
-	}
-	next := g
-	if in.NewPath != "" {
-		next.Path = in.NewPath
-	}
-	if in.NewGroupName != "" {
-		next.Name = in.NewGroupName
-	}
-	if next.Path != g.Path || next.Name != g.Name {
-		if err := s.authorize(ctx, call, "iam:UpdateGroup", arn.Group(acct, next.Path, next.Name)); err != nil {
-			return nil, err
-		}
-	}
-	err = s.store.Update(ctx, func(tx store.Tx) error {
-		cur, err := tx.GetGroup(ctx, acct, g.Name)
-		if err != nil {
-			return err
-		}
-		if cur.ID != g.ID || cur.Path != g.Path || cur.Name != g.Name {
-			return errStale
-		}
-		cur.Path, cur.Name = next.Path, next.Name
-		return tx.UpdateGroup(ctx, g.Name, cur)
-	})
-	switch {
-	case errors.Is(err, store.ErrAlreadyExists):
-		return nil, alreadyExists(msgGroupExists, next.Name)
-	case errors.Is(err, store.ErrNotFound):
-		return nil, noSuchEntity(msgNoSuchGroup, in.GroupName)
-	case err != nil:
-		return nil, err
-	}
-	return &struct{}{}, nil
+	return renameEntity(ctx, s, call, groupKind, "iam:UpdateGroup", in.GroupName, in.NewPath, in.NewGroupName)
 }
 
 // DeleteGroup deletes a group that has no members, attached policies or

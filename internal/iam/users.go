@@ -56,6 +56,13 @@ var userKind = entityKind[store.User]{
 	get:      store.Reader.GetUser,
 	list:     store.Reader.ListUsers,
 	notFound: func(name string) error { return noSuchEntity(msgNoSuchUser, name) },
+	exists:   func(name string) error { return alreadyExists(msgUserExists, name) },
+	id:       func(u store.User) string { return u.ID },
+	moved: func(u store.User, path, name string) store.User {
+		u.Path, u.Name = path, name
+		return u
+	},
+	update: store.Tx.UpdateUser,
 }
 
 // CreateUser creates an IAM user, optionally with a permissions boundary
@@ -180,52 +187,10 @@ func (s *Service) ListUsers(ctx context.Context, call *rpc.Call, in *iamapi.List
 // keys, policies, attachments, MFA devices and group memberships along (the
 // store does it in the same transaction).
 func (s *Service) UpdateUser(ctx context.Context, call *rpc.Call, in *iamapi.UpdateUserRequest) (*struct{}, error) {
-	return retryStale(func() (*struct{}, error) { return s.updateUser(ctx, call, in) })
-}
-
-// updateUser is one attempt of UpdateUser. Only the path and name change:
-// the rest of the row (tags, boundary) is written as it stands inside the
-// transaction, so a concurrent TagUser or PutUserPermissionsBoundary is
-// never undone; a user whose path or name changed since it was authorized
-// is errStale.
-func (s *Service) updateUser(ctx context.Context, call *rpc.Call, in *iamapi.UpdateUserRequest) (*struct{}, error) {
-	acct := call.Principal.AccountID
-	u, err := s.authorizedUser(ctx, call, "iam:UpdateUser", acct, in.UserName)
-	if err != nil {
-		return nil, err
-	}
-	next := u
-	if in.NewPath != "" {
-		next.Path = in.NewPath
-	}
-	if in.NewUserName != "" {
-		next.Name = in.NewUserName
-	}
-	if next.Path != u.Path || next.Name != u.Name {
-		if err := s.authorize(ctx, call, "iam:UpdateUser", arn.User(acct, next.Path, next.Name)); err != nil {
-			return nil, err
-		}
-	}
-	err = s.store.Update(ctx, func(tx store.Tx) error {
-		cur, err := tx.GetUser(ctx, acct, u.Name)
-		if err != nil {
-			return err
-		}
-		if cur.ID != u.ID || cur.Path != u.Path || cur.Name != u.Name {
-			return errStale
-		}
-		cur.Path, cur.Name = next.Path, next.Name
-		return tx.UpdateUser(ctx, u.Name, cur)
-	})
-	switch {
-	case errors.Is(err, store.ErrAlreadyExists):
-		return nil, alreadyExists(msgUserExists, next.Name)
-	case errors.Is(err, store.ErrNotFound):
-		return nil, noSuchEntity(msgNoSuchUser, in.UserName)
-	case err != nil:
-		return nil, err
-	}
-	return &struct{}{}, nil
+	// renameEntity writes the user's tags and boundary as they stand
+	// inside its transaction, so a concurrent TagUser or
+	// PutUserPermissionsBoundary is never undone.
+	return renameEntity(ctx, s, call, userKind, "iam:UpdateUser", in.UserName, in.NewPath, in.NewUserName)
 }
 
 // DeleteUser deletes a user that has nothing left attached: IAM does not
