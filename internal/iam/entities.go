@@ -32,6 +32,12 @@ type entityKind[E any] struct {
 	notFound func(name string) error
 	exists   func(name string) error
 
+	// insert, quotaName and quota are set for the kinds whose Create
+	// counts the account's quota (groups, roles, instance profiles).
+	insert    func(tx store.Tx, ctx context.Context, e E) error
+	quotaName string
+	quota     int
+
 	// id, moved and update are set for the kinds IAM renames (users and
 	// groups): moved is the entity at a new path and name.
 	id     func(E) string
@@ -70,6 +76,45 @@ func (k entityKind[E]) resource(ctx context.Context, r store.Reader, acct, name 
 	default:
 		return "", err
 	}
+}
+
+// checkQuota refuses a new entity when the account holds the kind's quota
+// already, in IAM's "Cannot exceed quota for NAME: N" wording.
+func (k entityKind[E]) checkQuota(ctx context.Context, r store.Reader, acct string) error {
+	have, err := k.list(r, ctx, acct, defaultPath, store.Page{Limit: k.quota})
+	if err != nil {
+		return err
+	}
+	if len(have) >= k.quota {
+		return limitExceeded("Cannot exceed quota for %s: %d", k.quotaName, k.quota)
+	}
+	return nil
+}
+
+// create adds *e to acct in tx. A taken name is answered before the
+// quota, as IAM does for roles; check, when given, runs last, before the
+// insert, and may complete *e with what it validated.
+func (k entityKind[E]) create(ctx context.Context, tx store.Tx, acct string, e *E, check func() error) error {
+	_, name := k.pathName(*e)
+	if _, err := k.get(tx, ctx, acct, name); err == nil {
+		return k.exists(name)
+	} else if !errors.Is(err, store.ErrNotFound) {
+		return err
+	}
+	if err := k.checkQuota(ctx, tx, acct); err != nil {
+		return err
+	}
+	if check != nil {
+		if err := check(); err != nil {
+			return err
+		}
+	}
+	if err := k.insert(tx, ctx, *e); errors.Is(err, store.ErrAlreadyExists) {
+		return k.exists(name)
+	} else if err != nil {
+		return err
+	}
+	return nil
 }
 
 // authorizedEntity looks up the named entity of acct, authorizes action

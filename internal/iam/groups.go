@@ -70,7 +70,11 @@ var groupKind = entityKind[store.Group]{
 	list:     store.Reader.ListGroups,
 	notFound: func(name string) error { return noSuchEntity(msgNoSuchGroup, name) },
 	exists:   func(name string) error { return alreadyExists(msgGroupExists, name) },
-	id:       func(g store.Group) string { return g.ID },
+	// Its refusal follows IAM's quota wording (see above).
+	insert:    store.Tx.CreateGroup,
+	quotaName: "GroupsPerAccount",
+	quota:     iamlimits.GroupsPerAccount,
+	id:        func(g store.Group) string { return g.ID },
 	moved: func(g store.Group, path, name string) store.Group {
 		g.Path, g.Name = path, name
 		return g
@@ -94,25 +98,7 @@ func (s *Service) CreateGroup(ctx context.Context, call *rpc.Call, in *iamapi.Cr
 	}
 	g := store.Group{AccountID: acct, Name: in.GroupName, ID: id, Path: path, CreatedAt: callTime(call)}
 	err = s.store.Update(ctx, func(tx store.Tx) error {
-		// A taken name is answered before the quota, as for roles.
-		if _, err := tx.GetGroup(ctx, acct, g.Name); err == nil {
-			return alreadyExists(msgGroupExists, g.Name)
-		} else if !errors.Is(err, store.ErrNotFound) {
-			return err
-		}
-		groups, err := tx.ListGroups(ctx, acct, defaultPath, store.Page{Limit: iamlimits.GroupsPerAccount})
-		if err != nil {
-			return err
-		}
-		if len(groups) >= iamlimits.GroupsPerAccount {
-			return limitExceeded("Cannot exceed quota for GroupsPerAccount: %d", iamlimits.GroupsPerAccount)
-		}
-		if err := tx.CreateGroup(ctx, g); errors.Is(err, store.ErrAlreadyExists) {
-			return alreadyExists(msgGroupExists, g.Name)
-		} else if err != nil {
-			return err
-		}
-		return nil
+		return groupKind.create(ctx, tx, acct, &g, nil)
 	})
 	if err != nil {
 		return nil, err

@@ -2,7 +2,6 @@ package iam
 
 import (
 	"context"
-	"errors"
 
 	"github.com/stsd/stsd/internal/apimodel"
 	"github.com/stsd/stsd/internal/apimodel/iamapi"
@@ -64,6 +63,11 @@ var instanceProfileKind = entityKind[store.InstanceProfile]{
 	get:      store.Reader.GetInstanceProfile,
 	list:     store.Reader.ListInstanceProfiles,
 	notFound: func(name string) error { return noSuchEntity(msgNoSuchInstanceProfile, name) },
+	exists:   func(name string) error { return alreadyExists(msgInstanceProfileExists, name) },
+	// Its refusal is AWS's text (see above).
+	insert:    store.Tx.CreateInstanceProfile,
+	quotaName: "InstanceProfilesPerAccount",
+	quota:     iamlimits.InstanceProfilesPerAccount,
 }
 
 // CreateInstanceProfile creates an instance profile, empty of roles.
@@ -86,26 +90,7 @@ func (s *Service) CreateInstanceProfile(ctx context.Context, call *rpc.Call, in 
 	}
 	p := store.InstanceProfile{AccountID: acct, Name: in.InstanceProfileName, ID: id, Path: path, Tags: tags, CreatedAt: callTime(call)}
 	err = s.store.Update(ctx, func(tx store.Tx) error {
-		// A taken name is answered before the quota, as for roles and
-		// groups.
-		if _, err := tx.GetInstanceProfile(ctx, acct, p.Name); err == nil {
-			return alreadyExists(msgInstanceProfileExists, p.Name)
-		} else if !errors.Is(err, store.ErrNotFound) {
-			return err
-		}
-		profiles, err := tx.ListInstanceProfiles(ctx, acct, defaultPath, store.Page{Limit: iamlimits.InstanceProfilesPerAccount})
-		if err != nil {
-			return err
-		}
-		if len(profiles) >= iamlimits.InstanceProfilesPerAccount {
-			return limitExceeded("Cannot exceed quota for InstanceProfilesPerAccount: %d", iamlimits.InstanceProfilesPerAccount)
-		}
-		if err := tx.CreateInstanceProfile(ctx, p); errors.Is(err, store.ErrAlreadyExists) {
-			return alreadyExists(msgInstanceProfileExists, p.Name)
-		} else if err != nil {
-			return err
-		}
-		return nil
+		return instanceProfileKind.create(ctx, tx, acct, &p, nil)
 	})
 	if err != nil {
 		return nil, err

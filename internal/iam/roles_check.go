@@ -110,22 +110,6 @@ func checkAWSPrincipal(ctx context.Context, tx store.Reader, known map[string]bo
 	return nil
 }
 
-// checkRoleQuota refuses a new role when the account holds its quota of
-// roles. The wording follows IAM's quota refusals ("Cannot exceed quota for
-// PoliciesPerRole: 10", "... ACLSizePerRole: 2048", quoted from real AWS
-// answers in public reports); the RolesPerAccount text itself is not
-// recorded in the reference data.
-func checkRoleQuota(ctx context.Context, tx store.Reader, acct string) error {
-	roles, err := tx.ListRoles(ctx, acct, "/", store.Page{Limit: iamlimits.RolesPerAccount})
-	if err != nil {
-		return err
-	}
-	if len(roles) >= iamlimits.RolesPerAccount {
-		return limitExceeded("Cannot exceed quota for RolesPerAccount: %d", iamlimits.RolesPerAccount)
-	}
-	return nil
-}
-
 // validateBoundaryARN refuses a permissions boundary that is not a managed policy
 // of the caller's account. A value that is not a policy ARN at all is
 // answered as IAM answers AttachRolePolicy with one ("Invalid ARN:  Could
