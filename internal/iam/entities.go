@@ -27,6 +27,7 @@ type entityKind[E any] struct {
 	pathName func(E) (path, name string)
 	get      func(r store.Reader, ctx context.Context, acct, name string) (E, error)
 	list     func(r store.Reader, ctx context.Context, acct, pathPrefix string, p store.Page) ([]E, error)
+	remove   func(tx store.Tx, ctx context.Context, acct, name string) error
 	// notFound is IAM's NoSuchEntity for a name; exists its
 	// EntityAlreadyExists.
 	notFound func(name string) error
@@ -225,4 +226,47 @@ func renameOnce[E any](ctx context.Context, s *Service, call *rpc.Call, k entity
 		return k.notFound(name)
 	}
 	return err
+}
+
+// deleteEntity is the Delete operation of a kind: the caller is
+// authorized on the entity, then, in one transaction, it must still exist
+// and dependants (the kind's DeleteConflict checks, in IAM's order) must
+// find nothing left on it: IAM does not cascade.
+func deleteEntity[E any](ctx context.Context, s *Service, call *rpc.Call, k entityKind[E], action, name string, dependants func(tx store.Tx, e E) error) error {
+	acct := call.Principal.AccountID
+	if _, err := authorizedEntity(ctx, s, call, k, action, acct, name); err != nil {
+		return err
+	}
+	return s.store.Update(ctx, func(tx store.Tx) error {
+		e, err := k.get(tx, ctx, acct, name)
+		if err != nil {
+			return k.lookupErr(name, err)
+		}
+		if err := dependants(tx, e); err != nil {
+			return err
+		}
+		_, stored := k.pathName(e)
+		return k.lookupErr(name, k.remove(tx, ctx, acct, stored))
+	})
+}
+
+// policyDependants refuses with DeleteConflict while a role or group
+// still has attached managed policies or inline policies, checked in that
+// order (DeleteRole's, as moto, built against IAM, checks them).
+func policyDependants(ctx context.Context, r store.Reader, acct string, kind store.PrincipalKind, name string) error {
+	attached, err := r.ListAttachedPolicies(ctx, acct, kind, name)
+	if err != nil {
+		return err
+	}
+	if len(attached) > 0 {
+		return deleteConflict(msgDetachFirst)
+	}
+	inline, err := r.ListInlinePolicies(ctx, acct, kind, name)
+	if err != nil {
+		return err
+	}
+	if len(inline) > 0 {
+		return deleteConflict(msgDeleteInlineFirst)
+	}
+	return nil
 }

@@ -68,6 +68,7 @@ var groupKind = entityKind[store.Group]{
 	pathName: func(g store.Group) (string, string) { return g.Path, g.Name },
 	get:      store.Reader.GetGroup,
 	list:     store.Reader.ListGroups,
+	remove:   store.Tx.DeleteGroup,
 	notFound: func(name string) error { return noSuchEntity(msgNoSuchGroup, name) },
 	exists:   func(name string) error { return alreadyExists(msgGroupExists, name) },
 	// Its refusal follows IAM's quota wording (see above).
@@ -172,14 +173,7 @@ func (s *Service) UpdateGroup(ctx context.Context, call *rpc.Call, in *iamapi.Up
 // policies in DeleteRole's order.
 func (s *Service) DeleteGroup(ctx context.Context, call *rpc.Call, in *iamapi.DeleteGroupRequest) (*struct{}, error) {
 	acct := call.Principal.AccountID
-	if _, err := s.authorizedGroup(ctx, call, "iam:DeleteGroup", in.GroupName); err != nil {
-		return nil, err
-	}
-	err := s.store.Update(ctx, func(tx store.Tx) error {
-		g, err := tx.GetGroup(ctx, acct, in.GroupName)
-		if err != nil {
-			return groupKind.lookupErr(in.GroupName, err)
-		}
+	err := deleteEntity(ctx, s, call, groupKind, "iam:DeleteGroup", in.GroupName, func(tx store.Tx, g store.Group) error {
 		members, err := tx.ListGroupMembers(ctx, acct, g.Name, store.Page{Limit: 1})
 		if err != nil {
 			return err
@@ -187,21 +181,7 @@ func (s *Service) DeleteGroup(ctx context.Context, call *rpc.Call, in *iamapi.De
 		if len(members) > 0 {
 			return deleteConflict(msgRemoveMembersFirst)
 		}
-		attached, err := tx.ListAttachedPolicies(ctx, acct, store.KindGroup, g.Name)
-		if err != nil {
-			return err
-		}
-		if len(attached) > 0 {
-			return deleteConflict(msgDetachFirst)
-		}
-		inline, err := tx.ListInlinePolicies(ctx, acct, store.KindGroup, g.Name)
-		if err != nil {
-			return err
-		}
-		if len(inline) > 0 {
-			return deleteConflict(msgDeleteInlineFirst)
-		}
-		return groupKind.lookupErr(in.GroupName, tx.DeleteGroup(ctx, acct, g.Name))
+		return policyDependants(ctx, tx, acct, store.KindGroup, g.Name)
 	})
 	if err != nil {
 		return nil, err

@@ -62,6 +62,7 @@ var instanceProfileKind = entityKind[store.InstanceProfile]{
 	pathName: func(p store.InstanceProfile) (string, string) { return p.Path, p.Name },
 	get:      store.Reader.GetInstanceProfile,
 	list:     store.Reader.ListInstanceProfiles,
+	remove:   store.Tx.DeleteInstanceProfile,
 	notFound: func(name string) error { return noSuchEntity(msgNoSuchInstanceProfile, name) },
 	exists:   func(name string) error { return alreadyExists(msgInstanceProfileExists, name) },
 	// Its refusal is AWS's text (see above).
@@ -132,19 +133,11 @@ func (s *Service) ListInstanceProfiles(ctx context.Context, call *rpc.Call, in *
 // take the role out itself ("The instance profile must not have an
 // associated role", IAM API reference, DeleteInstanceProfile).
 func (s *Service) DeleteInstanceProfile(ctx context.Context, call *rpc.Call, in *iamapi.DeleteInstanceProfileRequest) (*struct{}, error) {
-	acct := call.Principal.AccountID
-	if _, err := s.authorizedInstanceProfile(ctx, call, "iam:DeleteInstanceProfile", in.InstanceProfileName); err != nil {
-		return nil, err
-	}
-	err := s.store.Update(ctx, func(tx store.Tx) error {
-		p, err := tx.GetInstanceProfile(ctx, acct, in.InstanceProfileName)
-		if err != nil {
-			return instanceProfileKind.lookupErr(in.InstanceProfileName, err)
-		}
+	err := deleteEntity(ctx, s, call, instanceProfileKind, "iam:DeleteInstanceProfile", in.InstanceProfileName, func(_ store.Tx, p store.InstanceProfile) error {
 		if len(p.Roles) > 0 {
 			return deleteConflict(msgRemoveRolesFirst)
 		}
-		return instanceProfileKind.lookupErr(in.InstanceProfileName, tx.DeleteInstanceProfile(ctx, acct, p.Name))
+		return nil
 	})
 	if err != nil {
 		return nil, err

@@ -42,6 +42,7 @@ var roleKind = entityKind[store.Role]{
 	pathName: func(r store.Role) (string, string) { return r.Path, r.Name },
 	get:      store.Reader.GetRole,
 	list:     store.Reader.ListRoles,
+	remove:   store.Tx.DeleteRole,
 	notFound: roleNotFound,
 	exists:   roleExists,
 	// The RolesPerAccount text follows IAM's quota refusals ("Cannot
@@ -207,22 +208,15 @@ func (s *Service) UpdateAssumeRolePolicy(ctx context.Context, call *rpc.Call, in
 // inline or attached policies left.
 func (s *Service) DeleteRole(ctx context.Context, call *rpc.Call, in *iamapi.DeleteRoleRequest) (*struct{}, error) {
 	acct := call.Principal.AccountID
-	if _, err := s.authorizedRole(ctx, call, "iam:DeleteRole", in.RoleName); err != nil {
-		return nil, err
-	}
-	err := s.store.Update(ctx, func(tx store.Tx) error {
-		r, err := tx.GetRole(ctx, acct, in.RoleName)
-		if err != nil {
-			return roleKind.lookupErr(in.RoleName, err)
-		}
-		// The DeleteConflict texts IAM sends, in the order moto (built
-		// against IAM) checks them: instance profiles, attached managed
-		// policies, inline policies. All are quoted from real AWS answers
-		// in public reports: "must remove roles from instance profile
-		// first" (99designs/iamy#68, cloud-custodian/cloud-custodian#6340),
-		// "must detach all policies first"
-		// (github.com/hashicorp/boundary/pull/5646) and "must delete
-		// policies first" (github.com/ekristen/aws-nuke/issues/203).
+	// The DeleteConflict texts IAM sends, in the order moto (built against
+	// IAM) checks them: instance profiles, attached managed policies,
+	// inline policies. All are quoted from real AWS answers in public
+	// reports: "must remove roles from instance profile first"
+	// (99designs/iamy#68, cloud-custodian/cloud-custodian#6340), "must
+	// detach all policies first" (github.com/hashicorp/boundary/pull/5646)
+	// and "must delete policies first"
+	// (github.com/ekristen/aws-nuke/issues/203).
+	err := deleteEntity(ctx, s, call, roleKind, "iam:DeleteRole", in.RoleName, func(tx store.Tx, r store.Role) error {
 		profiles, err := tx.ListInstanceProfilesForRole(ctx, acct, r.Name, store.Page{Limit: 1})
 		if err != nil {
 			return err
@@ -230,21 +224,7 @@ func (s *Service) DeleteRole(ctx context.Context, call *rpc.Call, in *iamapi.Del
 		if len(profiles) > 0 {
 			return deleteConflict(msgRemoveRolesFirst)
 		}
-		attached, err := tx.ListAttachedPolicies(ctx, acct, store.KindRole, r.Name)
-		if err != nil {
-			return err
-		}
-		if len(attached) > 0 {
-			return deleteConflict("Cannot delete entity, must detach all policies first.")
-		}
-		inline, err := tx.ListInlinePolicies(ctx, acct, store.KindRole, r.Name)
-		if err != nil {
-			return err
-		}
-		if len(inline) > 0 {
-			return deleteConflict("Cannot delete entity, must delete policies first.")
-		}
-		return roleKind.lookupErr(in.RoleName, tx.DeleteRole(ctx, acct, r.Name))
+		return policyDependants(ctx, tx, acct, store.KindRole, r.Name)
 	})
 	if err != nil {
 		return nil, err

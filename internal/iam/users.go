@@ -55,6 +55,7 @@ var userKind = entityKind[store.User]{
 	pathName: func(u store.User) (string, string) { return u.Path, u.Name },
 	get:      store.Reader.GetUser,
 	list:     store.Reader.ListUsers,
+	remove:   store.Tx.DeleteUser,
 	notFound: func(name string) error { return noSuchEntity(msgNoSuchUser, name) },
 	exists:   func(name string) error { return alreadyExists(msgUserExists, name) },
 	id:       func(u store.User) string { return u.ID },
@@ -197,19 +198,9 @@ func (s *Service) UpdateUser(ctx context.Context, call *rpc.Call, in *iamapi.Upd
 // cascade, and answers DeleteConflict naming what remains.
 func (s *Service) DeleteUser(ctx context.Context, call *rpc.Call, in *iamapi.DeleteUserRequest) (*struct{}, error) {
 	acct := call.Principal.AccountID
-	u, err := s.authorizedUser(ctx, call, "iam:DeleteUser", acct, in.UserName)
-	if err != nil {
-		return nil, err
-	}
-	err = s.store.Update(ctx, func(tx store.Tx) error {
-		if err := userDependants(ctx, tx, acct, u.Name); err != nil {
-			return err
-		}
-		return tx.DeleteUser(ctx, acct, u.Name)
+	err := deleteEntity(ctx, s, call, userKind, "iam:DeleteUser", in.UserName, func(tx store.Tx, u store.User) error {
+		return userDependants(ctx, tx, acct, u.Name)
 	})
-	if errors.Is(err, store.ErrNotFound) {
-		return nil, noSuchEntity(msgNoSuchUser, in.UserName)
-	}
 	if err != nil {
 		return nil, err
 	}
