@@ -232,12 +232,12 @@ func renameOnce[E any](ctx context.Context, s *Service, call *rpc.Call, k entity
 // authorized on the entity, then, in one transaction, it must still exist
 // and dependants (the kind's DeleteConflict checks, in IAM's order) must
 // find nothing left on it: IAM does not cascade.
-func deleteEntity[E any](ctx context.Context, s *Service, call *rpc.Call, k entityKind[E], action, name string, dependants func(tx store.Tx, e E) error) error {
+func deleteEntity[E any](ctx context.Context, s *Service, call *rpc.Call, k entityKind[E], action, name string, dependants func(tx store.Tx, e E) error) (*struct{}, error) {
 	acct := call.Principal.AccountID
 	if _, err := authorizedEntity(ctx, s, call, k, action, acct, name); err != nil {
-		return err
+		return nil, err
 	}
-	return s.store.Update(ctx, func(tx store.Tx) error {
+	err := s.store.Update(ctx, func(tx store.Tx) error {
 		e, err := k.get(tx, ctx, acct, name)
 		if err != nil {
 			return k.lookupErr(name, err)
@@ -248,6 +248,10 @@ func deleteEntity[E any](ctx context.Context, s *Service, call *rpc.Call, k enti
 		_, stored := k.pathName(e)
 		return k.lookupErr(name, k.remove(tx, ctx, acct, stored))
 	})
+	if err != nil {
+		return nil, err
+	}
+	return &struct{}{}, nil
 }
 
 // policyDependants refuses with DeleteConflict while a role or group

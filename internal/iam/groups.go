@@ -173,7 +173,7 @@ func (s *Service) UpdateGroup(ctx context.Context, call *rpc.Call, in *iamapi.Up
 // policies in DeleteRole's order.
 func (s *Service) DeleteGroup(ctx context.Context, call *rpc.Call, in *iamapi.DeleteGroupRequest) (*struct{}, error) {
 	acct := call.Principal.AccountID
-	err := deleteEntity(ctx, s, call, groupKind, "iam:DeleteGroup", in.GroupName, func(tx store.Tx, g store.Group) error {
+	return deleteEntity(ctx, s, call, groupKind, "iam:DeleteGroup", in.GroupName, func(tx store.Tx, g store.Group) error {
 		members, err := tx.ListGroupMembers(ctx, acct, g.Name, store.Page{Limit: 1})
 		if err != nil {
 			return err
@@ -183,10 +183,6 @@ func (s *Service) DeleteGroup(ctx context.Context, call *rpc.Call, in *iamapi.De
 		}
 		return policyDependants(ctx, tx, acct, store.KindGroup, g.Name)
 	})
-	if err != nil {
-		return nil, err
-	}
-	return &struct{}{}, nil
 }
 
 // AddUserToGroup makes a user a member of a group; adding a member again

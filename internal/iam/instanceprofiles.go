@@ -133,16 +133,12 @@ func (s *Service) ListInstanceProfiles(ctx context.Context, call *rpc.Call, in *
 // take the role out itself ("The instance profile must not have an
 // associated role", IAM API reference, DeleteInstanceProfile).
 func (s *Service) DeleteInstanceProfile(ctx context.Context, call *rpc.Call, in *iamapi.DeleteInstanceProfileRequest) (*struct{}, error) {
-	err := deleteEntity(ctx, s, call, instanceProfileKind, "iam:DeleteInstanceProfile", in.InstanceProfileName, func(_ store.Tx, p store.InstanceProfile) error {
+	return deleteEntity(ctx, s, call, instanceProfileKind, "iam:DeleteInstanceProfile", in.InstanceProfileName, func(_ store.Tx, p store.InstanceProfile) error {
 		if len(p.Roles) > 0 {
 			return deleteConflict(msgRemoveRolesFirst)
 		}
 		return nil
 	})
-	if err != nil {
-		return nil, err
-	}
-	return &struct{}{}, nil
 }
 
 // authorizedInstanceProfile is authorizedEntity for an instance profile

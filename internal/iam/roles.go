@@ -216,7 +216,7 @@ func (s *Service) DeleteRole(ctx context.Context, call *rpc.Call, in *iamapi.Del
 	// detach all policies first" (github.com/hashicorp/boundary/pull/5646)
 	// and "must delete policies first"
 	// (github.com/ekristen/aws-nuke/issues/203).
-	err := deleteEntity(ctx, s, call, roleKind, "iam:DeleteRole", in.RoleName, func(tx store.Tx, r store.Role) error {
+	return deleteEntity(ctx, s, call, roleKind, "iam:DeleteRole", in.RoleName, func(tx store.Tx, r store.Role) error {
 		profiles, err := tx.ListInstanceProfilesForRole(ctx, acct, r.Name, store.Page{Limit: 1})
 		if err != nil {
 			return err
@@ -226,10 +226,6 @@ func (s *Service) DeleteRole(ctx context.Context, call *rpc.Call, in *iamapi.Del
 		}
 		return policyDependants(ctx, tx, acct, store.KindRole, r.Name)
 	})
-	if err != nil {
-		return nil, err
-	}
-	return &struct{}{}, nil
 }
 
 // TagRole adds tags to a role, overwriting the values of keys it has.

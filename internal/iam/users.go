@@ -198,13 +198,9 @@ func (s *Service) UpdateUser(ctx context.Context, call *rpc.Call, in *iamapi.Upd
 // cascade, and answers DeleteConflict naming what remains.
 func (s *Service) DeleteUser(ctx context.Context, call *rpc.Call, in *iamapi.DeleteUserRequest) (*struct{}, error) {
 	acct := call.Principal.AccountID
-	err := deleteEntity(ctx, s, call, userKind, "iam:DeleteUser", in.UserName, func(tx store.Tx, u store.User) error {
+	return deleteEntity(ctx, s, call, userKind, "iam:DeleteUser", in.UserName, func(tx store.Tx, u store.User) error {
 		return userDependants(ctx, tx, acct, u.Name)
 	})
-	if err != nil {
-		return nil, err
-	}
-	return &struct{}{}, nil
 }
 
 // userDependants refuses with DeleteConflict while the user still has a
