@@ -62,6 +62,34 @@ func (k entityKind[E]) lookupErr(name string, err error) error {
 	return err
 }
 
+// stored is the stored spelling of the named entity's name (the store
+// resolves names case-insensitively), or the kind's NoSuchEntity.
+func (k entityKind[E]) stored(ctx context.Context, r store.Reader, acct, name string) (string, error) {
+	e, err := k.get(r, ctx, acct, name)
+	if err != nil {
+		return "", k.lookupErr(name, err)
+	}
+	_, stored := k.pathName(e)
+	return stored, nil
+}
+
+// resourceOf finds the ARN an operation on a named entity of acct is
+// authorized on (entityKind.resource).
+type resourceOf func(ctx context.Context, r store.Reader, acct, name string) (string, error)
+
+// authorizeNamed authorizes action on the named entity of the caller's
+// account, at the ARN resource finds for it. A missing entity is
+// authorized on its default-path ARN, so a caller without permission
+// learns nothing of what exists; the operation then answers NoSuchEntity
+// itself.
+func (s *Service) authorizeNamed(ctx context.Context, call *rpc.Call, action string, resource resourceOf, name string, extra ...contextKey) error {
+	arn, err := resource(ctx, s.store, call.Principal.AccountID, name)
+	if err != nil {
+		return err
+	}
+	return s.authorize(ctx, call, action, arn, extra...)
+}
+
 // resource is the ARN an operation on the named entity is authorized on:
 // the entity's, with its stored path and name, so no spelling of the name
 // escapes a policy naming it, or, for a missing one, the default path and

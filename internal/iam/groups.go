@@ -239,11 +239,7 @@ func (s *Service) RemoveUserFromGroup(ctx context.Context, call *rpc.Call, in *i
 // "remove-from-unknown-group").
 func (s *Service) changeMembership(ctx context.Context, call *rpc.Call, action, groupName, userName string, change func(tx store.Tx, g store.Group, u store.User) error) error {
 	acct := call.Principal.AccountID
-	resource, err := s.entityARN(ctx, acct, groupHolder, groupName)
-	if err != nil {
-		return err
-	}
-	if err := s.authorize(ctx, call, action, resource); err != nil {
+	if err := s.authorizeNamed(ctx, call, action, groupKind.resource, groupName); err != nil {
 		return err
 	}
 	return s.store.Update(ctx, func(tx store.Tx) error {

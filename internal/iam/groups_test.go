@@ -4,6 +4,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/stsd/stsd/internal/apimodel/iamapi"
 	"github.com/stsd/stsd/internal/arn"
 	"github.com/stsd/stsd/internal/store"
 )
@@ -37,9 +38,14 @@ func TestGroupARN(t *testing.T) {
 	}
 }
 
-// Each holder formats its own kind of ARN: the shared inline and
-// attachment operations authorize on it.
+// Each holder finds its own kind of ARN, with the entity's stored path
+// and name: the shared inline and attachment operations authorize on it.
 func TestHolderARN(t *testing.T) {
+	h := newHarness(t, "111111111111")
+	p := "/p/"
+	h.ok(h.svc.CreateUser(h.ctx, h.root(), &iamapi.CreateUserRequest{UserName: "x", Path: p}))
+	h.ok(h.svc.CreateRole(h.ctx, h.root(), &iamapi.CreateRoleRequest{RoleName: "x", Path: p, AssumeRolePolicyDocument: `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"ec2.amazonaws.com"},"Action":"sts:AssumeRole"}]}`}))
+	h.ok(h.svc.CreateGroup(h.ctx, h.root(), &iamapi.CreateGroupRequest{GroupName: "x", Path: p}))
 	for _, tc := range []struct {
 		h    holder
 		want string
@@ -48,8 +54,8 @@ func TestHolderARN(t *testing.T) {
 		{roleHolder, "arn:aws:iam::111111111111:role/p/x"},
 		{groupHolder, "arn:aws:iam::111111111111:group/p/x"},
 	} {
-		if got := tc.h.arn("111111111111", "/p/", "x"); got != tc.want {
-			t.Errorf("%s: %q, want %q", tc.h.what, got, tc.want)
+		if got, err := tc.h.resource(h.ctx, h.st, "111111111111", "X"); err != nil || got != tc.want {
+			t.Errorf("%s: %q, %v, want %q", tc.h.what, got, err, tc.want)
 		}
 	}
 }

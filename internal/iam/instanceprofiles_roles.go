@@ -69,19 +69,11 @@ func (s *Service) RemoveRoleFromInstanceProfile(ctx context.Context, call *rpc.C
 // default-path ARNs, so a refusal tells nothing about what exists.
 func (s *Service) changeInstanceProfileRole(ctx context.Context, call *rpc.Call, action, profileName, roleName string, passRole bool, change func(tx store.Tx, p store.InstanceProfile, r store.Role) error) error {
 	acct := call.Principal.AccountID
-	resource, err := instanceProfileKind.resource(ctx, s.store, acct, profileName)
-	if err != nil {
-		return err
-	}
-	if err := s.authorize(ctx, call, action, resource); err != nil {
+	if err := s.authorizeNamed(ctx, call, action, instanceProfileKind.resource, profileName); err != nil {
 		return err
 	}
 	if passRole {
-		roleARN, err := roleKind.resource(ctx, s.store, acct, roleName)
-		if err != nil {
-			return err
-		}
-		if err := s.authorize(ctx, call, "iam:PassRole", roleARN); err != nil {
+		if err := s.authorizeNamed(ctx, call, "iam:PassRole", roleKind.resource, roleName); err != nil {
 			return err
 		}
 	}

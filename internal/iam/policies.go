@@ -75,66 +75,21 @@ type holder struct {
 	// maxAttached is that quota: how many managed policies an entity of
 	// this kind may have attached.
 	maxAttached int
-	// arn formats the ARN of an entity of this kind.
-	arn func(account, path, name string) string
+	// resource and stored are the kind's look-ups by name (entityKind):
+	// the ARN an operation on the entity is authorized on, and the
+	// entity's stored name or its NoSuchEntity.
+	resource resourceOf
+	stored   func(ctx context.Context, r store.Reader, acct, name string) (string, error)
 }
 
 // The PoliciesPerGroup quota name is AWS's: "Cannot exceed quota for
 // PoliciesPerGroup: 10" (LimitExceeded, 409) is quoted from a real answer in
 // aws/aws-cdk#13515.
 var (
-	userHolder  = holder{kind: store.KindUser, what: "user", inline: policy.KindInlineUser, quotaName: "PoliciesPerUser", maxAttached: iamlimits.AttachedPoliciesPerUser, arn: arn.User}
-	roleHolder  = holder{kind: store.KindRole, what: "role", inline: policy.KindInlineRole, quotaName: "PoliciesPerRole", maxAttached: iamlimits.AttachedPoliciesPerRole, arn: arn.Role}
-	groupHolder = holder{kind: store.KindGroup, what: "group", inline: policy.KindInlineGroup, quotaName: "PoliciesPerGroup", maxAttached: iamlimits.AttachedPoliciesPerGroup, arn: arn.Group}
+	userHolder  = holder{kind: store.KindUser, what: "user", inline: policy.KindInlineUser, quotaName: "PoliciesPerUser", maxAttached: iamlimits.AttachedPoliciesPerUser, resource: userKind.resource, stored: userKind.stored}
+	roleHolder  = holder{kind: store.KindRole, what: "role", inline: policy.KindInlineRole, quotaName: "PoliciesPerRole", maxAttached: iamlimits.AttachedPoliciesPerRole, resource: roleKind.resource, stored: roleKind.stored}
+	groupHolder = holder{kind: store.KindGroup, what: "group", inline: policy.KindInlineGroup, quotaName: "PoliciesPerGroup", maxAttached: iamlimits.AttachedPoliciesPerGroup, resource: groupKind.resource, stored: groupKind.stored}
 )
-
-// entityARN returns the ARN of the named user, role or group in acct for
-// authorization: its stored path and its stored spelling of the name, as
-// the store resolves names case-insensitively and a policy naming the
-// entity's ARN must hold whatever spelling a request uses. A missing entity
-// is authorized as if it had the default path and the name as given, so a
-// caller without permission learns nothing of what exists; the operation
-// then answers NoSuchEntity inside its transaction.
-func (s *Service) entityARN(ctx context.Context, acct string, h holder, name string) (string, error) {
-	path, stored, err := storedEntity(ctx, s.store, acct, h, name)
-	if errors.Is(err, store.ErrNotFound) {
-		path, stored, err = "/", name, nil
-	}
-	if err != nil {
-		return "", err
-	}
-	return h.arn(acct, path, stored), nil
-}
-
-// storedEntity returns the stored path and name of a user, role or group,
-// or store.ErrNotFound.
-func storedEntity(ctx context.Context, r store.Reader, acct string, h holder, name string) (path, stored string, err error) {
-	switch h.kind {
-	case store.KindUser:
-		u, err := r.GetUser(ctx, acct, name)
-		return u.Path, u.Name, err
-	case store.KindGroup:
-		g, err := r.GetGroup(ctx, acct, name)
-		return g.Path, g.Name, err
-	}
-	ro, err := r.GetRole(ctx, acct, name)
-	return ro.Path, ro.Name, err
-}
-
-// requireEntity returns the stored name of the user, role or group, and
-// answers NoSuchEntity with IAM's wording when it does not exist: "The
-// user with name X cannot be found." (recorded in
-// aws-parity-snapshots/localstack/test_iam.snapshot.json), "The role with
-// name X cannot be found." (aws-cli issue #6139 and
-// prowler-cloud/prowler#2872 quote it), "The group with name X cannot be
-// found." (recorded in localstack's test_iam_groups.snapshot.json).
-func requireEntity(ctx context.Context, r store.Reader, acct string, h holder, name string) (string, error) {
-	_, stored, err := storedEntity(ctx, r, acct, h, name)
-	if errors.Is(err, store.ErrNotFound) {
-		return "", noSuchEntity("The %s with name %s cannot be found.", h.what, name)
-	}
-	return stored, err
-}
 
 // invalidARN is IAM's refusal of a PolicyArn that is not an ARN at all,
 // recorded for AttachUserPolicy and AttachRolePolicy (two spaces included)

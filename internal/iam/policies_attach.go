@@ -120,15 +120,11 @@ func (s *Service) changeAttachment(ctx context.Context, call *rpc.Call, h holder
 	if err != nil {
 		return nil, err
 	}
-	resource, err := s.entityARN(ctx, acct, h, name)
-	if err != nil {
-		return nil, err
-	}
-	if err := s.authorize(ctx, call, action, resource, withKey("iam:PolicyARN", policyKey)); err != nil {
+	if err := s.authorizeNamed(ctx, call, action, h.resource, name, withKey("iam:PolicyARN", policyKey)); err != nil {
 		return nil, err
 	}
 	err = s.store.Update(ctx, func(tx store.Tx) error {
-		if _, err := requireEntity(ctx, tx, acct, h, name); err != nil {
+		if _, err := h.stored(ctx, tx, acct, name); err != nil {
 			return err
 		}
 		p, err := lookupPolicy(ctx, tx, acct, policyARN, missing)
@@ -147,14 +143,10 @@ func (s *Service) changeAttachment(ctx context.Context, call *rpc.Call, h holder
 // those whose path starts with pathPrefix.
 func (s *Service) listAttached(ctx context.Context, call *rpc.Call, h holder, action, name, pathPrefix, marker string, maxItems *int32) ([]iamapi.AttachedPolicy, *bool, string, error) {
 	acct := call.Principal.AccountID
-	resource, err := s.entityARN(ctx, acct, h, name)
-	if err != nil {
+	if err := s.authorizeNamed(ctx, call, action, h.resource, name); err != nil {
 		return nil, nil, "", err
 	}
-	if err := s.authorize(ctx, call, action, resource); err != nil {
-		return nil, nil, "", err
-	}
-	if _, err := requireEntity(ctx, s.store, acct, h, name); err != nil {
+	if _, err := h.stored(ctx, s.store, acct, name); err != nil {
 		return nil, nil, "", err
 	}
 	arns, err := s.store.ListAttachedPolicies(ctx, acct, h.kind, name)

@@ -110,20 +110,16 @@ func inlineNotFound(h holder, name string) error {
 // (the replaced policy's old document no longer counts) against its quota.
 func (s *Service) putInline(ctx context.Context, call *rpc.Call, h holder, action, entity, name, doc string) (*struct{}, error) {
 	acct := call.Principal.AccountID
-	resource, err := s.entityARN(ctx, acct, h, entity)
-	if err != nil {
-		return nil, err
-	}
-	if err := s.authorize(ctx, call, action, resource); err != nil {
+	if err := s.authorizeNamed(ctx, call, action, h.resource, entity); err != nil {
 		return nil, err
 	}
 	if _, err := s.policies.Parse(doc, h.inline); err != nil {
 		return nil, err
 	}
-	err = s.store.Update(ctx, func(tx store.Tx) error {
+	err := s.store.Update(ctx, func(tx store.Tx) error {
 		// The stored spelling of the entity's name is recorded, so that
 		// Get*Policy echoes it as IAM does whatever spelling was sent.
-		stored, err := requireEntity(ctx, tx, acct, h, entity)
+		stored, err := h.stored(ctx, tx, acct, entity)
 		if err != nil {
 			return err
 		}
@@ -150,14 +146,10 @@ func (s *Service) putInline(ctx context.Context, call *rpc.Call, h holder, actio
 
 func (s *Service) getInline(ctx context.Context, call *rpc.Call, h holder, action, entity, name string) (store.InlinePolicy, error) {
 	acct := call.Principal.AccountID
-	resource, err := s.entityARN(ctx, acct, h, entity)
-	if err != nil {
+	if err := s.authorizeNamed(ctx, call, action, h.resource, entity); err != nil {
 		return store.InlinePolicy{}, err
 	}
-	if err := s.authorize(ctx, call, action, resource); err != nil {
-		return store.InlinePolicy{}, err
-	}
-	if _, err := requireEntity(ctx, s.store, acct, h, entity); err != nil {
+	if _, err := h.stored(ctx, s.store, acct, entity); err != nil {
 		return store.InlinePolicy{}, err
 	}
 	ip, err := s.store.GetInlinePolicy(ctx, acct, h.kind, entity, name)
@@ -169,15 +161,11 @@ func (s *Service) getInline(ctx context.Context, call *rpc.Call, h holder, actio
 
 func (s *Service) deleteInline(ctx context.Context, call *rpc.Call, h holder, action, entity, name string) (*struct{}, error) {
 	acct := call.Principal.AccountID
-	resource, err := s.entityARN(ctx, acct, h, entity)
-	if err != nil {
+	if err := s.authorizeNamed(ctx, call, action, h.resource, entity); err != nil {
 		return nil, err
 	}
-	if err := s.authorize(ctx, call, action, resource); err != nil {
-		return nil, err
-	}
-	err = s.store.Update(ctx, func(tx store.Tx) error {
-		if _, err := requireEntity(ctx, tx, acct, h, entity); err != nil {
+	err := s.store.Update(ctx, func(tx store.Tx) error {
+		if _, err := h.stored(ctx, tx, acct, entity); err != nil {
 			return err
 		}
 		err := tx.DeleteInlinePolicy(ctx, acct, h.kind, entity, name)
@@ -194,14 +182,10 @@ func (s *Service) deleteInline(ctx context.Context, call *rpc.Call, h holder, ac
 
 func (s *Service) listInline(ctx context.Context, call *rpc.Call, h holder, action, entity, marker string, maxItems *int32) ([]string, *bool, string, error) {
 	acct := call.Principal.AccountID
-	resource, err := s.entityARN(ctx, acct, h, entity)
-	if err != nil {
+	if err := s.authorizeNamed(ctx, call, action, h.resource, entity); err != nil {
 		return nil, nil, "", err
 	}
-	if err := s.authorize(ctx, call, action, resource); err != nil {
-		return nil, nil, "", err
-	}
-	if _, err := requireEntity(ctx, s.store, acct, h, entity); err != nil {
+	if _, err := h.stored(ctx, s.store, acct, entity); err != nil {
 		return nil, nil, "", err
 	}
 	policies, err := s.store.ListInlinePolicies(ctx, acct, h.kind, entity)

@@ -335,8 +335,9 @@ func (s *Service) updateRole(ctx context.Context, call *rpc.Call, action, name s
 
 // roleNotFound is IAM's NoSuchEntity for a role, e.g. "The role with name
 // Tabular_Redshift cannot be found." (quoted from a real GetRole answer in
-// github.com/aws/amazon-sagemaker-examples/issues/2300; the same wording as
-// the user's, recorded in test_iam.snapshot.json).
+// github.com/aws/amazon-sagemaker-examples/issues/2300, and in aws-cli
+// issue #6139 and prowler-cloud/prowler#2872; the same wording as the
+// user's, recorded in test_iam.snapshot.json).
 func roleNotFound(name string) error {
 	return noSuchEntity("The role with name %s cannot be found.", name)
 }

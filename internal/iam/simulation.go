@@ -116,7 +116,7 @@ func (s *Service) SimulatePrincipalPolicy(ctx context.Context, call *rpc.Call, i
 	}
 	if !found {
 		// IAM's wording for each kind: "The user with name X cannot be
-		// found." and the group's and role's alike (see requireEntity).
+		// found." and the group's and role's alike (userKind, groupKind and roleKind).
 		return nil, noSuchEntity("The %s with name %s cannot be found.", src.Type, src.Name)
 	}
 	sim := &simInput{actions: in.ActionNames}
