@@ -52,21 +52,12 @@ func (s *Service) ListInstanceProfileTags(ctx context.Context, call *rpc.Call, i
 // "tag-nonexistent-error", "untag-nonexistent-error",
 // "list-tags-nonexistent-error").
 func instanceProfileTags(acct, name string) tagTarget {
-	return tagTarget{
-		rules: instanceProfileTagRules,
-		read: func(ctx context.Context, r store.Reader) ([]store.Tag, error) {
-			p, err := r.GetInstanceProfile(ctx, acct, name)
-			return p.Tags, instanceProfileKind.lookupErr(name, err)
-		},
-		write: func(ctx context.Context, tx store.Tx, edit func([]store.Tag) ([]store.Tag, error)) error {
-			p, err := tx.GetInstanceProfile(ctx, acct, name)
-			if err != nil {
-				return instanceProfileKind.lookupErr(name, err)
-			}
-			if p.Tags, err = edit(p.Tags); err != nil {
-				return err
-			}
-			return instanceProfileKind.lookupErr(name, tx.UpdateInstanceProfile(ctx, p))
-		},
+	find := func(ctx context.Context, r store.Reader) (store.InstanceProfile, error) {
+		p, err := r.GetInstanceProfile(ctx, acct, name)
+		return p, instanceProfileKind.lookupErr(name, err)
 	}
+	return rowTags(instanceProfileTagRules, find, func(p *store.InstanceProfile) *[]store.Tag { return &p.Tags },
+		func(ctx context.Context, tx store.Tx, p store.InstanceProfile) error {
+			return instanceProfileKind.lookupErr(name, tx.UpdateInstanceProfile(ctx, p))
+		})
 }

@@ -458,23 +458,11 @@ func (s *Service) ListMFADeviceTags(ctx context.Context, call *rpc.Call, in *iam
 
 // mfaTags is the device a serial number names, as a tag target.
 func mfaTags(acct, serial string) tagTarget {
-	return tagTarget{
-		rules: mfaTagRules,
-		read: func(ctx context.Context, r store.Reader) ([]store.Tag, error) {
-			d, err := findMFADevice(ctx, r, acct, serial, msgMFATagNoDevice)
-			return d.Tags, err
-		},
-		write: func(ctx context.Context, tx store.Tx, edit func([]store.Tag) ([]store.Tag, error)) error {
-			d, err := findMFADevice(ctx, tx, acct, serial, msgMFATagNoDevice)
-			if err != nil {
-				return err
-			}
-			if d.Tags, err = edit(d.Tags); err != nil {
-				return err
-			}
-			return tx.UpdateMFADevice(ctx, d)
-		},
+	find := func(ctx context.Context, r store.Reader) (store.MFADevice, error) {
+		return findMFADevice(ctx, r, acct, serial, msgMFATagNoDevice)
 	}
+	return rowTags(mfaTagRules, find, func(d *store.MFADevice) *[]store.Tag { return &d.Tags },
+		func(ctx context.Context, tx store.Tx, d store.MFADevice) error { return tx.UpdateMFADevice(ctx, d) })
 }
 
 // mfaEnabledCount counts the enabled devices among devs.

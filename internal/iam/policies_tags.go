@@ -56,21 +56,9 @@ func (s *Service) ListPolicyTags(ctx context.Context, call *rpc.Call, in *iamapi
 // "err-untag-nonexistent-policy"); a malformed ARN is refused before
 // authorization (policyResource), as for every PolicyArn parameter.
 func policyTags(acct, policyARN string) tagTarget {
-	return tagTarget{
-		rules: policyTagRules,
-		read: func(ctx context.Context, r store.Reader) ([]store.Tag, error) {
-			p, err := lookupPolicy(ctx, r, acct, policyARN, policyNotFound)
-			return p.Tags, err
-		},
-		write: func(ctx context.Context, tx store.Tx, edit func([]store.Tag) ([]store.Tag, error)) error {
-			p, err := lookupPolicy(ctx, tx, acct, policyARN, policyNotFound)
-			if err != nil {
-				return err
-			}
-			if p.Tags, err = edit(p.Tags); err != nil {
-				return err
-			}
-			return tx.UpdatePolicy(ctx, p)
-		},
+	find := func(ctx context.Context, r store.Reader) (store.ManagedPolicy, error) {
+		return lookupPolicy(ctx, r, acct, policyARN, policyNotFound)
 	}
+	return rowTags(policyTagRules, find, func(p *store.ManagedPolicy) *[]store.Tag { return &p.Tags },
+		func(ctx context.Context, tx store.Tx, p store.ManagedPolicy) error { return tx.UpdatePolicy(ctx, p) })
 }

@@ -59,48 +59,26 @@ func (s *Service) ListSAMLProviderTags(ctx context.Context, call *rpc.Call, in *
 // oidcTags is the OIDC provider an ARN names, as a tag target; a missing
 // one is refused as GetOpenIDConnectProvider refuses it (oidcNotFound).
 func (s *Service) oidcTags(acct, providerARN string) tagTarget {
-	return tagTarget{
-		rules: providerTagRules,
-		read: func(ctx context.Context, r store.Reader) ([]store.Tag, error) {
-			p, err := s.oidcProvider(ctx, r, acct, providerARN, oidcNotFound)
-			return p.Tags, err
-		},
-		write: func(ctx context.Context, tx store.Tx, edit func([]store.Tag) ([]store.Tag, error)) error {
-			p, err := s.oidcProvider(ctx, tx, acct, providerARN, oidcNotFound)
-			if err != nil {
-				return err
-			}
-			tags, err := edit(p.Tags)
-			if err != nil {
-				return err
-			}
-			p.Tags = sortProviderTags(tags)
-			return tx.UpdateOIDCProvider(ctx, p)
-		},
+	find := func(ctx context.Context, r store.Reader) (store.OIDCProvider, error) {
+		return s.oidcProvider(ctx, r, acct, providerARN, oidcNotFound)
 	}
+	return rowTags(providerTagRules, find, func(p *store.OIDCProvider) *[]store.Tag { return &p.Tags },
+		func(ctx context.Context, tx store.Tx, p store.OIDCProvider) error {
+			p.Tags = sortProviderTags(p.Tags)
+			return tx.UpdateOIDCProvider(ctx, p)
+		})
 }
 
 // samlTags is the SAML provider an ARN names, as a tag target; a missing
 // one is refused as GetSAMLProvider refuses it ("Manifest not found for
 // arn ARN", samlProvider).
 func samlTags(acct, providerARN string) tagTarget {
-	return tagTarget{
-		rules: providerTagRules,
-		read: func(ctx context.Context, r store.Reader) ([]store.Tag, error) {
-			p, err := samlProvider(ctx, r, acct, providerARN)
-			return p.Tags, err
-		},
-		write: func(ctx context.Context, tx store.Tx, edit func([]store.Tag) ([]store.Tag, error)) error {
-			p, err := samlProvider(ctx, tx, acct, providerARN)
-			if err != nil {
-				return err
-			}
-			tags, err := edit(p.Tags)
-			if err != nil {
-				return err
-			}
-			p.Tags = sortProviderTags(tags)
-			return tx.UpdateSAMLProvider(ctx, p)
-		},
+	find := func(ctx context.Context, r store.Reader) (store.SAMLProvider, error) {
+		return samlProvider(ctx, r, acct, providerARN)
 	}
+	return rowTags(providerTagRules, find, func(p *store.SAMLProvider) *[]store.Tag { return &p.Tags },
+		func(ctx context.Context, tx store.Tx, p store.SAMLProvider) error {
+			p.Tags = sortProviderTags(p.Tags)
+			return tx.UpdateSAMLProvider(ctx, p)
+		})
 }

@@ -193,7 +193,7 @@ func pageTagList(tags []store.Tag, marker string, maxItems *int32) ([]iamapi.Tag
 
 // tagTarget is the tagged entity a Tag*, Untag* or List*Tags request
 // names, for the operations that share one implementation (policies,
-// providers, MFA devices).
+// providers, MFA devices, instance profiles).
 type tagTarget struct {
 	rules tagRules
 	// read returns the entity's tags, or the refusal its type's Get
@@ -202,6 +202,30 @@ type tagTarget struct {
 	// write reads the entity again in tx and stores it with the tags that
 	// edit makes of its current ones.
 	write func(ctx context.Context, tx store.Tx, edit func([]store.Tag) ([]store.Tag, error)) error
+}
+
+// rowTags is the tag target of one stored row: find reads it, refusing a
+// missing one as its type's Get operation does, tags points at its tags,
+// and update writes it back in the transaction.
+func rowTags[R any](rules tagRules, find func(ctx context.Context, r store.Reader) (R, error), tags func(*R) *[]store.Tag, update func(ctx context.Context, tx store.Tx, row R) error) tagTarget {
+	return tagTarget{
+		rules: rules,
+		read: func(ctx context.Context, r store.Reader) ([]store.Tag, error) {
+			row, err := find(ctx, r)
+			return *tags(&row), err
+		},
+		write: func(ctx context.Context, tx store.Tx, edit func([]store.Tag) ([]store.Tag, error)) error {
+			row, err := find(ctx, tx)
+			if err != nil {
+				return err
+			}
+			t := tags(&row)
+			if *t, err = edit(*t); err != nil {
+				return err
+			}
+			return update(ctx, tx, row)
+		},
+	}
 }
 
 // tagEntity adds tags to the entity, authorized on resource with the
