@@ -194,6 +194,17 @@ func (p *parser) checked(m map[string]*yaml.Node, parent *yaml.Node, path, name 
 // IAM compares names.
 type names map[string]int
 
+// uniqueName reads an entity's required "name" field, checked by rule
+// and, when it passes, unique among seen; what names the kind in the
+// duplicate's message ("user", "role"). ok is whether the rule passed.
+func (p *parser) uniqueName(m map[string]*yaml.Node, n *yaml.Node, path string, rule func(string) string, seen names, what string) (name string, ok bool) {
+	name, nn, ok := p.checked(m, n, path, "name", true, rule)
+	if ok {
+		p.unique(seen, name, nn, fieldPath(path, "name"), what)
+	}
+	return name, ok
+}
+
 func (p *parser) unique(seen names, name string, n *yaml.Node, path, what string) {
 	k := strings.ToLower(name)
 	if line, dup := seen[k]; dup {
@@ -424,11 +435,7 @@ func (p *parser) user(n *yaml.Node, path, account string, seen names) User {
 	if m == nil {
 		return u
 	}
-	var nn *yaml.Node
-	var ok bool
-	if u.Name, nn, ok = p.checked(m, n, path, "name", true, iamlimits.UserName.Check); ok {
-		p.unique(seen, u.Name, nn, fieldPath(path, "name"), "user")
-	}
+	u.Name, _ = p.uniqueName(m, n, path, iamlimits.UserName.Check, seen, "user")
 	u.Path = p.path(m, n, path)
 	u.Tags = p.tags(m, path)
 	if v, ok := m["access_keys"]; ok {
@@ -493,11 +500,7 @@ func (p *parser) role(n *yaml.Node, path, account string, seen names) Role {
 	if m == nil {
 		return r
 	}
-	var nn *yaml.Node
-	var ok bool
-	if r.Name, nn, ok = p.checked(m, n, path, "name", true, iamlimits.RoleName.Check); ok {
-		p.unique(seen, r.Name, nn, fieldPath(path, "name"), "role")
-	}
+	r.Name, _ = p.uniqueName(m, n, path, iamlimits.RoleName.Check, seen, "role")
 	r.Path = p.path(m, n, path)
 	if tn, ok := p.required(m, n, path, "trust_policy"); ok {
 		r.TrustPolicy, _ = p.policyDoc(tn, fieldPath(path, "trust_policy"), policy.KindTrust)
@@ -527,11 +530,7 @@ func (p *parser) policy(n *yaml.Node, path string, seen names) Policy {
 	if m == nil {
 		return pol
 	}
-	var nn *yaml.Node
-	var ok bool
-	if pol.Name, nn, ok = p.checked(m, n, path, "name", true, iamlimits.PolicyName.Check); ok {
-		p.unique(seen, pol.Name, nn, fieldPath(path, "name"), "managed policy")
-	}
+	pol.Name, _ = p.uniqueName(m, n, path, iamlimits.PolicyName.Check, seen, "managed policy")
 	if dn, ok := p.required(m, n, path, "document"); ok {
 		pol.Document, _ = p.policyDoc(dn, fieldPath(path, "document"), policy.KindManaged)
 	}
@@ -604,10 +603,8 @@ func (p *parser) saml(n *yaml.Node, path, account string, seen names) SAMLProvid
 	if m == nil {
 		return s
 	}
-	var nn *yaml.Node
 	var ok bool
-	if s.Name, nn, ok = p.checked(m, n, path, "name", true, iamlimits.SAMLProviderName.Check); ok {
-		p.unique(seen, s.Name, nn, fieldPath(path, "name"), "SAML provider")
+	if s.Name, ok = p.uniqueName(m, n, path, iamlimits.SAMLProviderName.Check, seen, "SAML provider"); ok {
 		s.ARN = arn.SAMLProvider(account, s.Name)
 	}
 	inline, hasInline := m["metadata"]

@@ -32,11 +32,7 @@ func (p *parser) group(n *yaml.Node, path, account string, seen names, membershi
 	if m == nil {
 		return g
 	}
-	var nn *yaml.Node
-	var ok bool
-	if g.Name, nn, ok = p.checked(m, n, path, "name", true, iamlimits.GroupName.Check); ok {
-		p.unique(seen, g.Name, nn, fieldPath(path, "name"), "group")
-	}
+	g.Name, _ = p.uniqueName(m, n, path, iamlimits.GroupName.Check, seen, "group")
 	g.Path = p.path(m, n, path)
 	if v, ok := m["members"]; ok {
 		g.Members = p.members(v, fieldPath(path, "members"), memberships)
@@ -109,11 +105,7 @@ func (p *parser) profile(n *yaml.Node, path string, seen names) InstanceProfile 
 	if m == nil {
 		return ip
 	}
-	var nn *yaml.Node
-	var ok bool
-	if ip.Name, nn, ok = p.checked(m, n, path, "name", true, iamlimits.InstanceProfileName.Check); ok {
-		p.unique(seen, ip.Name, nn, fieldPath(path, "name"), "instance profile")
-	}
+	ip.Name, _ = p.uniqueName(m, n, path, iamlimits.InstanceProfileName.Check, seen, "instance profile")
 	ip.Path = p.path(m, n, path)
 	if rn, ok := m["role"]; ok {
 		rp := fieldPath(path, "role")
