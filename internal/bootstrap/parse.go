@@ -166,6 +166,17 @@ func splitYAMLError(err error) (int, string) {
 	return n, text
 }
 
+// quotaList reads a list that IAM caps at max items: a longer one is
+// refused as "at most N <what> (IAM quota)", and its items are still
+// returned, so that their own faults are reported in the same pass.
+func (p *parser) quotaList(n *yaml.Node, path string, max int, what string) []*yaml.Node {
+	items := p.list(n, path)
+	if len(items) > max {
+		p.add(n, path, "at most %d %s (IAM quota)", max, what)
+	}
+	return items
+}
+
 // checked reads a string field and applies a rule; it reports with the
 // field's position.
 func (p *parser) checked(m map[string]*yaml.Node, parent *yaml.Node, path, name string, required bool, rule func(string) string) (string, *yaml.Node, bool) {
@@ -278,10 +289,7 @@ func (p *parser) account(n *yaml.Node, path string) Account {
 }
 
 func (p *parser) accessKeys(n *yaml.Node, path string) []AccessKey {
-	items := p.list(n, path)
-	if len(items) > iamlimits.AccessKeysPerUser {
-		p.add(n, path, "at most %d access keys are allowed (IAM quota)", iamlimits.AccessKeysPerUser)
-	}
+	items := p.quotaList(n, path, iamlimits.AccessKeysPerUser, "access keys are allowed")
 	var out []AccessKey
 	for i, kn := range items {
 		kp := indexPath(path, i)
@@ -398,10 +406,7 @@ func (p *parser) managedPolicies(m map[string]*yaml.Node, path, account string, 
 		return nil
 	}
 	mp := fieldPath(path, "managed_policies")
-	items := p.list(n, mp)
-	if len(items) > quota {
-		p.add(n, mp, "at most %d managed policies may be attached (IAM quota)", quota)
-	}
+	items := p.quotaList(n, mp, quota, "managed policies may be attached")
 	var out []PolicyRef
 	seen := map[string]int{}
 	for i, an := range items {
@@ -450,10 +455,7 @@ func (p *parser) user(n *yaml.Node, path, account string, seen names) User {
 }
 
 func (p *parser) mfaDevices(n *yaml.Node, path, account string) []MFADevice {
-	items := p.list(n, path)
-	if len(items) > iamlimits.MFADevicesPerUser {
-		p.add(n, path, "at most %d MFA devices per user are allowed (IAM quota)", iamlimits.MFADevicesPerUser)
-	}
+	items := p.quotaList(n, path, iamlimits.MFADevicesPerUser, "MFA devices per user are allowed")
 	var out []MFADevice
 	for i, dn := range items {
 		dp := indexPath(path, i)

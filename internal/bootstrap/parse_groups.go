@@ -13,10 +13,7 @@ import (
 // them, so that a user the file puts in more groups than IAM allows is
 // refused here, with a position, rather than half-way through Apply.
 func (p *parser) groups(n *yaml.Node, path, account string) []Group {
-	items := p.list(n, path)
-	if len(items) > iamlimits.GroupsPerAccount {
-		p.add(n, path, "at most %d groups are allowed in an account (IAM quota)", iamlimits.GroupsPerAccount)
-	}
+	items := p.quotaList(n, path, iamlimits.GroupsPerAccount, "groups are allowed in an account")
 	seen := names{}
 	memberships := map[string]int{} // lower-cased user name -> groups so far
 	var out []Group
@@ -87,10 +84,7 @@ func (p *parser) inlineQuota(m map[string]*yaml.Node, path string, kind policy.K
 }
 
 func (p *parser) profiles(n *yaml.Node, path string) []InstanceProfile {
-	items := p.list(n, path)
-	if len(items) > iamlimits.InstanceProfilesPerAccount {
-		p.add(n, path, "at most %d instance profiles are allowed in an account (IAM quota)", iamlimits.InstanceProfilesPerAccount)
-	}
+	items := p.quotaList(n, path, iamlimits.InstanceProfilesPerAccount, "instance profiles are allowed in an account")
 	seen := names{}
 	var out []InstanceProfile
 	for i, pn := range items {
