@@ -249,43 +249,38 @@ func (p *parser) account(n *yaml.Node, path string) Account {
 	if v, ok := m["root_access_keys"]; ok {
 		a.RootAccessKeys = p.accessKeys(v, fieldPath(path, "root_access_keys"))
 	}
-	if v, ok := m["policies"]; ok {
-		seen := names{}
-		for i, pn := range p.list(v, fieldPath(path, "policies")) {
-			a.Policies = append(a.Policies, p.policy(pn, indexPath(fieldPath(path, "policies"), i), seen))
-		}
-	}
-	if v, ok := m["users"]; ok {
-		seen := names{}
-		for i, un := range p.list(v, fieldPath(path, "users")) {
-			a.Users = append(a.Users, p.user(un, indexPath(fieldPath(path, "users"), i), a.ID, seen))
-		}
-	}
-	if v, ok := m["roles"]; ok {
-		seen := names{}
-		for i, rn := range p.list(v, fieldPath(path, "roles")) {
-			a.Roles = append(a.Roles, p.role(rn, indexPath(fieldPath(path, "roles"), i), a.ID, seen))
-		}
-	}
+	a.Policies = eachNamed(p, m, path, "policies", p.policy)
+	a.Users = eachNamed(p, m, path, "users", func(n *yaml.Node, path string, seen names) User { return p.user(n, path, a.ID, seen) })
+	a.Roles = eachNamed(p, m, path, "roles", func(n *yaml.Node, path string, seen names) Role { return p.role(n, path, a.ID, seen) })
 	if v, ok := m["groups"]; ok {
 		a.Groups = p.groups(v, fieldPath(path, "groups"), a.ID)
 	}
 	if v, ok := m["instance_profiles"]; ok {
 		a.Profiles = p.profiles(v, fieldPath(path, "instance_profiles"))
 	}
-	if v, ok := m["oidc_providers"]; ok {
-		seen := names{}
-		for i, on := range p.list(v, fieldPath(path, "oidc_providers")) {
-			a.OIDCProviders = append(a.OIDCProviders, p.oidc(on, indexPath(fieldPath(path, "oidc_providers"), i), a.ID, seen))
-		}
-	}
-	if v, ok := m["saml_providers"]; ok {
-		seen := names{}
-		for i, sn := range p.list(v, fieldPath(path, "saml_providers")) {
-			a.SAMLProviders = append(a.SAMLProviders, p.saml(sn, indexPath(fieldPath(path, "saml_providers"), i), a.ID, seen))
-		}
-	}
+	a.OIDCProviders = eachNamed(p, m, path, "oidc_providers", func(n *yaml.Node, path string, seen names) OIDCProvider {
+		return p.oidc(n, path, a.ID, seen)
+	})
+	a.SAMLProviders = eachNamed(p, m, path, "saml_providers", func(n *yaml.Node, path string, seen names) SAMLProvider {
+		return p.saml(n, path, a.ID, seen)
+	})
 	return a
+}
+
+// eachNamed reads the list under key of m, if present, with one for each
+// item; seen is shared by the list's items, whose names are unique in it.
+func eachNamed[T any](p *parser, m map[string]*yaml.Node, path, key string, one func(n *yaml.Node, path string, seen names) T) []T {
+	v, ok := m[key]
+	if !ok {
+		return nil
+	}
+	lp := fieldPath(path, key)
+	seen := names{}
+	var out []T
+	for i, item := range p.list(v, lp) {
+		out = append(out, one(item, indexPath(lp, i), seen))
+	}
+	return out
 }
 
 func (p *parser) accessKeys(n *yaml.Node, path string) []AccessKey {
