@@ -282,23 +282,37 @@ func deleteEntity[E any](ctx context.Context, s *Service, call *rpc.Call, k enti
 	return &struct{}{}, nil
 }
 
-// policyDependants refuses with DeleteConflict while a role or group
-// still has attached managed policies or inline policies, checked in that
-// order (DeleteRole's, as moto, built against IAM, checks them).
-func policyDependants(ctx context.Context, r store.Reader, acct string, kind store.PrincipalKind, name string) error {
-	attached, err := r.ListAttachedPolicies(ctx, acct, kind, name)
-	if err != nil {
-		return err
-	}
-	if len(attached) > 0 {
-		return deleteConflict(msgDetachFirst)
-	}
-	inline, err := r.ListInlinePolicies(ctx, acct, kind, name)
-	if err != nil {
-		return err
-	}
-	if len(inline) > 0 {
-		return deleteConflict(msgDeleteInlineFirst)
+// leftOver is one DeleteConflict check of a Delete operation: how many
+// dependants of one sort are left, and IAM's refusal while any are.
+type leftOver struct {
+	msg   string
+	count func() (int, error)
+}
+
+// counted is the count of a store listing, for leftOver.
+func counted[T any](items []T, err error) (int, error) { return len(items), err }
+
+// noneLeft runs checks in order and refuses with the first one that finds
+// a dependant left: IAM does not cascade deletes.
+func noneLeft(checks ...leftOver) error {
+	for _, c := range checks {
+		n, err := c.count()
+		if err != nil {
+			return err
+		}
+		if n > 0 {
+			return deleteConflict("%s", c.msg)
+		}
 	}
 	return nil
+}
+
+// policiesLeft are the checks that a role or group has no attached
+// managed policies and then no inline policies left (DeleteRole's order,
+// as moto, built against IAM, checks them).
+func policiesLeft(ctx context.Context, r store.Reader, acct string, kind store.PrincipalKind, name string) []leftOver {
+	return []leftOver{
+		{msgDetachFirst, func() (int, error) { return counted(r.ListAttachedPolicies(ctx, acct, kind, name)) }},
+		{msgDeleteInlineFirst, func() (int, error) { return counted(r.ListInlinePolicies(ctx, acct, kind, name)) }},
+	}
 }

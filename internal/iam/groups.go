@@ -174,14 +174,10 @@ func (s *Service) UpdateGroup(ctx context.Context, call *rpc.Call, in *iamapi.Up
 func (s *Service) DeleteGroup(ctx context.Context, call *rpc.Call, in *iamapi.DeleteGroupRequest) (*struct{}, error) {
 	acct := call.Principal.AccountID
 	return deleteEntity(ctx, s, call, groupKind, "iam:DeleteGroup", in.GroupName, func(tx store.Tx, g store.Group) error {
-		members, err := tx.ListGroupMembers(ctx, acct, g.Name, store.Page{Limit: 1})
-		if err != nil {
-			return err
-		}
-		if len(members) > 0 {
-			return deleteConflict(msgRemoveMembersFirst)
-		}
-		return policyDependants(ctx, tx, acct, store.KindGroup, g.Name)
+		members := leftOver{msgRemoveMembersFirst, func() (int, error) {
+			return counted(tx.ListGroupMembers(ctx, acct, g.Name, store.Page{Limit: 1}))
+		}}
+		return noneLeft(append([]leftOver{members}, policiesLeft(ctx, tx, acct, store.KindGroup, g.Name)...)...)
 	})
 }
 

@@ -217,14 +217,10 @@ func (s *Service) DeleteRole(ctx context.Context, call *rpc.Call, in *iamapi.Del
 	// and "must delete policies first"
 	// (github.com/ekristen/aws-nuke/issues/203).
 	return deleteEntity(ctx, s, call, roleKind, "iam:DeleteRole", in.RoleName, func(tx store.Tx, r store.Role) error {
-		profiles, err := tx.ListInstanceProfilesForRole(ctx, acct, r.Name, store.Page{Limit: 1})
-		if err != nil {
-			return err
-		}
-		if len(profiles) > 0 {
-			return deleteConflict(msgRemoveRolesFirst)
-		}
-		return policyDependants(ctx, tx, acct, store.KindRole, r.Name)
+		profiles := leftOver{msgRemoveRolesFirst, func() (int, error) {
+			return counted(tx.ListInstanceProfilesForRole(ctx, acct, r.Name, store.Page{Limit: 1}))
+		}}
+		return noneLeft(append([]leftOver{profiles}, policiesLeft(ctx, tx, acct, store.KindRole, r.Name)...)...)
 	})
 }
 

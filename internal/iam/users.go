@@ -212,68 +212,26 @@ func (s *Service) DeleteUser(ctx context.Context, call *rpc.Call, in *iamapi.Del
 // recorded; the checks follow the order in which the IAM API Reference
 // (DeleteUser) lists what to remove.
 func userDependants(ctx context.Context, r store.Reader, acct, name string) error {
-	if _, err := r.GetLoginProfile(ctx, acct, name); err == nil {
-		return deleteConflict(msgDeleteLoginProfileFirst)
-	} else if !errors.Is(err, store.ErrNotFound) {
-		return err
+	loginProfile := func() (int, error) {
+		_, err := r.GetLoginProfile(ctx, acct, name)
+		if errors.Is(err, store.ErrNotFound) {
+			return 0, nil
+		}
+		return 1, err
 	}
-	keys, err := r.ListAccessKeys(ctx, acct, name)
-	if err != nil {
-		return err
-	}
-	if len(keys) > 0 {
-		return deleteConflict(msgDeleteKeysFirst)
-	}
-	certs, err := r.ListSigningCertificates(ctx, acct, name)
-	if err != nil {
-		return err
-	}
-	if len(certs) > 0 {
-		return deleteConflict(msgDeleteCertificatesFirst)
-	}
-	sshKeys, err := r.ListSSHPublicKeys(ctx, acct, name)
-	if err != nil {
-		return err
-	}
-	if len(sshKeys) > 0 {
-		return deleteConflict(msgRemoveReferencedFirst)
-	}
-	creds, err := r.ListServiceSpecificCredentials(ctx, acct, name)
-	if err != nil {
-		return err
-	}
-	if len(creds) > 0 {
-		return deleteConflict(msgRemoveReferencedFirst)
-	}
-	devices, err := r.ListMFADevices(ctx, acct, name)
-	if err != nil {
-		return err
-	}
-	if len(devices) > 0 {
-		return deleteConflict(msgDeleteMFAFirst)
-	}
-	inline, err := r.ListInlinePolicies(ctx, acct, store.KindUser, name)
-	if err != nil {
-		return err
-	}
-	if len(inline) > 0 {
-		return deleteConflict(msgDeleteInlineFirst)
-	}
-	attached, err := r.ListAttachedPolicies(ctx, acct, store.KindUser, name)
-	if err != nil {
-		return err
-	}
-	if len(attached) > 0 {
-		return deleteConflict(msgDetachFirst)
-	}
-	groups, err := r.ListGroupsForUser(ctx, acct, name)
-	if err != nil {
-		return err
-	}
-	if len(groups) > 0 {
-		return deleteConflict(msgRemoveMembersFirst)
-	}
-	return nil
+	return noneLeft(
+		leftOver{msgDeleteLoginProfileFirst, loginProfile},
+		leftOver{msgDeleteKeysFirst, func() (int, error) { return counted(r.ListAccessKeys(ctx, acct, name)) }},
+		leftOver{msgDeleteCertificatesFirst, func() (int, error) { return counted(r.ListSigningCertificates(ctx, acct, name)) }},
+		leftOver{msgRemoveReferencedFirst, func() (int, error) { return counted(r.ListSSHPublicKeys(ctx, acct, name)) }},
+		leftOver{msgRemoveReferencedFirst, func() (int, error) { return counted(r.ListServiceSpecificCredentials(ctx, acct, name)) }},
+		leftOver{msgDeleteMFAFirst, func() (int, error) { return counted(r.ListMFADevices(ctx, acct, name)) }},
+		// Inline before attached: the API Reference's order for users,
+		// the reverse of policiesLeft's for roles and groups.
+		leftOver{msgDeleteInlineFirst, func() (int, error) { return counted(r.ListInlinePolicies(ctx, acct, store.KindUser, name)) }},
+		leftOver{msgDetachFirst, func() (int, error) { return counted(r.ListAttachedPolicies(ctx, acct, store.KindUser, name)) }},
+		leftOver{msgRemoveMembersFirst, func() (int, error) { return counted(r.ListGroupsForUser(ctx, acct, name)) }},
+	)
 }
 
 // TagUser adds tags to a user, replacing the value of a key it already has.
