@@ -186,16 +186,9 @@ func listByPath[E any](ctx context.Context, s *Service, call *rpc.Call, k entity
 	if err := s.authorize(ctx, call, action, k.arn(acct, pathPrefix, "")); err != nil {
 		return nil, nil, "", err
 	}
-	p, limit, err := page(marker, maxItems)
-	if err != nil {
-		return nil, nil, "", err
-	}
-	items, err := k.list(s.store, ctx, acct, pathPrefix, p)
-	if err != nil {
-		return nil, nil, "", err
-	}
-	items, truncated, next := truncate(items, limit, k.key)
-	return items, truncated, next, nil
+	return storePage(marker, maxItems, k.key, func(p store.Page) ([]E, error) {
+		return k.list(s.store, ctx, acct, pathPrefix, p)
+	})
 }
 
 // renameEntity is UpdateUser and UpdateGroup: a change of path and/or

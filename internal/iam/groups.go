@@ -116,15 +116,12 @@ func (s *Service) GetGroup(ctx context.Context, call *rpc.Call, in *iamapi.GetGr
 	if err != nil {
 		return nil, err
 	}
-	p, limit, err := page(in.Marker, in.MaxItems)
+	users, truncated, marker, err := storePage(in.Marker, in.MaxItems, userKind.key, func(p store.Page) ([]store.User, error) {
+		return s.store.ListGroupMembers(ctx, g.AccountID, g.Name, p)
+	})
 	if err != nil {
 		return nil, err
 	}
-	users, err := s.store.ListGroupMembers(ctx, g.AccountID, g.Name, p)
-	if err != nil {
-		return nil, err
-	}
-	users, truncated, marker := truncate(users, limit, func(u store.User) string { return strings.ToLower(u.Name) })
 	out := &iamapi.GetGroupResponse{Group: groupOut(g), Users: make([]iamapi.User, 0, len(users)), IsTruncated: truncated, Marker: marker}
 	for _, u := range users {
 		v := userOut(u)

@@ -99,15 +99,12 @@ func (s *Service) ListInstanceProfilesForRole(ctx context.Context, call *rpc.Cal
 	if err != nil {
 		return nil, err
 	}
-	p, limit, err := page(in.Marker, in.MaxItems)
+	profiles, truncated, marker, err := storePage(in.Marker, in.MaxItems, instanceProfileKind.key, func(p store.Page) ([]store.InstanceProfile, error) {
+		return s.store.ListInstanceProfilesForRole(ctx, r.AccountID, r.Name, p)
+	})
 	if err != nil {
 		return nil, err
 	}
-	profiles, err := s.store.ListInstanceProfilesForRole(ctx, r.AccountID, r.Name, p)
-	if err != nil {
-		return nil, err
-	}
-	profiles, truncated, marker := truncate(profiles, limit, instanceProfileKind.key)
 	out, err := s.instanceProfilesOut(ctx, profiles)
 	if err != nil {
 		return nil, err

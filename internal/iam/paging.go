@@ -44,6 +44,22 @@ func truncate[T any](items []T, limit int, key func(T) string) ([]T, *bool, stri
 	return items, &t, base64.RawURLEncoding.EncodeToString([]byte(key(items[len(items)-1])))
 }
 
+// storePage is one page of a listing the store pages itself: list is
+// asked for the page Marker and MaxItems describe, and its answer is cut
+// to MaxItems with IsTruncated and the next Marker (by key).
+func storePage[T any](marker string, maxItems *int32, key func(T) string, list func(store.Page) ([]T, error)) ([]T, *bool, string, error) {
+	p, limit, err := page(marker, maxItems)
+	if err != nil {
+		return nil, nil, "", err
+	}
+	items, err := list(p)
+	if err != nil {
+		return nil, nil, "", err
+	}
+	items, truncated, next := truncate(items, limit, key)
+	return items, truncated, next, nil
+}
+
 // pageSlice pages an in-memory, already ordered list the same way, for
 // listings the store does not page (keys, inline policies, attachments).
 func pageSlice[T any](items []T, marker string, maxItems *int32, key func(T) string) ([]T, *bool, string, error) {
