@@ -25,6 +25,21 @@ func userOut(u store.User) iamapi.User {
 	return out
 }
 
+// usersListed shapes users as IAM's listings of users answer them (ListUsers
+// and GetGroup's members), empty rather than nil: without tags or
+// permissions boundaries ("this operation does not return tags, even
+// though they are an attribute of the returned object", IAM API reference,
+// ListUsers).
+func usersListed(users []store.User) []iamapi.User {
+	out := make([]iamapi.User, 0, len(users))
+	for _, u := range users {
+		v := userOut(u)
+		v.Tags, v.PermissionsBoundary = nil, nil
+		out = append(out, v)
+	}
+	return out
+}
+
 // roleOut shapes a stored role as the IAM model's Role; the trust policy is
 // URL-encoded as IAM returns policy documents.
 func roleOut(r store.Role) iamapi.Role {

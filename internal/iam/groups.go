@@ -122,13 +122,7 @@ func (s *Service) GetGroup(ctx context.Context, call *rpc.Call, in *iamapi.GetGr
 	if err != nil {
 		return nil, err
 	}
-	out := &iamapi.GetGroupResponse{Group: groupOut(g), Users: make([]iamapi.User, 0, len(users)), IsTruncated: truncated, Marker: marker}
-	for _, u := range users {
-		v := userOut(u)
-		v.Tags, v.PermissionsBoundary = nil, nil
-		out.Users = append(out.Users, v)
-	}
-	return out, nil
+	return &iamapi.GetGroupResponse{Group: groupOut(g), Users: usersListed(users), IsTruncated: truncated, Marker: marker}, nil
 }
 
 // ListGroups lists the groups whose path starts with PathPrefix, by name.

@@ -172,13 +172,7 @@ func (s *Service) ListUsers(ctx context.Context, call *rpc.Call, in *iamapi.List
 	if err != nil {
 		return nil, err
 	}
-	out := &iamapi.ListUsersResponse{Users: make([]iamapi.User, 0, len(users)), IsTruncated: truncated, Marker: marker}
-	for _, u := range users {
-		v := userOut(u)
-		v.Tags, v.PermissionsBoundary = nil, nil
-		out.Users = append(out.Users, v)
-	}
-	return out, nil
+	return &iamapi.ListUsersResponse{Users: usersListed(users), IsTruncated: truncated, Marker: marker}, nil
 }
 
 // UpdateUser changes a user's path and/or name. IAM requires permission on
