@@ -165,28 +165,17 @@ func (s *Service) DeleteAccessKey(ctx context.Context, call *rpc.Call, in *iamap
 	})
 }
 
-// changeKey authorizes action on the key owner and applies change to the
-// key in a transaction. A key that does not belong to that owner is
-// answered as one that does not exist.
+// changeKey is changeCredential for an access key. A key that does not
+// belong to the owner is answered as one that does not exist.
 func (s *Service) changeKey(ctx context.Context, call *rpc.Call, action, userName, keyID string, change func(store.Tx, store.AccessKey) error) (*struct{}, error) {
 	acct := call.Principal.AccountID
-	o, err := s.owner(ctx, call, action, userName)
-	if err != nil {
-		return nil, err
-	}
-	err = s.store.Update(ctx, func(tx store.Tx) error {
+	err := changeCredential(ctx, s, call, action, userName, func(tx store.Tx, o keyOwner) (store.AccessKey, error) {
 		k, err := tx.GetAccessKey(ctx, keyID)
-		if err != nil {
-			return err
+		if err == nil && (k.AccountID != acct || !sameName(k.UserName, o.user.Name)) {
+			err = store.ErrNotFound
 		}
-		if k.AccountID != acct || !sameName(k.UserName, o.user.Name) {
-			return store.ErrNotFound
-		}
-		return change(tx, k)
-	})
-	if errors.Is(err, store.ErrNotFound) {
-		return nil, noSuchEntity(msgNoSuchAccessKey, keyID)
-	}
+		return k, err
+	}, change, func() error { return noSuchEntity(msgNoSuchAccessKey, keyID) })
 	if err != nil {
 		return nil, err
 	}

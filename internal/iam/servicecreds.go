@@ -322,28 +322,15 @@ func (s *Service) DeleteServiceSpecificCredential(ctx context.Context, call *rpc
 	return &struct{}{}, nil
 }
 
-// changeServiceCredential authorizes action on the credential's user (the
-// named one, or the caller) and applies change to the credential in a
-// transaction. A credential of another user is answered as one that does
+// changeServiceCredential is changeCredential for a service-specific
+// credential. A credential of another user is answered as one that does
 // not exist, as is any credential asked of the root, which has none.
 func (s *Service) changeServiceCredential(ctx context.Context, call *rpc.Call, action, userName, id string, change func(store.Tx, store.ServiceSpecificCredential) error) error {
 	acct := call.Principal.AccountID
-	o, err := s.owner(ctx, call, action, userName)
-	if err != nil {
-		return err
-	}
-	if o.root {
-		return noSuchEntity(msgNoSuchCredential, id)
-	}
-	err = s.store.Update(ctx, func(tx store.Tx) error {
-		c, err := tx.GetServiceSpecificCredential(ctx, acct, o.user.Name, id)
-		if err != nil {
-			return err
+	return changeCredential(ctx, s, call, action, userName, func(tx store.Tx, o keyOwner) (store.ServiceSpecificCredential, error) {
+		if o.root {
+			return store.ServiceSpecificCredential{}, store.ErrNotFound
 		}
-		return change(tx, c)
-	})
-	if errors.Is(err, store.ErrNotFound) {
-		return noSuchEntity(msgNoSuchCredential, id)
-	}
-	return err
+		return tx.GetServiceSpecificCredential(ctx, acct, o.user.Name, id)
+	}, change, func() error { return noSuchEntity(msgNoSuchCredential, id) })
 }

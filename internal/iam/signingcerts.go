@@ -145,30 +145,22 @@ func (s *Service) DeleteSigningCertificate(ctx context.Context, call *rpc.Call, 
 	})
 }
 
-// changeSigningCert authorizes action on the certificate's owner and
-// applies change to the certificate in a transaction. Another owner's
-// certificate is answered as one that does not exist.
+// changeSigningCert is changeCredential for a signing certificate.
+// Another owner's certificate is answered as one that does not exist.
 func (s *Service) changeSigningCert(ctx context.Context, call *rpc.Call, action, userName, certID string, change func(store.Tx, store.SigningCertificate) error) (*struct{}, error) {
 	acct := call.Principal.AccountID
-	o, err := s.owner(ctx, call, action, userName)
-	if err != nil {
-		return nil, err
-	}
-	err = s.store.Update(ctx, func(tx store.Tx) error {
+	err := changeCredential(ctx, s, call, action, userName, func(tx store.Tx, o keyOwner) (store.SigningCertificate, error) {
 		certs, err := tx.ListSigningCertificates(ctx, acct, o.user.Name)
 		if err != nil {
-			return err
+			return store.SigningCertificate{}, err
 		}
 		for _, c := range certs {
 			if c.ID == certID {
-				return change(tx, c)
+				return c, nil
 			}
 		}
-		return store.ErrNotFound
-	})
-	if errors.Is(err, store.ErrNotFound) {
-		return nil, noSuchEntity(msgNoSuchCertificate, certID)
-	}
+		return store.SigningCertificate{}, store.ErrNotFound
+	}, change, func() error { return noSuchEntity(msgNoSuchCertificate, certID) })
 	if err != nil {
 		return nil, err
 	}

@@ -191,25 +191,13 @@ func (s *Service) DeleteSSHPublicKey(ctx context.Context, call *rpc.Call, in *ia
 	})
 }
 
-// changeSSHKey authorizes action on the key's user and applies change to
-// the key in a transaction. Another user's key is answered as one that
-// does not exist.
+// changeSSHKey is changeCredential for an SSH public key. Another user's
+// key is answered as one that does not exist.
 func (s *Service) changeSSHKey(ctx context.Context, call *rpc.Call, action, userName, keyID string, change func(store.Tx, store.SSHPublicKey) error) (*struct{}, error) {
 	acct := call.Principal.AccountID
-	o, err := s.owner(ctx, call, action, userName)
-	if err != nil {
-		return nil, err
-	}
-	err = s.store.Update(ctx, func(tx store.Tx) error {
-		k, err := tx.GetSSHPublicKey(ctx, acct, o.user.Name, keyID)
-		if err != nil {
-			return err
-		}
-		return change(tx, k)
-	})
-	if errors.Is(err, store.ErrNotFound) {
-		return nil, noSuchEntity(msgNoSuchSSHKey, keyID)
-	}
+	err := changeCredential(ctx, s, call, action, userName, func(tx store.Tx, o keyOwner) (store.SSHPublicKey, error) {
+		return tx.GetSSHPublicKey(ctx, acct, o.user.Name, keyID)
+	}, change, func() error { return noSuchEntity(msgNoSuchSSHKey, keyID) })
 	if err != nil {
 		return nil, err
 	}
