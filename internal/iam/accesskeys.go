@@ -128,16 +128,8 @@ func (s *Service) CreateAccessKey(ctx context.Context, call *rpc.Call, in *iamap
 // ListAccessKeys lists the keys of a user, or of the caller, without their
 // secrets, a page at a time.
 func (s *Service) ListAccessKeys(ctx context.Context, call *rpc.Call, in *iamapi.ListAccessKeysRequest) (*iamapi.ListAccessKeysResponse, error) {
-	acct := call.Principal.AccountID
-	o, err := s.owner(ctx, call, "iam:ListAccessKeys", in.UserName)
-	if err != nil {
-		return nil, err
-	}
-	keys, err := s.store.ListAccessKeys(ctx, acct, o.user.Name)
-	if err != nil {
-		return nil, err
-	}
-	page, truncated, marker, err := pageSlice(keys, in.Marker, in.MaxItems, func(k store.AccessKey) string { return k.ID })
+	page, truncated, marker, err := listCredentials(ctx, s, call, "iam:ListAccessKeys", in.UserName, s.store.ListAccessKeys,
+		func(k store.AccessKey) string { return k.ID }, in.Marker, in.MaxItems)
 	if err != nil {
 		return nil, err
 	}

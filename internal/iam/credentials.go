@@ -32,3 +32,18 @@ func changeCredential[C any](ctx context.Context, s *Service, call *rpc.Call, ac
 	}
 	return err
 }
+
+// listCredentials is what listing a user's credentials of one sort
+// shares: action is authorized on the owner (the named user, or the
+// caller), whose credentials list returns; they are paged in id order.
+func listCredentials[C any](ctx context.Context, s *Service, call *rpc.Call, action, userName string, list func(ctx context.Context, acct, userName string) ([]C, error), id func(C) string, marker string, maxItems *int32) ([]C, *bool, string, error) {
+	o, err := s.owner(ctx, call, action, userName)
+	if err != nil {
+		return nil, nil, "", err
+	}
+	items, err := list(ctx, call.Principal.AccountID, o.user.Name)
+	if err != nil {
+		return nil, nil, "", err
+	}
+	return pageSlice(items, marker, maxItems, id)
+}

@@ -105,16 +105,8 @@ func signingCertOut(c store.SigningCertificate) iamapi.SigningCertificate {
 // ListSigningCertificates lists the certificates of a user, or of the
 // caller, bodies included, in id order, a page at a time.
 func (s *Service) ListSigningCertificates(ctx context.Context, call *rpc.Call, in *iamapi.ListSigningCertificatesRequest) (*iamapi.ListSigningCertificatesResponse, error) {
-	acct := call.Principal.AccountID
-	o, err := s.owner(ctx, call, "iam:ListSigningCertificates", in.UserName)
-	if err != nil {
-		return nil, err
-	}
-	certs, err := s.store.ListSigningCertificates(ctx, acct, o.user.Name)
-	if err != nil {
-		return nil, err
-	}
-	page, truncated, marker, err := pageSlice(certs, in.Marker, in.MaxItems, func(c store.SigningCertificate) string { return c.ID })
+	page, truncated, marker, err := listCredentials(ctx, s, call, "iam:ListSigningCertificates", in.UserName, s.store.ListSigningCertificates,
+		func(c store.SigningCertificate) string { return c.ID }, in.Marker, in.MaxItems)
 	if err != nil {
 		return nil, err
 	}

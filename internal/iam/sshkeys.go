@@ -152,16 +152,8 @@ func sshKeyOut(k store.SSHPublicKey, body string) *iamapi.SSHPublicKey {
 // key id order, a page at a time. The root has none: keys are uploaded
 // only for a named user.
 func (s *Service) ListSSHPublicKeys(ctx context.Context, call *rpc.Call, in *iamapi.ListSSHPublicKeysRequest) (*iamapi.ListSSHPublicKeysResponse, error) {
-	acct := call.Principal.AccountID
-	o, err := s.owner(ctx, call, "iam:ListSSHPublicKeys", in.UserName)
-	if err != nil {
-		return nil, err
-	}
-	keys, err := s.store.ListSSHPublicKeys(ctx, acct, o.user.Name)
-	if err != nil {
-		return nil, err
-	}
-	page, truncated, marker, err := pageSlice(keys, in.Marker, in.MaxItems, func(k store.SSHPublicKey) string { return k.ID })
+	page, truncated, marker, err := listCredentials(ctx, s, call, "iam:ListSSHPublicKeys", in.UserName, s.store.ListSSHPublicKeys,
+		func(k store.SSHPublicKey) string { return k.ID }, in.Marker, in.MaxItems)
 	if err != nil {
 		return nil, err
 	}
