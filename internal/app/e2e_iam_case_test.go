@@ -15,7 +15,7 @@ import (
 // the entity by its stored ARN (stored path and stored spelling), or a
 // Deny on that ARN is bypassed by spelling the name otherwise; and an ARN
 // whose path is not the stored one names nothing ("The group with name X
-// cannot be found.", see requireEntity in internal/iam).
+// cannot be found.", see stored in internal/iam).
 
 // caseAccount is the default account of start(t, nil).
 const caseAccount = "000000000000"
