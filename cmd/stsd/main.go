@@ -2,7 +2,8 @@
 // STS and IAM protocols.
 //
 //	stsd serve [--listen ADDR] [--data DIR] [--bootstrap FILE] [--store sqlite|postgres]
-//	           [--postgres-dsn DSN] [--disabled-regions r1,r2] [--public-url URL]
+//	           [--postgres-dsn DSN] [--max-staleness DURATION]
+//	           [--disabled-regions r1,r2] [--public-url URL]
 //
 // Every flag can also be set with an environment variable STSD_<FLAG>
 // (upper case, dashes as underscores); a flag on the command line wins.
@@ -64,10 +65,15 @@ func run(args []string, getenv func(string) string, stdout, stderr io.Writer) in
 	}
 }
 
+// minMaxStaleness is the shortest --max-staleness accepted: a node polls
+// the database four times within the bound, and a bound much shorter than
+// a few round trips would turn callers away on every scheduling hiccup.
+const minMaxStaleness = 100 * time.Millisecond
+
 // serveOptions are the flags of "stsd serve".
 type serveOptions struct {
 	listen, data, bootstrap, store, postgresDSN, disabledRegions string
-	samlAudiences, samlRecipient, publicURL                      string
+	samlAudiences, samlRecipient, publicURL, maxStaleness        string
 }
 
 func parseServeFlags(args []string, getenv func(string) string, stderr io.Writer) (serveOptions, error) {
@@ -85,6 +91,7 @@ func parseServeFlags(args []string, getenv func(string) string, stderr io.Writer
 	fs.StringVar(&o.bootstrap, "bootstrap", env("bootstrap", ""), "bootstrap YAML file applied at every start (env STSD_BOOTSTRAP)")
 	fs.StringVar(&o.store, "store", env("store", "sqlite"), "store backend: sqlite or postgres (env STSD_STORE)")
 	fs.StringVar(&o.postgresDSN, "postgres-dsn", env("postgres-dsn", ""), "PostgreSQL connection string for --store postgres (env STSD_POSTGRES_DSN)")
+	fs.StringVar(&o.maxStaleness, "max-staleness", env("max-staleness", app.DefaultMaxStaleness.String()), "with --store postgres, how long a node serves long-term keys and IAM calls without confirming its view of IAM is current; past it they are answered ServiceUnavailable (env STSD_MAX_STALENESS)")
 	fs.StringVar(&o.disabledRegions, "disabled-regions", env("disabled-regions", ""), "comma-separated regions in which STS is deactivated (env STSD_DISABLED_REGIONS)")
 	fs.StringVar(&o.samlAudiences, "saml-audiences", env("saml-audiences", ""), "comma-separated SAML audiences AssumeRoleWithSAML accepts instead of AWS's (env STSD_SAML_AUDIENCES)")
 	fs.StringVar(&o.samlRecipient, "saml-recipient", env("saml-recipient", ""), "SAML Recipient/Destination AssumeRoleWithSAML requires instead of AWS's (env STSD_SAML_RECIPIENT)")
@@ -111,6 +118,10 @@ func serve(ctx context.Context, stop func(), args []string, getenv func(string) 
 	if err != nil {
 		return err
 	}
+	maxStale, err := time.ParseDuration(o.maxStaleness)
+	if err != nil || maxStale < minMaxStaleness {
+		return fmt.Errorf("--max-staleness %q: want a duration of at least %s, such as 5s", o.maxStaleness, minMaxStaleness)
+	}
 	if o.publicURL != "" {
 		// Checked before listening, like every other flag.
 		if o.publicURL, err = app.ParsePublicURL(o.publicURL); err != nil {
@@ -136,6 +147,7 @@ func serve(ctx context.Context, stop func(), args []string, getenv func(string) 
 		BootstrapFile:       o.bootstrap,
 		Store:               o.store,
 		PostgresDSN:         o.postgresDSN,
+		MaxStaleness:        maxStale,
 		MasterKey:           getenv("STSD_MASTER_KEY"),
 		RootAccessKeyID:     getenv("STSD_ROOT_ACCESS_KEY_ID"),
 		RootSecretAccessKey: getenv("STSD_ROOT_SECRET_ACCESS_KEY"),

@@ -173,12 +173,13 @@ func TestServeFlagsAndEnvironment(t *testing.T) {
 		"STSD_BOOTSTRAP":        "/etc/stsd.yaml",
 		"STSD_DISABLED_REGIONS": "eu-south-1",
 		"STSD_PUBLIC_URL":       "https://sts.example.com",
+		"STSD_MAX_STALENESS":    "750ms",
 	})
 	o, err := parseServeFlags(nil, env, io.Discard)
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := serveOptions{listen: "0.0.0.0:9000", data: "/var/lib/stsd", store: "postgres", postgresDSN: "postgres://x", bootstrap: "/etc/stsd.yaml", disabledRegions: "eu-south-1", publicURL: "https://sts.example.com"}
+	want := serveOptions{listen: "0.0.0.0:9000", data: "/var/lib/stsd", store: "postgres", postgresDSN: "postgres://x", bootstrap: "/etc/stsd.yaml", disabledRegions: "eu-south-1", publicURL: "https://sts.example.com", maxStaleness: "750ms"}
 	if o != want {
 		t.Fatalf("from env: %+v", o)
 	}
@@ -189,7 +190,7 @@ func TestServeFlagsAndEnvironment(t *testing.T) {
 	}
 	// Defaults of the design's contract.
 	o, err = parseServeFlags(nil, envOf(nil), io.Discard)
-	if err != nil || o.listen != "127.0.0.1:7788" || o.data != "./stsd-data" || o.store != "sqlite" || o.publicURL != "" {
+	if err != nil || o.listen != "127.0.0.1:7788" || o.data != "./stsd-data" || o.store != "sqlite" || o.publicURL != "" || o.maxStaleness != "5s" {
 		t.Fatalf("defaults: %+v %v", o, err)
 	}
 	if _, err := parseServeFlags([]string{"--nope"}, envOf(nil), io.Discard); err == nil {

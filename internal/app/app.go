@@ -60,6 +60,13 @@ type Config struct {
 	Store string
 	// PostgresDSN is the connection string for Store "postgres".
 	PostgresDSN string
+	// MaxStaleness bounds, for Store "postgres", how long the node trusts
+	// its cached view of IAM without confirming it matches the database;
+	// past it, long-term access keys and IAM calls are answered
+	// ServiceUnavailable (session tokens for STS keep working). Zero means
+	// DefaultMaxStaleness. A SQLite node is the only writer of its store
+	// and is always fresh.
+	MaxStaleness time.Duration
 	// MasterKey, when set, is the operator-supplied master key (encoded as
 	// seal.FromEncoded accepts); otherwise DataDir/master.key is used.
 	MasterKey string
@@ -102,17 +109,63 @@ type App struct {
 	uses    *lastused.Recorder
 	cache   *cache.Cache
 	log     *slog.Logger
+	// shared is set when other nodes may write the store (PostgreSQL):
+	// the cache then follows their commits by notice and by polling.
+	shared *sharedView
+}
+
+// sharedView is how a node on a shared database keeps its cache in step.
+type sharedView struct {
+	listener *postgres.Listener
+	// poll is the interval of the generation read that proves freshness
+	// and catches notices the listener missed; maxStale is the age at
+	// which the view stops being trusted.
+	poll, maxStale time.Duration
 }
 
 // Run does stsd's background work until ctx ends: it rotates the
 // session-token key when due and picks up keys rotated by other nodes,
-// writes down when access keys and roles were last used, and drops the
-// read cache when another node wrote to the store (one cheap query), so an
-// IAM change on one node reaches the others within cacheRefreshInterval.
+// and writes down when access keys and roles were last used. On a shared
+// database it also drops the read cache when another node commits: at
+// once on the commit's notice, and on a periodic generation read (one
+// cheap query) that catches what the listener missed and proves the view
+// fresh, so an IAM change on one node reaches the others as fast as the
+// notice travels, and within the poll interval even if it is lost.
 func (a *App) Run(ctx context.Context) {
 	go a.every(ctx, lastUsedInterval, "last-used flush", a.uses.Flush)
-	go a.every(ctx, cacheRefreshInterval, "cache refresh", a.cache.Refresh)
+	if v := a.shared; v != nil {
+		go v.listener.Run(ctx)
+		go a.every(ctx, v.poll, "cache refresh", a.refresh)
+	}
 	a.every(ctx, keyRefreshInterval, "session-token key refresh", a.keys.Refresh)
+}
+
+// refresh rereads the generation, giving up after a poll interval so a
+// database that stopped answering holds no refresh for longer than that:
+// the view then ages into staleness, and the next poll tries again.
+func (a *App) refresh(ctx context.Context) error {
+	ctx, cancel := context.WithTimeout(ctx, a.shared.poll)
+	defer cancel()
+	return a.cache.Refresh(ctx)
+}
+
+// changed applies a listener report: a commit's generation, or a
+// reconnection after which the generation must be reread.
+func (a *App) changed(ctx context.Context, c postgres.Change) {
+	if !c.Resync {
+		a.cache.Observe(c.Generation)
+		return
+	}
+	if err := a.refresh(ctx); err != nil && ctx.Err() == nil {
+		a.log.Warn("cache refresh after listener reconnect failed", "err", err)
+	}
+}
+
+// stale reports whether the node may not trust its cached view of IAM.
+// It reads the wall clock, not Config.Now: staleness is the real time
+// since the database last answered, whatever time the protocol sees.
+func (a *App) stale() bool {
+	return a.cache.Stale(time.Now(), a.shared.maxStale)
 }
 
 // every runs job each interval until ctx ends, logging failures: each job
@@ -135,13 +188,23 @@ func (a *App) every(ctx context.Context, interval time.Duration, what string, jo
 
 // Background intervals: the key ring is checked for rotation every ten
 // minutes (and reloaded on demand for an unknown key id); last-used facts
-// are written every 30 seconds; the read cache follows other nodes' writes
-// within two seconds.
+// are written every 30 seconds; on a shared database the generation is
+// read every maxCacheRefreshInterval, or a quarter of the staleness bound
+// when that is shorter, so a node misses three polls before it refuses.
 const (
-	keyRefreshInterval   = 10 * time.Minute
-	lastUsedInterval     = 30 * time.Second
-	cacheRefreshInterval = 2 * time.Second
+	keyRefreshInterval      = 10 * time.Minute
+	lastUsedInterval        = 30 * time.Second
+	maxCacheRefreshInterval = 2 * time.Second
+	minCacheRefreshInterval = 10 * time.Millisecond
+	// listenerRetry is the pause before the commit listener reconnects.
+	listenerRetry = time.Second
 )
+
+// DefaultMaxStaleness is Config.MaxStaleness when unset: long enough that
+// a database pause of a few seconds (a fail-over's connection reset, a
+// slow checkpoint) does not turn away callers, short enough that a node
+// cut off from the database stops honouring keys deleted elsewhere soon.
+const DefaultMaxStaleness = 5 * time.Second
 
 // RootKey is a root access key created at start-up, to show the operator.
 type RootKey struct {
@@ -188,11 +251,36 @@ func Open(ctx context.Context, cfg Config) (*App, error) {
 	}
 	c := cache.New(backend)
 	a := &App{backend: backend, Store: c, cache: c, log: log}
+	if cfg.Store == "postgres" {
+		a.shared = a.newSharedView(cfg)
+		// Confirm the view once before serving; Run keeps confirming it.
+		if err := c.Refresh(ctx); err != nil {
+			_ = backend.Close()
+			return nil, err
+		}
+	}
 	if err := a.init(ctx, cfg, boot, now, log); err != nil {
 		_ = backend.Close()
 		return nil, err
 	}
 	return a, nil
+}
+
+// newSharedView sets up the commit listener and the staleness bound of a
+// node on a shared database.
+func (a *App) newSharedView(cfg Config) *sharedView {
+	maxStale := cfg.MaxStaleness
+	if maxStale <= 0 {
+		maxStale = DefaultMaxStaleness
+	}
+	v := &sharedView{poll: max(min(maxCacheRefreshInterval, maxStale/4), minCacheRefreshInterval), maxStale: maxStale}
+	v.listener = &postgres.Listener{
+		DSN:        cfg.PostgresDSN,
+		RetryDelay: listenerRetry,
+		Changed:    a.changed,
+		Failed:     func(err error) { a.log.Warn("commit listener lost", "err", err) },
+	}
+	return v
 }
 
 func (a *App) init(ctx context.Context, cfg Config, boot *bootstrap.File, now func() time.Time, log *slog.Logger) error {
@@ -221,7 +309,7 @@ func (a *App) init(ctx context.Context, cfg Config, boot *bootstrap.File, now fu
 		// used for 14 minutes).
 		IgnorePresignExpires: true,
 		Services:             []string{"sts", "iam"},
-	}, auth.WithKeyUse(a.uses.AccessKeyUsed), auth.WithRingReload(keys.ReloadForUnknownKey))
+	}, a.authOptions(keys)...)
 	policies := policy.NewCache(policyCacheSize)
 	authorizer := authz.New(a.Store, policies)
 	requestMetrics := metrics.New()
@@ -268,6 +356,16 @@ func (a *App) init(ctx context.Context, cfg Config, boot *bootstrap.File, now fu
 	}
 	a.Handler = srv
 	return nil
+}
+
+// authOptions are the Authenticator's hooks: last-used notes, ring
+// reloads and, on a shared database, the staleness refusal.
+func (a *App) authOptions(keys *tokenkeys.Manager) []auth.Option {
+	opts := []auth.Option{auth.WithKeyUse(a.uses.AccessKeyUsed), auth.WithRingReload(keys.ReloadForUnknownKey)}
+	if a.shared != nil {
+		opts = append(opts, auth.WithStaleness(a.stale))
+	}
+	return opts
 }
 
 // Close writes down the pending last-used facts and releases the store.

@@ -19,6 +19,11 @@ const msgExpiredToken = "The security token included in the request is expired"
 
 const msgInvalidToken = sigv4.MsgInvalidClientTokenID
 
+// msgUnavailable is the message of AWS's ServiceUnavailable common error
+// (503), "The request has failed due to a temporary failure of the server"
+// (STS and IAM API references, Common Errors).
+const msgUnavailable = "The request has failed due to a temporary failure of the server."
+
 // errUnknownKey is fromSession's refusal of a token sealed with a key the
 // ring does not hold; Authenticate may reload the ring and try again, and
 // otherwise answers it as any invalid token.
@@ -32,6 +37,19 @@ type Authenticator struct {
 	options sigv4.Options
 	keyUsed func(id, service, region string, at time.Time)
 	reload  func(ctx context.Context) bool
+	stale   func() bool
+}
+
+// WithStaleness consults stale on every request that depends on the
+// shared IAM state: a long-term access key (looked up in the store) and
+// any IAM call. While stale reports true, for a node that cannot confirm
+// its cached view still matches the database, those requests are answered
+// ServiceUnavailable (503, which SDKs retry, perhaps reaching a healthy
+// node) rather than from a view that may still hold a deleted or
+// deactivated key. Session tokens for STS carry everything they need and
+// keep working.
+func WithStaleness(stale func() bool) Option {
+	return func(a *Authenticator) { a.stale = stale }
 }
 
 // WithRingReload calls reload when a session token names a key the ring
@@ -77,6 +95,9 @@ func (a *Authenticator) Authenticate(ctx context.Context, r *http.Request, body 
 		p      *Principal
 		secret string
 	)
+	if a.stale != nil && (sr.SessionToken == "" || sr.Service == "iam") && a.stale() {
+		return nil, nil, unavailable()
+	}
 	if sr.SessionToken != "" {
 		p, secret, err = a.fromSession(sr, now)
 		if errors.Is(err, errUnknownKey) && a.reload != nil && a.reload(ctx) {
@@ -106,7 +127,7 @@ func (a *Authenticator) fromAccessKey(ctx context.Context, keyID string) (*Princ
 		return nil, "", apierr.New(apierr.InvalidClientTokenID, msgInvalidToken)
 	}
 	if err != nil {
-		return nil, "", err
+		return nil, "", unavailable()
 	}
 	// AWS answers an inactive key exactly as an unknown one.
 	if k.Status != store.AccessKeyActive {
@@ -126,7 +147,7 @@ func (a *Authenticator) fromAccessKey(ctx context.Context, keyID string) (*Princ
 		return nil, "", apierr.New(apierr.InvalidClientTokenID, msgInvalidToken)
 	}
 	if err != nil {
-		return nil, "", err
+		return nil, "", unavailable()
 	}
 	return &Principal{
 		Type:        User,
@@ -137,6 +158,14 @@ func (a *Authenticator) fromAccessKey(ctx context.Context, keyID string) (*Princ
 		AccessKeyID: k.ID,
 	}, k.Secret, nil
 }
+
+// unavailable is the answer to a request stsd cannot decide now: the
+// store could not be read, or the node's view of it may be out of date.
+// AWS answers a temporary failure ServiceUnavailable (503), which SDKs
+// retry (aws-sdk-go-v2 retries every 500, 502, 503 and 504), perhaps on a
+// healthy node. The store's error itself is the background refresh's to
+// log: the database being away is one fact, not one per request.
+func unavailable() error { return apierr.New(apierr.ServiceUnavailable, msgUnavailable) }
 
 // fromSession opens the session token. Everything needed to verify the
 // request is inside the token: no store lookup happens here.

@@ -86,12 +86,18 @@ func newTestAuth(t *testing.T) (*Authenticator, *ringHolder, *fakeStore) {
 
 func signed(t *testing.T, keyID, secretKey, token string, at time.Time) *http.Request {
 	t.Helper()
+	return signedFor(t, "sts", keyID, secretKey, token, at)
+}
+
+// signedFor signs the test request for service ("sts" or "iam").
+func signedFor(t *testing.T, service, keyID, secretKey, token string, at time.Time) *http.Request {
+	t.Helper()
 	body := "Action=GetCallerIdentity&Version=2011-06-15"
 	r := httptest.NewRequest(http.MethodPost, "http://sts.example/", strings.NewReader(body))
 	r.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	sum := sha256.Sum256([]byte(body))
 	creds := aws.Credentials{AccessKeyID: keyID, SecretAccessKey: secretKey, SessionToken: token}
-	if err := v4.NewSigner().SignHTTP(context.Background(), creds, r, hex.EncodeToString(sum[:]), "sts", "us-east-1", at); err != nil {
+	if err := v4.NewSigner().SignHTTP(context.Background(), creds, r, hex.EncodeToString(sum[:]), service, "us-east-1", at); err != nil {
 		t.Fatal(err)
 	}
 	return r
@@ -141,14 +147,16 @@ func TestLongTermKeys(t *testing.T) {
 	}
 }
 
-func TestStoreFailureIsNotAnAuthRefusal(t *testing.T) {
+// TestStoreFailureIsUnavailable: a key that cannot be looked up is neither
+// refused as unknown (the caller's key may be fine) nor an internal error
+// (issue 10: a node cut off from its database answered 500), but AWS's
+// ServiceUnavailable, 503, which SDKs retry.
+func TestStoreFailureIsUnavailable(t *testing.T) {
 	a, _, fs := newTestAuth(t)
 	fs.fail = errors.New("disk on fire")
 	now := time.Now()
 	_, err := authenticate(a, signed(t, rootID, secret, "", now), now)
-	if _, ok := apierr.As(err); ok || err == nil {
-		t.Fatalf("err = %v, want an internal error", err)
-	}
+	wantCode(t, err, apierr.ServiceUnavailable)
 }
 
 func TestUnsigned(t *testing.T) {
@@ -156,6 +164,43 @@ func TestUnsigned(t *testing.T) {
 	r := httptest.NewRequest(http.MethodGet, "/?Action=AssumeRoleWithWebIdentity", nil)
 	if _, err := authenticate(a, r, time.Now()); !errors.Is(err, ErrUnsigned) {
 		t.Fatalf("err = %v", err)
+	}
+}
+
+// TestStaleViewRefuses: while the node cannot confirm its view of IAM is
+// current, requests that depend on it (a long-term key, any IAM call) are
+// answered ServiceUnavailable, and session tokens for STS, which carry
+// everything they need, keep working. ServiceUnavailable is AWS's common
+// error for "a temporary failure of the server", HTTP 503, a status
+// aws-sdk-go-v2 retries (retry.DefaultRetryableHTTPStatusCodes).
+func TestStaleViewRefuses(t *testing.T) {
+	_, holder, fs := newTestAuth(t)
+	stale := true
+	a := New(fs, func() *session.Ring { return holder.ring }, sigv4.Options{}, WithStaleness(func() bool { return stale }))
+	now := time.Now().Truncate(time.Second)
+	tok, err := holder.ring.Seal(&session.Claims{
+		AccountID: acct, AccessKeyID: "ASIATEMP000000000001", SecretAccessKey: session.Secret(secret),
+		PrincipalType: session.AssumedRole, PrincipalARN: "arn:aws:sts::123456789012:assumed-role/demo/s",
+		PrincipalID: "AROADEMO0000000000001:s", RoleName: "demo", SessionName: "s",
+		IssuedAt: now, Expiration: now.Add(time.Hour),
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, service := range []string{"sts", "iam"} {
+		_, err := authenticate(a, signedFor(t, service, rootID, secret, "", now), now)
+		wantCode(t, err, apierr.ServiceUnavailable)
+	}
+	_, err = authenticate(a, signedFor(t, "iam", "ASIATEMP000000000001", secret, tok, now), now)
+	wantCode(t, err, apierr.ServiceUnavailable)
+	if p, err := authenticate(a, signed(t, "ASIATEMP000000000001", secret, tok, now), now); err != nil || p.Type != AssumedRole {
+		t.Fatalf("session token for STS while stale: %+v, %v", p, err)
+	}
+	stale = false
+	for _, service := range []string{"sts", "iam"} {
+		if _, err := authenticate(a, signedFor(t, service, rootID, secret, "", now), now); err != nil {
+			t.Fatalf("%s with a long-term key once fresh: %v", service, err)
+		}
 	}
 }
 

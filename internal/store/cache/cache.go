@@ -15,6 +15,7 @@ import (
 	"context"
 	"errors"
 	"sync"
+	"time"
 
 	"github.com/hashicorp/golang-lru/v2/simplelru"
 
@@ -36,8 +37,12 @@ type Cache struct {
 	// it moves the entry to the front of its kind's recency list.
 	mu      sync.Mutex
 	epoch   uint64 // bumped by every invalidation
-	gen     uint64 // backend generation seen by the last Refresh
+	gen     uint64 // backend generation seen by the last Refresh or notice
 	haveGen bool
+	// confirmed is when the view was last known to match the backend's;
+	// now is the clock it is read from.
+	confirmed time.Time
+	now       func() time.Time
 
 	accounts   *table[store.Account]
 	accessKeys *table[store.AccessKey]
@@ -62,13 +67,16 @@ var _ store.Store = (*Cache)(nil)
 
 // New returns a cache over s holding at most DefaultMaxEntries entries of
 // each kind.
-func New(s store.Store) *Cache { return NewWithLimit(s, DefaultMaxEntries) }
+func New(s store.Store, opts ...Option) *Cache {
+	return NewWithLimit(s, DefaultMaxEntries, opts...)
+}
 
 // NewWithLimit is New with another bound per kind (at least 1).
-func NewWithLimit(s store.Store, maxEntries int) *Cache {
+func NewWithLimit(s store.Store, maxEntries int, opts ...Option) *Cache {
 	n := max(maxEntries, 1)
-	return &Cache{
+	c := &Cache{
 		Store:            s,
+		now:              time.Now,
 		accounts:         newTable[store.Account](n),
 		accessKeys:       newTable[store.AccessKey](n),
 		users:            newTable[store.User](n),
@@ -85,6 +93,10 @@ func NewWithLimit(s store.Store, maxEntries int) *Cache {
 		outbound:         newTable[store.OutboundFederation](n),
 		outboundByIssuer: newTable[store.OutboundFederation](n),
 	}
+	for _, o := range opts {
+		o(c)
+	}
+	return c
 }
 
 // clearAll drops every entry. Callers hold mu.
@@ -195,19 +207,17 @@ func (c *Cache) Update(ctx context.Context, fn func(tx store.Tx) error) error {
 // committed since. Nodes sharing a database call it periodically; the
 // period bounds how stale another node's write can look here. The first
 // call also drops everything, as entries loaded before it have no
-// generation to be checked against.
+// generation to be checked against. A successful Refresh confirms the view
+// as fresh as of the moment it began (see Freshness).
 func (c *Cache) Refresh(ctx context.Context) error {
+	at := c.now()
 	g, err := c.Store.Generation(ctx)
 	if err != nil {
 		return err
 	}
 	c.mu.Lock()
-	defer c.mu.Unlock()
-	if !c.haveGen || g != c.gen {
-		c.epoch++
-		c.clearAll()
-		c.gen, c.haveGen = g, true
-	}
+	c.advance(g, at)
+	c.mu.Unlock()
 	return nil
 }
 

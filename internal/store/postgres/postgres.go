@@ -58,6 +58,7 @@ func Dialect() *sqlstore.Dialect {
 		TextType:              `TEXT COLLATE "C"`,
 		NumberedPlaceholders:  true,
 		MigrationLock:         migrationLock,
+		CommitNotice:          commitNotice,
 		IsUniqueViolation:     func(err error) bool { return hasCode(err, codeUniqueViolation) },
 		IsForeignKeyViolation: func(err error) bool { return hasCode(err, codeForeignKeyViolation) },
 	}

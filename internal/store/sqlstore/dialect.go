@@ -27,6 +27,12 @@ type Dialect struct {
 	// the same database together (PostgreSQL: an advisory lock). SQLite
 	// needs none: its write transactions already exclude each other.
 	MigrationLock string
+	// CommitNotice, when set, is run in every Update transaction after fn
+	// succeeds, just before the commit, to tell other nodes sharing the
+	// database that the generation moved (PostgreSQL: pg_notify, which the
+	// server delivers only if the transaction commits). SQLite has no other
+	// nodes to tell.
+	CommitNotice string
 	// NumberedPlaceholders makes queries use $1, $2… instead of ?.
 	NumberedPlaceholders bool
 	// IsUniqueViolation reports whether err is a primary-key or unique

@@ -116,6 +116,11 @@ func (s *Store) Update(ctx context.Context, fn func(tx store.Tx) error) error {
 	if err := fn(&writer{reader{q: tx, d: s.d, sealer: s.sealer}}); err != nil {
 		return err
 	}
+	if s.d.CommitNotice != "" {
+		if _, err := tx.ExecContext(ctx, s.d.CommitNotice); err != nil {
+			return fmt.Errorf("%s store: announcing commit: %w", s.d.Name, err)
+		}
+	}
 	if err := tx.Commit(); err != nil {
 		return fmt.Errorf("%s store: commit: %w", s.d.Name, err)
 	}
