@@ -1,0 +1,147 @@
+package postgres_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/stsd/stsd/internal/store"
+	"github.com/stsd/stsd/internal/store/cache"
+	"github.com/stsd/stsd/internal/store/postgres"
+)
+
+// follower is node B of a two-node test: a cache kept in step by a
+// Listener, as the server wires it, that reports each notice it applied.
+type follower struct {
+	cache   *cache.Cache
+	applied chan postgres.Change
+}
+
+func follow(t *testing.T, dsn string, s store.Store) *follower {
+	t.Helper()
+	f := &follower{cache: cache.New(s), applied: make(chan postgres.Change, 1024)}
+	l := &postgres.Listener{
+		DSN:        dsn,
+		RetryDelay: 10 * time.Millisecond,
+		Changed: func(ctx context.Context, c postgres.Change) {
+			if c.Resync {
+				if err := f.cache.Refresh(ctx); err != nil {
+					t.Errorf("refresh on resync: %v", err)
+				}
+			} else {
+				f.cache.Observe(c.Generation)
+			}
+			f.applied <- c
+		},
+	}
+	ctx, cancel := context.WithCancel(bg)
+	done := make(chan struct{})
+	go func() { l.Run(ctx); close(done) }()
+	t.Cleanup(func() { cancel(); <-done })
+	if c := f.next(t); !c.Resync {
+		t.Fatalf("first report %+v, want the resync of a new connection", c)
+	}
+	return f
+}
+
+// next waits for the follower to apply a report.
+func (f *follower) next(t *testing.T) postgres.Change {
+	t.Helper()
+	select {
+	case c := <-f.applied:
+		return c
+	case <-time.After(30 * time.Second):
+		t.Fatal("no notice within 30 s")
+		return postgres.Change{}
+	}
+}
+
+// reach waits until the follower has applied the notice of generation g
+// (or a later one).
+func (f *follower) reach(t *testing.T, g uint64) {
+	t.Helper()
+	for {
+		if c := f.next(t); !c.Resync && c.Generation >= g {
+			return
+		}
+	}
+}
+
+func generation(t testing.TB, s store.Store) uint64 {
+	t.Helper()
+	g, err := s.Generation(bg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return g
+}
+
+func accessKey(id string) store.AccessKey {
+	return store.AccessKey{ID: id, Secret: "secret-" + id, AccountID: acct, Status: store.AccessKeyActive}
+}
+
+// TestNoticesRevokeOnOtherNode: node A's commits reach node B's cache by
+// notice, without B polling (issue 10: a key deleted on one node was
+// accepted by another until its next 2-second poll). Each revocation is
+// checked after B applied the deleting commit's notice, and its delay —
+// from A's commit returning to B refusing the key — is logged as p50/p99
+// over the run (the figure the README publishes; no timing is asserted).
+// Notices of other stsd schemas sharing the database are not B's, and B's
+// cached misses go when A creates the key.
+func TestNoticesRevokeOnOtherNode(t *testing.T) {
+	srv := connect(t)
+	_, dsn := srv.schema(t)
+	_, otherDSN := srv.schema(t)
+	a, b := open(t, dsn, testSealer(t, 1)), open(t, dsn, testSealer(t, 1))
+	other := open(t, otherDSN, testSealer(t, 1))
+	ca := cache.New(a)
+	update(t, ca, func(tx store.Tx) error { return tx.CreateAccount(bg, store.Account{ID: acct}) })
+	update(t, ca, func(tx store.Tx) error { return tx.UpdateAccount(bg, store.Account{ID: acct, Alias: "a"}) })
+	fb := follow(t, dsn, b)
+
+	// Another schema's commit is skipped: the next notice B applies is A's.
+	update(t, other, func(tx store.Tx) error { return tx.CreateAccount(bg, store.Account{ID: acct}) })
+	update(t, ca, func(tx store.Tx) error { return tx.UpdateAccount(bg, store.Account{ID: acct, Alias: "b"}) })
+	if c, g := fb.next(t), generation(t, a); c.Resync || c.Generation != g {
+		t.Fatalf("B applied %+v, want A's generation %d (other schema at %d)", c, g, generation(t, other))
+	}
+
+	// A miss cached on B goes when A creates the key.
+	if _, err := fb.cache.GetAccessKey(bg, "AKIALATER"); !errors.Is(err, store.ErrNotFound) {
+		t.Fatalf("unknown key on B: %v", err)
+	}
+	update(t, ca, func(tx store.Tx) error { return tx.CreateAccessKey(bg, accessKey("AKIALATER")) })
+	fb.reach(t, generation(t, a))
+	if _, err := fb.cache.GetAccessKey(bg, "AKIALATER"); err != nil {
+		t.Fatalf("key created on A, on B after the notice: %v", err)
+	}
+
+	n := 200
+	if testing.Short() {
+		n = 20
+	}
+	delays := make([]time.Duration, 0, n)
+	for i := range n {
+		id := fmt.Sprintf("AKIAREVOKE%010d", i)
+		update(t, ca, func(tx store.Tx) error { return tx.CreateAccessKey(bg, accessKey(id)) })
+		fb.reach(t, generation(t, a))
+		if _, err := fb.cache.GetAccessKey(bg, id); err != nil { // now cached on B
+			t.Fatalf("new key on B: %v", err)
+		}
+		update(t, ca, func(tx store.Tx) error { return tx.DeleteAccessKey(bg, id) })
+		committed := time.Now()
+		g := generation(t, a)
+		fb.reach(t, g)
+		if _, err := fb.cache.GetAccessKey(bg, id); !errors.Is(err, store.ErrNotFound) {
+			t.Fatalf("revocation %d: key deleted on A still on B after the notice: %v", i, err)
+		}
+		delays = append(delays, time.Since(committed))
+	}
+	slices.Sort(delays)
+	pct := func(p int) time.Duration { return delays[(len(delays)-1)*p/100] }
+	t.Logf("revocation delay, A's commit to B refusing, over %d revocations: p50 %v, p99 %v, max %v",
+		n, pct(50), pct(99), delays[len(delays)-1])
+}
