@@ -36,58 +36,40 @@ func (s *cutOff) Generation(ctx context.Context) (uint64, error) {
 	return s.Store.Generation(ctx)
 }
 
-// fakeClock is a settable clock.
-type fakeClock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *fakeClock) now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *fakeClock) add(d time.Duration) {
-	c.mu.Lock()
-	c.t = c.t.Add(d)
-	c.mu.Unlock()
-}
-
 // TestFreshness: the view counts as confirmed as of the start of the last
 // successful Refresh or the last notice; failed refreshes confirm nothing,
 // so the view ages into staleness while the database is away and is fresh
 // again on the first refresh that reaches it.
 func TestFreshness(t *testing.T) {
 	const maxAge = 5 * time.Second
-	clk := &fakeClock{t: time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)}
+	now := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC) // the injected clock; the test moves it
 	back := &cutOff{Store: openSQLite(t, filepath.Join(t.TempDir(), "stsd.db"))}
-	c := cache.New(back, cache.WithClock(clk.now))
+	c := cache.New(back, cache.WithClock(func() time.Time { return now }))
 	defer c.Close()
-	if _, ok := c.Freshness(); ok || !c.Stale(clk.now(), maxAge) {
+	if _, ok := c.Freshness(); ok || !c.Stale(now, maxAge) {
 		t.Fatal("a cache never confirmed counts as fresh")
 	}
 	if err := c.Refresh(bg); err != nil {
 		t.Fatal(err)
 	}
-	confirmedAt := clk.now()
+	confirmedAt := now
 	if at, ok := c.Freshness(); !ok || !at.Equal(confirmedAt) {
 		t.Fatalf("Freshness after a refresh = %v, %v; want %v", at, ok, confirmedAt)
 	}
 
 	back.setCut(true)
-	clk.add(maxAge)
+	now = now.Add(maxAge)
 	if err := c.Refresh(bg); err == nil {
 		t.Fatal("refresh of a cut-off backend succeeded")
 	}
-	if c.Stale(clk.now(), maxAge) {
+	if c.Stale(now, maxAge) {
 		t.Fatal("stale at exactly the bound")
 	}
-	clk.add(time.Millisecond)
+	now = now.Add(time.Millisecond)
 	if err := c.Refresh(bg); err == nil {
 		t.Fatal("refresh of a cut-off backend succeeded")
 	}
-	if at, _ := c.Freshness(); !at.Equal(confirmedAt) || !c.Stale(clk.now(), maxAge) {
+	if at, _ := c.Freshness(); !at.Equal(confirmedAt) || !c.Stale(now, maxAge) {
 		t.Fatalf("failed refreshes moved the confirmation to %v, or the view is not stale past the bound", at)
 	}
 
@@ -95,7 +77,7 @@ func TestFreshness(t *testing.T) {
 	if err := c.Refresh(bg); err != nil {
 		t.Fatal(err)
 	}
-	if c.Stale(clk.now(), maxAge) {
+	if c.Stale(now, maxAge) {
 		t.Fatal("still stale after the backend answered again")
 	}
 
@@ -115,10 +97,10 @@ func TestFreshness(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	clk.add(time.Hour)
+	now = now.Add(time.Hour)
 	c.Observe(g)
-	if at, _ := c.Freshness(); !at.Equal(clk.now()) {
-		t.Fatalf("Freshness after a notice = %v, want %v", at, clk.now())
+	if at, _ := c.Freshness(); !at.Equal(now) {
+		t.Fatalf("Freshness after a notice = %v, want %v", at, now)
 	}
 	if _, err := c.GetAccessKey(bg, "AKIA1"); !errors.Is(err, store.ErrNotFound) {
 		t.Fatalf("deleted key after the notice: %v", err)
