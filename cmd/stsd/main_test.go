@@ -8,6 +8,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptrace"
+	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -244,5 +245,22 @@ func TestFirstStartDoesNotEchoSuppliedSecret(t *testing.T) {
 	printFirstStart(&out, &app.RootKey{AccountID: "000000000000", AccessKeyID: "AKIAEXAMPLE000000001", SecretAccessKey: "supplied-secret", Supplied: true}, "http://127.0.0.1:7788")
 	if strings.Contains(out.String(), "supplied-secret") || !strings.Contains(out.String(), `AWS_SECRET_ACCESS_KEY="$STSD_ROOT_SECRET_ACCESS_KEY"`) {
 		t.Fatalf("output:\n%s", out.String())
+	}
+}
+
+// A --max-staleness that is not a duration, or too short to poll within,
+// stops start-up before anything listens or is created.
+func TestServeRefusesBadMaxStaleness(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "data")
+	for _, v := range []string{"5", "soon", "-1s", "0s", "99ms"} {
+		var stdout, stderr bytes.Buffer
+		env := envOf(map[string]string{"STSD_DATA": dir, "STSD_MAX_STALENESS": v})
+		err := serve(context.Background(), nil, []string{"--listen", "127.0.0.1:0"}, env, &stdout, &stderr, nil)
+		if err == nil || !strings.HasPrefix(err.Error(), "--max-staleness ") {
+			t.Fatalf("%s: err = %v", v, err)
+		}
+		if _, err := os.Stat(dir); !os.IsNotExist(err) {
+			t.Fatalf("%s: the data directory was created", v)
+		}
 	}
 }

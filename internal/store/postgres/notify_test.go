@@ -155,3 +155,58 @@ func TestNoticesRevokeOnOtherNode(t *testing.T) {
 	t.Logf("revocation delay, A's commit to B refusing, over %d revocations: p50 %v, p99 %v, max %v",
 		n, pct(50), pct(99), delays[len(delays)-1])
 }
+
+// TestListenerReconnects kills the listener's connection from the server
+// side, as a database restart or fail-over does: the listener reports the
+// loss, connects again, asks for a resync (commits made meanwhile were not
+// announced to it) and then delivers notices again.
+func TestListenerReconnects(t *testing.T) {
+	srv := connect(t)
+	_, dsn := srv.schema(t)
+	a := open(t, dsn, testSealer(t, 1))
+	update(t, a, func(tx store.Tx) error { return tx.CreateAccount(bg, store.Account{ID: acct}) })
+	const app = "stsd_listener_test"
+	lost := make(chan error, 16)
+	reports := make(chan postgres.Change, 16)
+	l := &postgres.Listener{
+		DSN:        withParam(t, dsn, "application_name", app),
+		RetryDelay: 10 * time.Millisecond,
+		Changed:    func(_ context.Context, c postgres.Change) { reports <- c },
+		Failed:     func(err error) { lost <- err },
+	}
+	ctx, cancel := context.WithCancel(bg)
+	done := make(chan struct{})
+	go func() { l.Run(ctx); close(done) }()
+	defer func() { cancel(); <-done }()
+	next := func() postgres.Change {
+		t.Helper()
+		select {
+		case c := <-reports:
+			return c
+		case <-time.After(30 * time.Second):
+			t.Fatal("no report from the listener within 30 s")
+			return postgres.Change{}
+		}
+	}
+	if c := next(); !c.Resync {
+		t.Fatalf("first report %+v, want a resync", c)
+	}
+	var killed int
+	err := srv.admin.QueryRowContext(bg, `SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE application_name = $1`, app).Scan(&killed)
+	if err != nil || killed != 1 {
+		t.Fatalf("terminating the listener's backend: %d killed, %v", killed, err)
+	}
+	select {
+	case err := <-lost:
+		t.Logf("listener reported: %v", err)
+	case <-time.After(30 * time.Second):
+		t.Fatal("the listener did not report its lost connection")
+	}
+	if c := next(); !c.Resync {
+		t.Fatalf("report after reconnecting %+v, want a resync", c)
+	}
+	update(t, a, func(tx store.Tx) error { return tx.UpdateAccount(bg, store.Account{ID: acct, Alias: "after"}) })
+	if c, g := next(), generation(t, a); c.Resync || c.Generation != g {
+		t.Fatalf("notice after reconnecting %+v, want generation %d", c, g)
+	}
+}
