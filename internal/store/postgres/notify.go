@@ -92,7 +92,13 @@ func (l *Listener) session(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("postgres listener: connecting to %s: %w", where(cfg), err)
 	}
-	defer conn.Close(context.WithoutCancel(ctx))
+	defer func() {
+		// Bounded: saying goodbye over a dead connection must not hold up
+		// the reconnection.
+		cctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), time.Second)
+		defer cancel()
+		conn.Close(cctx)
+	}()
 	if _, err := conn.Exec(ctx, `LISTEN `+NotifyChannel); err != nil {
 		return fmt.Errorf("postgres listener: LISTEN: %w", err)
 	}

@@ -159,7 +159,8 @@ func TestNoticesRevokeOnOtherNode(t *testing.T) {
 // TestListenerReconnects kills the listener's connection from the server
 // side, as a database restart or fail-over does: the listener reports the
 // loss, connects again, asks for a resync (commits made meanwhile were not
-// announced to it) and then delivers notices again.
+// announced to it) and then delivers notices again. Its checks of a quiet
+// connection leave a healthy one alone: no loss is reported before the kill.
 func TestListenerReconnects(t *testing.T) {
 	srv := connect(t)
 	_, dsn := srv.schema(t)
@@ -171,8 +172,11 @@ func TestListenerReconnects(t *testing.T) {
 	l := &postgres.Listener{
 		DSN:        withParam(t, dsn, "application_name", app),
 		RetryDelay: 10 * time.Millisecond,
-		Changed:    func(_ context.Context, c postgres.Change) { reports <- c },
-		Failed:     func(err error) { lost <- err },
+		// Short, so the quiet-connection check runs (and must not
+		// disturb the connection) many times during the test.
+		IdleCheck: 20 * time.Millisecond,
+		Changed:   func(_ context.Context, c postgres.Change) { reports <- c },
+		Failed:    func(err error) { lost <- err },
 	}
 	ctx, cancel := context.WithCancel(bg)
 	done := make(chan struct{})
@@ -190,6 +194,12 @@ func TestListenerReconnects(t *testing.T) {
 	}
 	if c := next(); !c.Resync {
 		t.Fatalf("first report %+v, want a resync", c)
+	}
+	time.Sleep(100 * time.Millisecond) // several quiet-connection checks
+	select {
+	case err := <-lost:
+		t.Fatalf("a healthy quiet connection was dropped: %v", err)
+	default:
 	}
 	var killed int
 	err := srv.admin.QueryRowContext(bg, `SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE application_name = $1`, app).Scan(&killed)
