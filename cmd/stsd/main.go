@@ -4,6 +4,7 @@
 //	stsd serve [--listen ADDR] [--data DIR] [--bootstrap FILE] [--store sqlite|postgres]
 //	           [--postgres-dsn DSN] [--max-staleness DURATION]
 //	           [--disabled-regions r1,r2] [--public-url URL]
+//	           [--max-body-bytes-in-flight N] [--max-connections N] [--allowed-hosts auto,h1,...]
 //
 // Every flag can also be set with an environment variable STSD_<FLAG>
 // (upper case, dashes as underscores); a flag on the command line wins.
@@ -18,6 +19,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/url"
 	"os"
 	"os/signal"
 	"strings"
@@ -25,6 +27,7 @@ import (
 	"time"
 
 	"github.com/stsd/stsd/internal/app"
+	"github.com/stsd/stsd/internal/server"
 )
 
 func main() {
@@ -72,8 +75,10 @@ const minMaxStaleness = 100 * time.Millisecond
 
 // serveOptions are the flags of "stsd serve".
 type serveOptions struct {
-	listen, data, bootstrap, store, postgresDSN, disabledRegions string
-	samlAudiences, samlRecipient, publicURL, maxStaleness        string
+	listen, data, bootstrap, store, postgresDSN, disabledRegions        string
+	samlAudiences, samlRecipient, publicURL, maxStaleness, allowedHosts string
+	maxBodyBytesInFlight                                                int64
+	maxConnections                                                      int
 }
 
 func parseServeFlags(args []string, getenv func(string) string, stderr io.Writer) (serveOptions, error) {
@@ -96,8 +101,32 @@ func parseServeFlags(args []string, getenv func(string) string, stderr io.Writer
 	fs.StringVar(&o.samlAudiences, "saml-audiences", env("saml-audiences", ""), "comma-separated SAML audiences AssumeRoleWithSAML accepts instead of AWS's (env STSD_SAML_AUDIENCES)")
 	fs.StringVar(&o.samlRecipient, "saml-recipient", env("saml-recipient", ""), "SAML Recipient/Destination AssumeRoleWithSAML requires instead of AWS's (env STSD_SAML_RECIPIENT)")
 	fs.StringVar(&o.publicURL, "public-url", env("public-url", ""), "externally reachable base URL of stsd, used in outbound federation issuer URLs; default http:// + the listening address (env STSD_PUBLIC_URL)")
+	fs.Int64Var(&o.maxBodyBytesInFlight, "max-body-bytes-in-flight", 0, fmt.Sprintf("request-body bytes held in memory at once; beyond it requests wait briefly, then get 503 ServiceUnavailable (default %d; env STSD_MAX_BODY_BYTES_IN_FLIGHT)", server.DefaultMaxBodyBytesInFlight))
+	fs.IntVar(&o.maxConnections, "max-connections", 0, fmt.Sprintf("connections open at once; further clients wait in the accept queue (default %d; env STSD_MAX_CONNECTIONS)", server.DefaultMaxConnections))
+	fs.StringVar(&o.allowedHosts, "allowed-hosts", env("allowed-hosts", ""), "comma-separated hosts signed requests must be signed for, others get SignatureDoesNotMatch; \"auto\" stands for the --public-url host and the listening address; empty accepts any host (env STSD_ALLOWED_HOSTS)")
+	// The numeric flags take their environment value through fs.Set, so
+	// that a malformed one is refused like a malformed flag.
+	for _, name := range []string{"max-body-bytes-in-flight", "max-connections"} {
+		if v := env(name, ""); v != "" {
+			if err := fs.Set(name, v); err != nil {
+				return o, fmt.Errorf("STSD_%s: %w", strings.ToUpper(strings.ReplaceAll(name, "-", "_")), err)
+			}
+		}
+	}
 	if err := fs.Parse(args); err != nil {
 		return o, err
+	}
+	if o.maxBodyBytesInFlight == 0 {
+		o.maxBodyBytesInFlight = server.DefaultMaxBodyBytesInFlight
+	}
+	if o.maxBodyBytesInFlight <= server.MaxBodyBytes {
+		return o, fmt.Errorf("--max-body-bytes-in-flight must be more than %d, the largest request body", server.MaxBodyBytes)
+	}
+	if o.maxConnections == 0 {
+		o.maxConnections = server.DefaultMaxConnections
+	}
+	if o.maxConnections < 0 {
+		return o, errors.New("--max-connections must be positive")
 	}
 	if fs.NArg() > 0 {
 		return o, fmt.Errorf("unexpected arguments: %s", strings.Join(fs.Args(), " "))
@@ -135,6 +164,9 @@ func serve(ctx context.Context, stop func(), args []string, getenv func(string) 
 	if err != nil {
 		return err
 	}
+	// Each connection costs memory before its body is budgeted (header
+	// buffers, a goroutine): bounding them bounds that part.
+	ln = server.LimitListener(ln, o.maxConnections)
 	defer ln.Close()
 	endpoint := "http://" + displayAddr(ln.Addr())
 	publicURL := o.publicURL
@@ -142,20 +174,26 @@ func serve(ctx context.Context, stop func(), args []string, getenv func(string) 
 		// The address actually bound, so --listen 127.0.0.1:0 works too.
 		publicURL = endpoint
 	}
+	allowedHosts, err := parseAllowedHosts(o.allowedHosts, publicURL, displayAddr(ln.Addr()))
+	if err != nil {
+		return err
+	}
 	a, err := app.Open(ctx, app.Config{
-		DataDir:             o.data,
-		BootstrapFile:       o.bootstrap,
-		Store:               o.store,
-		PostgresDSN:         o.postgresDSN,
-		MaxStaleness:        maxStale,
-		MasterKey:           getenv("STSD_MASTER_KEY"),
-		RootAccessKeyID:     getenv("STSD_ROOT_ACCESS_KEY_ID"),
-		RootSecretAccessKey: getenv("STSD_ROOT_SECRET_ACCESS_KEY"),
-		DisabledRegions:     regions,
-		SAMLAudiences:       splitList(o.samlAudiences),
-		SAMLRecipient:       o.samlRecipient,
-		PublicURL:           publicURL,
-		Logger:              logger,
+		DataDir:              o.data,
+		BootstrapFile:        o.bootstrap,
+		Store:                o.store,
+		PostgresDSN:          o.postgresDSN,
+		MaxStaleness:         maxStale,
+		MasterKey:            getenv("STSD_MASTER_KEY"),
+		RootAccessKeyID:      getenv("STSD_ROOT_ACCESS_KEY_ID"),
+		RootSecretAccessKey:  getenv("STSD_ROOT_SECRET_ACCESS_KEY"),
+		DisabledRegions:      regions,
+		SAMLAudiences:        splitList(o.samlAudiences),
+		SAMLRecipient:        o.samlRecipient,
+		PublicURL:            publicURL,
+		MaxBodyBytesInFlight: o.maxBodyBytesInFlight,
+		AllowedHosts:         allowedHosts,
+		Logger:               logger,
 	})
 	if err != nil {
 		return err
@@ -217,6 +255,39 @@ func parseRegions(s string) ([]string, error) {
 		out = append(out, r)
 	}
 	return out, nil
+}
+
+// parseAllowedHosts reads --allowed-hosts: host or host:port entries, and
+// "auto" for the hosts clients are told to use: the public URL's host (with
+// and without the port when it is the scheme's default, since clients send
+// either) and the listening address as a local client dials it.
+func parseAllowedHosts(s, publicURL, listenAddr string) ([]string, error) {
+	var out []string
+	for _, h := range splitList(s) {
+		if h != "auto" {
+			if strings.ContainsAny(h, "/@ ") {
+				return nil, fmt.Errorf("--allowed-hosts: %q is not a host or host:port", h)
+			}
+			out = append(out, strings.ToLower(h))
+			continue
+		}
+		u, err := url.Parse(publicURL)
+		if err != nil {
+			return nil, fmt.Errorf("--allowed-hosts auto: %w", err)
+		}
+		out = append(out, strings.ToLower(u.Host), listenAddr)
+		if p := u.Port(); p == "" || (u.Scheme == "https" && p == "443") || (u.Scheme == "http" && p == "80") {
+			out = append(out, strings.ToLower(u.Hostname()), strings.ToLower(net.JoinHostPort(u.Hostname(), defaultPort(u.Scheme))))
+		}
+	}
+	return out, nil
+}
+
+func defaultPort(scheme string) string {
+	if scheme == "https" {
+		return "443"
+	}
+	return "80"
 }
 
 // splitList reads a comma-separated flag value, dropping empty items.

@@ -175,12 +175,17 @@ func TestServeFlagsAndEnvironment(t *testing.T) {
 		"STSD_DISABLED_REGIONS": "eu-south-1",
 		"STSD_PUBLIC_URL":       "https://sts.example.com",
 		"STSD_MAX_STALENESS":    "750ms",
+
+		"STSD_MAX_BODY_BYTES_IN_FLIGHT": "16777216",
+		"STSD_MAX_CONNECTIONS":          "300",
+		"STSD_ALLOWED_HOSTS":            "auto,sts.internal",
 	})
 	o, err := parseServeFlags(nil, env, io.Discard)
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := serveOptions{listen: "0.0.0.0:9000", data: "/var/lib/stsd", store: "postgres", postgresDSN: "postgres://x", bootstrap: "/etc/stsd.yaml", disabledRegions: "eu-south-1", publicURL: "https://sts.example.com", maxStaleness: "750ms"}
+	want := serveOptions{listen: "0.0.0.0:9000", data: "/var/lib/stsd", store: "postgres", postgresDSN: "postgres://x", bootstrap: "/etc/stsd.yaml", disabledRegions: "eu-south-1", publicURL: "https://sts.example.com", maxStaleness: "750ms",
+		maxBodyBytesInFlight: 16 << 20, maxConnections: 300, allowedHosts: "auto,sts.internal"}
 	if o != want {
 		t.Fatalf("from env: %+v", o)
 	}
@@ -191,8 +196,17 @@ func TestServeFlagsAndEnvironment(t *testing.T) {
 	}
 	// Defaults of the design's contract.
 	o, err = parseServeFlags(nil, envOf(nil), io.Discard)
-	if err != nil || o.listen != "127.0.0.1:7788" || o.data != "./stsd-data" || o.store != "sqlite" || o.publicURL != "" || o.maxStaleness != "5s" {
+	if err != nil || o.listen != "127.0.0.1:7788" || o.data != "./stsd-data" || o.store != "sqlite" || o.publicURL != "" || o.maxStaleness != "5s" ||
+		o.maxBodyBytesInFlight != 64<<20 || o.maxConnections != 1024 || o.allowedHosts != "" {
 		t.Fatalf("defaults: %+v %v", o, err)
+	}
+	for _, bad := range [][]string{{"--max-body-bytes-in-flight", "1048576"}, {"--max-connections", "-1"}, {"--max-connections", "many"}} {
+		if _, err := parseServeFlags(bad, envOf(nil), io.Discard); err == nil {
+			t.Fatalf("%v accepted", bad)
+		}
+	}
+	if _, err := parseServeFlags(nil, envOf(map[string]string{"STSD_MAX_CONNECTIONS": "x"}), io.Discard); err == nil {
+		t.Fatal("malformed STSD_MAX_CONNECTIONS accepted")
 	}
 	if _, err := parseServeFlags([]string{"--nope"}, envOf(nil), io.Discard); err == nil {
 		t.Fatal("unknown flag accepted")
@@ -262,5 +276,23 @@ func TestServeRefusesBadMaxStaleness(t *testing.T) {
 		if _, err := os.Stat(dir); !os.IsNotExist(err) {
 			t.Fatalf("%s: the data directory was created", v)
 		}
+	}
+}
+
+func TestParseAllowedHosts(t *testing.T) {
+	got, err := parseAllowedHosts("auto, STS.internal:8443", "https://STS.example.com", "127.0.0.1:7788")
+	want := []string{"sts.example.com", "127.0.0.1:7788", "sts.example.com", "sts.example.com:443", "sts.internal:8443"}
+	if err != nil || strings.Join(got, " ") != strings.Join(want, " ") {
+		t.Fatalf("got %q %v, want %q", got, err, want)
+	}
+	got, _ = parseAllowedHosts("auto", "http://10.0.0.1:7788/stsd", "0.0.0.0:7788")
+	if strings.Join(got, " ") != "10.0.0.1:7788 0.0.0.0:7788" {
+		t.Fatalf("non-default port: %q", got)
+	}
+	if got, _ := parseAllowedHosts("", "http://x", "y"); got != nil {
+		t.Fatalf("empty: %q", got)
+	}
+	if _, err := parseAllowedHosts("https://x/", "http://x", "y"); err == nil {
+		t.Fatal("a URL accepted as a host")
 	}
 }

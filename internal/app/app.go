@@ -86,15 +86,25 @@ type Config struct {
 	// issuer id). It must pass ParsePublicURL; empty means
 	// DefaultPublicURL.
 	PublicURL string
+	// MaxBodyBytesInFlight bounds the request-body bytes held in memory at
+	// once; 0 means server.DefaultMaxBodyBytesInFlight.
+	MaxBodyBytesInFlight int64
+	// AllowedHosts, when not empty, are the only hosts (Host header values)
+	// signed requests are accepted for; see server.Config.AllowedHosts.
+	AllowedHosts []string
 	// Logger receives the request log and start-up messages.
 	Logger *slog.Logger
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
+
+	// wrapBackend, when set (by tests), wraps the opened store, e.g. to
+	// make its writes fail as on a full disk.
+	wrapBackend func(store.Store) store.Store
 }
 
 // App is a started stsd, ready to serve.
 type App struct {
-	// Handler serves STS, IAM, /healthz, /metrics and the outbound
+	// Handler serves STS, IAM, /healthz, /readyz, /metrics and the outbound
 	// federation issuers' documents under /outbound/.
 	Handler http.Handler
 	// Store is the (cached) store the services use.
@@ -105,6 +115,7 @@ type App struct {
 	Bootstrap *bootstrap.Summary
 
 	backend store.Store
+	guard   *writeGuard
 	keys    *tokenkeys.Manager
 	uses    *lastused.Recorder
 	cache   *cache.Cache
@@ -136,17 +147,32 @@ func (a *App) Run(ctx context.Context) {
 	if v := a.shared; v != nil {
 		go v.listener.Run(ctx)
 		go a.every(ctx, v.poll, "cache refresh", a.refresh)
+	} else {
+		// One node has no other node's writes to follow, but the
+		// periodic generation read keeps /readyz's view of the store
+		// current.
+		go a.every(ctx, maxCacheRefreshInterval, "store check", a.refresh)
 	}
 	a.every(ctx, keyRefreshInterval, "session-token key refresh", a.keys.Refresh)
 }
 
 // refresh rereads the generation, giving up after a poll interval so a
 // database that stopped answering holds no refresh for longer than that:
-// the view then ages into staleness, and the next poll tries again.
+// the view then ages into staleness, and the next poll tries again. A
+// refresh that reached the store keeps the data counted as fresh for
+// /readyz.
 func (a *App) refresh(ctx context.Context) error {
-	ctx, cancel := context.WithTimeout(ctx, a.shared.poll)
+	poll := maxCacheRefreshInterval
+	if a.shared != nil {
+		poll = a.shared.poll
+	}
+	ctx, cancel := context.WithTimeout(ctx, poll)
 	defer cancel()
-	return a.cache.Refresh(ctx)
+	if err := a.cache.Refresh(ctx); err != nil {
+		return err
+	}
+	a.guard.touched()
+	return nil
 }
 
 // changed applies a listener report: a commit's generation, or a
@@ -249,8 +275,13 @@ func Open(ctx context.Context, cfg Config) (*App, error) {
 	if err != nil {
 		return nil, err
 	}
-	c := cache.New(backend)
-	a := &App{backend: backend, Store: c, cache: c, log: log}
+	inner := backend
+	if cfg.wrapBackend != nil {
+		inner = cfg.wrapBackend(backend)
+	}
+	guard := &writeGuard{Store: inner, log: log, now: now}
+	c := cache.New(guard)
+	a := &App{backend: backend, guard: guard, Store: c, cache: c, log: log}
 	if cfg.Store == "postgres" {
 		a.shared = a.newSharedView(cfg)
 		// Confirm the view once before serving; Run keeps confirming it.
@@ -284,19 +315,34 @@ func (a *App) newSharedView(cfg Config) *sharedView {
 }
 
 func (a *App) init(ctx context.Context, cfg Config, boot *bootstrap.File, now func() time.Time, log *slog.Logger) error {
+	// A full data disk fails the writes of a start (every Update commits
+	// at least the generation bump), but STS and IAM reads need none: each
+	// step below that fails only for want of space is skipped, and stsd
+	// starts read-only (writeGuard logs that once) instead of not at all.
 	if boot != nil {
 		sum, err := bootstrap.Apply(ctx, a.Store, boot, now())
-		if err != nil {
+		switch {
+		case errors.Is(err, errDiskFull):
+			log.Error("bootstrap file not applied: the data disk is full; serving the state of the last start", "file", cfg.BootstrapFile)
+		case err != nil:
 			return fmt.Errorf("bootstrap %s: %w", cfg.BootstrapFile, err)
+		default:
+			a.Bootstrap = &sum
 		}
-		a.Bootstrap = &sum
 	}
 	created, err := ensureRootAccount(ctx, a.Store, cfg, boot != nil, now())
-	if err != nil {
+	switch {
+	case errors.Is(err, errDiskFull):
+		log.Error("root access key not checked or created: the data disk is full")
+	case err != nil:
 		return err
 	}
 	a.Created = created
 	keys, err := tokenkeys.Open(ctx, a.Store, now, 0)
+	if errors.Is(err, errDiskFull) {
+		// The due rotation waits for space; the current keys still serve.
+		keys, err = tokenkeys.Load(ctx, a.Store, now, 0)
+	}
 	if err != nil {
 		return err
 	}
@@ -340,16 +386,15 @@ func (a *App) init(ctx context.Context, cfg Config, boot *bootstrap.File, now fu
 			Now:       now,
 			PublicURL: cfg.PublicURL,
 		}).Handlers(),
-		Logger:          log,
-		Now:             now,
-		DisabledRegions: cfg.DisabledRegions,
-		Health: func(ctx context.Context) error {
-			_, err := a.backend.Generation(ctx)
-			return err
-		},
-		Metrics:        requestMetrics,
-		MetricsHandler: requestMetrics.Handler(),
-		Outbound:       outbound.NewEndpoints(a.Store, cfg.PublicURL, issuers),
+		Logger:               log,
+		Now:                  now,
+		DisabledRegions:      cfg.DisabledRegions,
+		Probe:                readiness{a.guard, a},
+		MaxBodyBytesInFlight: cfg.MaxBodyBytesInFlight,
+		AllowedHosts:         cfg.AllowedHosts,
+		Metrics:              requestMetrics,
+		MetricsHandler:       requestMetrics.Handler(),
+		Outbound:             outbound.NewEndpoints(a.Store, cfg.PublicURL, issuers),
 	})
 	if err != nil {
 		return err

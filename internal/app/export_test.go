@@ -2,8 +2,10 @@ package app
 
 import (
 	"context"
+	"sync/atomic"
 
 	"github.com/stsd/stsd/internal/session"
+	"github.com/stsd/stsd/internal/store"
 )
 
 // SessionRing returns the key ring that seals and opens session tokens, so
@@ -13,3 +15,22 @@ func (a *App) SessionRing() *session.Ring { return a.keys.Ring() }
 // FlushLastUsed writes the access-key and role uses noted so far, which
 // App.Run otherwise does every lastUsedInterval.
 func (a *App) FlushLastUsed(ctx context.Context) error { return a.uses.Flush(ctx) }
+
+// WithFailingWrites makes the store of cfg fail every write with err while
+// fail is set, as a store on a full disk does.
+func WithFailingWrites(cfg *Config, fail *atomic.Bool, err error) {
+	cfg.wrapBackend = func(st store.Store) store.Store { return failingWrites{Store: st, fail: fail, err: err} }
+}
+
+type failingWrites struct {
+	store.Store
+	fail *atomic.Bool
+	err  error
+}
+
+func (f failingWrites) Update(ctx context.Context, fn func(tx store.Tx) error) error {
+	if f.fail.Load() {
+		return f.err
+	}
+	return f.Store.Update(ctx, fn)
+}

@@ -61,8 +61,22 @@ type Config struct {
 	// (RegionDisabledException), as an account administrator can deactivate
 	// STS regional endpoints in AWS.
 	DisabledRegions []string
-	// Health reports whether the service can serve (e.g. the store answers).
-	Health func(ctx context.Context) error
+	// Probe, when set, tells /readyz what the store can do; without it
+	// /readyz reports every capability ok.
+	Probe Probe
+	// MaxBodyBytesInFlight bounds the request-body bytes held in memory at
+	// once across all requests; 0 means DefaultMaxBodyBytesInFlight. It
+	// must be at least MaxBodyBytes+1 so that every legal body can fit.
+	MaxBodyBytesInFlight int64
+	// BodyBudgetWait is how long a request waits for room in that budget
+	// before it is refused with 503 ServiceUnavailable; 0 means
+	// DefaultBodyBudgetWait.
+	BodyBudgetWait time.Duration
+	// AllowedHosts, when not empty, are the only Host header values
+	// (host or host:port, compared case-insensitively) a signed request
+	// may have been signed for; others are refused as SignatureDoesNotMatch,
+	// so that a request signed for another service cannot be replayed here.
+	AllowedHosts []string
 	// Metrics, when set, is told the outcome of every request, and
 	// MetricsHandler, when set, answers GET /metrics.
 	Metrics        Observer
@@ -105,7 +119,10 @@ type Server struct {
 	log      *slog.Logger
 	now      func() time.Time
 	disabled map[string]bool
-	health   func(ctx context.Context) error
+	probe    Probe
+	budget   *budget
+	wait     time.Duration
+	hosts    map[string]bool
 	metrics  Observer
 	scrape   http.Handler
 	outbound http.Handler
@@ -122,7 +139,8 @@ func New(cfg Config) (*Server, error) {
 		auth:     cfg.Auth,
 		log:      cfg.Logger,
 		now:      cfg.Now,
-		health:   cfg.Health,
+		probe:    cfg.Probe,
+		wait:     cfg.BodyBudgetWait,
 		metrics:  cfg.Metrics,
 		scrape:   cfg.MetricsHandler,
 		outbound: cfg.Outbound,
@@ -137,6 +155,23 @@ func New(cfg Config) (*Server, error) {
 	}
 	if s.now == nil {
 		s.now = time.Now
+	}
+	limit := cfg.MaxBodyBytesInFlight
+	if limit == 0 {
+		limit = DefaultMaxBodyBytesInFlight
+	}
+	if limit <= MaxBodyBytes {
+		return nil, fmt.Errorf("server: a body budget of %d bytes cannot hold one request of the largest size (%d bytes)", limit, MaxBodyBytes+1)
+	}
+	s.budget = newBudget(limit)
+	if s.wait == 0 {
+		s.wait = DefaultBodyBudgetWait
+	}
+	if len(cfg.AllowedHosts) > 0 {
+		s.hosts = map[string]bool{}
+		for _, h := range cfg.AllowedHosts {
+			s.hosts[strings.ToLower(h)] = true
+		}
 	}
 	for name, hs := range map[string][]rpc.Handler{"sts": cfg.STS, "iam": cfg.IAM} {
 		svc := s.services[name]
@@ -158,7 +193,10 @@ func New(cfg Config) (*Server, error) {
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	switch {
 	case r.URL.Path == "/healthz":
-		s.serveHealth(w, r)
+		serveLive(w)
+		return
+	case r.URL.Path == "/readyz":
+		s.serveReady(w, r)
 		return
 	case r.URL.Path == "/metrics" && s.scrape != nil && r.Method == http.MethodGet:
 		s.scrape.ServeHTTP(w, r)
@@ -190,6 +228,13 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 	}()
 	if err := s.serve(w, r, rec, start); err != nil {
+		if clientGone(r, err) {
+			// Nobody is left to answer, and it is not the server's
+			// failure: logged and counted apart from errors.
+			rec.status = StatusClientClosedRequest
+			rec.errCode = LabelClientClosed
+			return
+		}
 		if !rec.fail(err) {
 			// The client sees only InternalFailure; the cause stays here.
 			s.log.Error("internal failure", "request_id", rec.requestID, "action", rec.action, "err", err)
@@ -253,10 +298,11 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request, rec *record, now 
 	if r.Method != http.MethodPost && r.Method != http.MethodGet {
 		return &apierr.Error{Code: codeMethodNotAllowed, Message: "The requested method is not allowed for this resource.", HTTPStatus: http.StatusMethodNotAllowed}
 	}
-	body, err := readBody(r)
+	body, release, err := s.readBody(r)
 	if err != nil {
 		return err
 	}
+	defer release()
 	form, err := parseForm(r, body)
 	if err != nil {
 		return err
@@ -287,6 +333,13 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request, rec *record, now 
 		rec.model = s.guessModel(form)
 		return err
 	default:
+		if s.hosts != nil && !s.hosts[strings.ToLower(r.Host)] {
+			// The signature covers the Host header, so it is valid for
+			// the host it names and for no other: refuse it as AWS refuses
+			// a request whose signed host is not the endpoint's.
+			rec.model = s.guessModel(form)
+			return apierr.New(apierr.SignatureDoesNotMatch, sigv4.MsgSignatureDoesNotMatch)
+		}
 		svc = s.services[sr.Service]
 		if svc == nil {
 			// The authenticator admits only the services registered here;
@@ -351,37 +404,64 @@ func declares(op *apimodel.Operation, code string) bool {
 	return false
 }
 
-// readBody reads the body within MaxBodyBytes. A declared length over the
-// limit is refused before reading a byte; an undeclared one is read only up
-// to one byte past the limit.
-func readBody(r *http.Request) ([]byte, error) {
+// readBody reads the body within MaxBodyBytes, holding its size in the
+// in-flight budget until release is called. A declared length over the
+// limit is refused before reading a byte; an undeclared one is budgeted at
+// the limit and read only up to one byte past it. When the budget has no
+// room within the wait, the request is refused with 503 ServiceUnavailable
+// before its body is read.
+func (s *Server) readBody(r *http.Request) (body []byte, release func(), err error) {
 	tooLarge := func() error {
 		return &apierr.Error{Code: apierr.RequestEntityTooLarge, Message: fmt.Sprintf("Request body must be no larger than %d bytes.", MaxBodyBytes), HTTPStatus: http.StatusRequestEntityTooLarge}
 	}
-	unreadable := func() error {
+	unreadable := func(err error) error {
+		if errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF) {
+			// The connection ended inside the declared body.
+			return errClientClosed
+		}
 		return apierr.New(apierr.InvalidQueryParameter, "The request body could not be read.")
 	}
+	nothing := func() {}
+	var reserve int64
 	switch {
 	case r.ContentLength > MaxBodyBytes:
-		return nil, tooLarge()
+		return nil, nil, tooLarge()
 	case r.Body == nil || r.ContentLength == 0:
-		return nil, nil
+		return nil, nothing, nil
 	case r.ContentLength > 0:
-		// The usual case: one allocation of exactly the declared size.
-		body := make([]byte, r.ContentLength)
-		if _, err := io.ReadFull(r.Body, body); err != nil {
-			return nil, unreadable()
-		}
-		return body, nil
+		reserve = r.ContentLength
+	default:
+		reserve = MaxBodyBytes + 1
 	}
-	body, err := io.ReadAll(io.LimitReader(r.Body, MaxBodyBytes+1))
+	if !s.budget.acquire(r.Context(), reserve, s.wait) {
+		if r.Context().Err() != nil {
+			return nil, nil, errClientClosed
+		}
+		// "The request has failed due to a temporary failure of the
+		// server." (503): the AWS Common Errors wording for
+		// ServiceUnavailable, which the SDKs retry with backoff.
+		return nil, nil, &apierr.Error{Code: apierr.ServiceUnavailable, Message: "The request has failed due to a temporary failure of the server.", HTTPStatus: http.StatusServiceUnavailable}
+	}
+	release = func() { s.budget.release(reserve) }
+	if r.ContentLength > 0 {
+		// The usual case: one allocation of exactly the declared size.
+		body = make([]byte, r.ContentLength)
+		if _, err := io.ReadFull(r.Body, body); err != nil {
+			release()
+			return nil, nil, unreadable(err)
+		}
+		return body, release, nil
+	}
+	body, err = io.ReadAll(io.LimitReader(r.Body, MaxBodyBytes+1))
 	if err != nil {
-		return nil, unreadable()
+		release()
+		return nil, nil, unreadable(err)
 	}
 	if len(body) > MaxBodyBytes {
-		return nil, tooLarge()
+		release()
+		return nil, nil, tooLarge()
 	}
-	return body, nil
+	return body, release, nil
 }
 
 // parseForm merges the URL query and, for form-encoded POSTs, the body:
@@ -425,18 +505,6 @@ func sourceIP(r *http.Request) string {
 		return r.RemoteAddr
 	}
 	return host
-}
-
-func (s *Server) serveHealth(w http.ResponseWriter, r *http.Request) {
-	if s.health != nil {
-		if err := s.health(r.Context()); err != nil {
-			s.log.Error("health check failed", "err", err)
-			http.Error(w, "unavailable\n", http.StatusServiceUnavailable)
-			return
-		}
-	}
-	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
-	_, _ = io.WriteString(w, "ok\n")
 }
 
 func (s *Server) logRequest(r *http.Request, rec *record, latency time.Duration) {

@@ -189,18 +189,55 @@ func TestRequestLogLine(t *testing.T) {
 	}
 }
 
-func TestHealth(t *testing.T) {
-	s, err := New(Config{Auth: fakeAuth{}, Health: func(context.Context) error { return errors.New("store down") }})
-	if err != nil {
-		t.Fatal(err)
+// probe is a Probe with set answers.
+type probe struct {
+	readErr, writeErr error
+	fresh             bool
+}
+
+func (p probe) CheckRead(context.Context) error { return p.readErr }
+func (p probe) WriteErr() error                 { return p.writeErr }
+func (p probe) Fresh(time.Time) bool            { return p.fresh }
+
+type diskFull struct{}
+
+func (diskFull) Error() string  { return "database or disk is full" }
+func (diskFull) Reason() string { return "data disk full" }
+
+func TestHealthAndReadiness(t *testing.T) {
+	cases := []struct {
+		name   string
+		probe  Probe
+		status int
+		want   string
+	}{
+		{"no probe", nil, 200, `{"ready":true,"capabilities":{"sts":"ok","reads":"ok","writes":"ok"}}`},
+		{"all well", probe{fresh: true}, 200, `{"ready":true,"capabilities":{"sts":"ok","reads":"ok","writes":"ok"}}`},
+		// The database is down but what authenticates keys is still
+		// within the staleness bound: STS serves, so stsd is ready.
+		{"store down, fresh", probe{readErr: errors.New("dial tcp: refused"), fresh: true}, 200,
+			`{"ready":true,"capabilities":{"sts":"ok","reads":"degraded","writes":"degraded"},"reasons":["store unreachable"]}`},
+		{"store down, stale", probe{readErr: errors.New("dial tcp: refused")}, 503,
+			`{"ready":false,"capabilities":{"sts":"degraded","reads":"degraded","writes":"degraded"},"reasons":["store unreachable","data older than the staleness bound"]}`},
+		// Disk full: everything but writes is served.
+		{"disk full", probe{writeErr: diskFull{}, fresh: true}, 200,
+			`{"ready":true,"capabilities":{"sts":"ok","reads":"ok","writes":"degraded"},"reasons":["writes failing: data disk full"]}`},
+		{"write error without a reason", probe{writeErr: errors.New("secret dsn in here"), fresh: true}, 200,
+			`{"ready":true,"capabilities":{"sts":"ok","reads":"ok","writes":"degraded"},"reasons":["writes failing: store error"]}`},
 	}
-	w := do(s, http.MethodGet, "/healthz", "", false)
-	if w.Code != http.StatusServiceUnavailable {
-		t.Fatalf("unhealthy: %d", w.Code)
-	}
-	s, _ = New(Config{Auth: fakeAuth{}})
-	if w := do(s, http.MethodGet, "/healthz", "", false); w.Code != 200 {
-		t.Fatalf("healthy: %d", w.Code)
+	for _, c := range cases {
+		s, err := New(Config{Auth: fakeAuth{}, Probe: c.probe})
+		if err != nil {
+			t.Fatal(err)
+		}
+		// Liveness depends on nothing but the process.
+		if w := do(s, http.MethodGet, "/healthz", "", false); w.Code != 200 || w.Body.String() != "ok\n" {
+			t.Fatalf("%s: /healthz = %d %q", c.name, w.Code, w.Body.String())
+		}
+		w := do(s, http.MethodGet, "/readyz", "", false)
+		if w.Code != c.status || strings.TrimSpace(w.Body.String()) != c.want || w.Header().Get("Content-Type") != "application/json" {
+			t.Errorf("%s: /readyz = %d %s, want %d %s", c.name, w.Code, w.Body.String(), c.status, c.want)
+		}
 	}
 }
 
@@ -270,6 +307,7 @@ func TestMetricsLabels(t *testing.T) {
 	// The scrape and health endpoints are not STS/IAM requests.
 	do(s, http.MethodGet, "/metrics", "", false)
 	do(s, http.MethodGet, "/healthz", "", false)
+	do(s, http.MethodGet, "/readyz", "", false)
 	if scrapes != 1 || len(obs.got) != len(steps) {
 		t.Fatalf("scrapes = %d, observed = %d", scrapes, len(obs.got))
 	}

@@ -60,17 +60,34 @@ func (m *Manager) ReloadForUnknownKey(ctx context.Context) bool {
 // and rotating when the active key is due. rotateAfter 0 means
 // DefaultRotateAfter; now nil means time.Now.
 func Open(ctx context.Context, st store.Store, now func() time.Time, rotateAfter time.Duration) (*Manager, error) {
+	m := newManager(st, now, rotateAfter)
+	if err := m.Refresh(ctx); err != nil {
+		return nil, err
+	}
+	return m, nil
+}
+
+// Load returns a Manager over the keys already in st without rotating: for
+// a start on a store that cannot take writes (a full disk), where the
+// current keys still seal and open tokens. Refresh rotates later, once
+// writes succeed again. It fails when st holds no key at all.
+func Load(ctx context.Context, st store.Store, now func() time.Time, rotateAfter time.Duration) (*Manager, error) {
+	m := newManager(st, now, rotateAfter)
+	if err := m.reload(ctx); err != nil {
+		return nil, err
+	}
+	return m, nil
+}
+
+// newManager applies the defaults of Open and Load.
+func newManager(st store.Store, now func() time.Time, rotateAfter time.Duration) *Manager {
 	if now == nil {
 		now = time.Now
 	}
 	if rotateAfter <= 0 {
 		rotateAfter = DefaultRotateAfter
 	}
-	m := &Manager{store: st, now: now, rotateAfter: rotateAfter}
-	if err := m.Refresh(ctx); err != nil {
-		return nil, err
-	}
-	return m, nil
+	return &Manager{store: st, now: now, rotateAfter: rotateAfter}
 }
 
 // Ring returns the current ring.
