@@ -239,18 +239,36 @@ func TestDiskFull(t *testing.T) {
 	if code, rd := readiness(t, h); code != 200 || rd.Capabilities.Writes != server.StateOK {
 		t.Fatalf("before: %d %+v", code, rd)
 	}
-	full.Store(true)
+	// Back to the real time, which the SDK signs with.
 	past.Store(false)
-	h.restart()
+	ctx := context.Background()
+	// bob may assume reader: a trust policy naming him is enough within
+	// the account.
+	if _, err := h.rootIAM().CreateUser(ctx, &iam.CreateUserInput{UserName: aws.String("bob")}); err != nil {
+		t.Fatal(err)
+	}
+	bobKey, err := h.rootIAM().CreateAccessKey(ctx, &iam.CreateAccessKeyInput{UserName: aws.String("bob")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := h.rootIAM().CreateRole(ctx, &iam.CreateRoleInput{RoleName: aws.String("reader"), AssumeRolePolicyDocument: aws.String(trustFor("arn:aws:iam::000000000000:user/bob"))}); err != nil {
+		t.Fatal(err)
+	}
+	h.close() // flushes last-used dates while the disk still has room
+	full.Store(true)
+	h.open()
 	if n := strings.Count(logs.String(), "data disk full: serving read-only"); n != 1 {
 		t.Fatalf("want one read-only log line, got %d:\n%s", n, logs.String())
 	}
-	ctx := context.Background()
 	stsc := h.stsClient(rootKeyID, rootSecret, "")
+	bob := h.stsClient(*bobKey.AccessKey.AccessKeyId, *bobKey.AccessKey.SecretAccessKey, "")
+	if _, err := bob.AssumeRole(ctx, &sts.AssumeRoleInput{RoleArn: aws.String("arn:aws:iam::000000000000:role/reader"), RoleSessionName: aws.String("ops")}); err != nil {
+		t.Fatalf("AssumeRole on a full disk: %v", err)
+	}
 	if _, err := stsc.GetCallerIdentity(ctx, &sts.GetCallerIdentityInput{}); err != nil {
 		t.Fatalf("STS on a full disk: %v", err)
 	}
-	tok, err := stsc.GetSessionToken(ctx, &sts.GetSessionTokenInput{})
+	tok, err := bob.GetSessionToken(ctx, &sts.GetSessionTokenInput{})
 	if err != nil {
 		t.Fatalf("GetSessionToken on a full disk: %v", err)
 	}
