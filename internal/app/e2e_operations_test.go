@@ -179,24 +179,6 @@ type sqliteFull struct{}
 func (sqliteFull) Error() string { return "database or disk is full (13)" }
 func (sqliteFull) Code() int     { return 13 }
 
-// syncLog is a log sink safe for the server's goroutines and the test.
-type syncLog struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *syncLog) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *syncLog) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
-}
-
 func readiness(t *testing.T, h *harness) (int, server.Readiness) {
 	t.Helper()
 	resp, err := http.Get(h.srv.URL + "/readyz")
@@ -219,7 +201,7 @@ func readiness(t *testing.T, h *harness) (int, server.Readiness) {
 // again once space returns.
 func TestDiskFull(t *testing.T) {
 	var full atomic.Bool
-	logs := &syncLog{}
+	logs := &requestLog{}
 	// The first start happens a rotation period ago, so that the restart
 	// finds the session-token key due; the SDK signs with the real time,
 	// which the restart's clock is back to.

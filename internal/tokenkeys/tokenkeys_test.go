@@ -158,3 +158,32 @@ func TestReloadForUnknownKey(t *testing.T) {
 		t.Fatal("no reload once the interval passed")
 	}
 }
+
+// TestLoad: Load opens the keys in the store without rotating even when a
+// rotation is due (a start on a full disk), and fails on a store without
+// keys; a later Refresh rotates.
+func TestLoad(t *testing.T) {
+	ctx := context.Background()
+	st := openStore(t)
+	c := &clock{t: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)}
+	if _, err := Load(ctx, st, c.now, time.Hour); err == nil {
+		t.Fatal("Load on a store without keys")
+	}
+	m, err := Open(ctx, st, c.now, time.Hour)
+	if err != nil {
+		t.Fatal(err)
+	}
+	first := m.Ring().ActiveKeyID()
+	c.add(2 * time.Hour)
+	gen, _ := st.Generation(ctx)
+	l, err := Load(ctx, st, c.now, time.Hour)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if after, _ := st.Generation(ctx); after != gen || l.Ring().ActiveKeyID() != first {
+		t.Fatalf("Load wrote (generation %d → %d) or changed the active key", gen, after)
+	}
+	if err := l.Refresh(ctx); err != nil || l.Ring().ActiveKeyID() == first {
+		t.Fatalf("Refresh after Load did not rotate: %v", err)
+	}
+}
