@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"net"
 	"net/http"
@@ -299,5 +300,43 @@ func TestStartFailsOnOtherWriteErrors(t *testing.T) {
 	if a, err := app.Open(context.Background(), cfg); err == nil {
 		a.Close()
 		t.Fatal("started although writes fail for another reason than space")
+	}
+}
+
+// TestClientDisconnectInMetrics: a client that declares a body, sends
+// part of it and hangs up is counted as ClientClosedRequest and logged
+// with status 499, not as a server failure.
+func TestClientDisconnectInMetrics(t *testing.T) {
+	logs := &requestLog{}
+	h := start(t, func(c *app.Config) { c.Logger = slog.New(slog.NewJSONHandler(logs, nil)) })
+	addr := h.srv.Listener.Addr().String()
+	c, err := net.Dial("tcp", addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fmt.Fprintf(c, "POST / HTTP/1.1\r\nHost: %s\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 100\r\n\r\nAction=GetCallerIdentity", addr)
+	c.Close()
+	deadline := time.Now().Add(10 * time.Second)
+	for !strings.Contains(logs.String(), `"status":499`) {
+		if time.Now().After(deadline) {
+			t.Fatalf("no 499 line in the request log:\n%s", logs.String())
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	resp, err := http.Get(h.srv.URL + "/metrics")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var body strings.Builder
+	if _, err := io.Copy(&body, resp.Body); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(body.String(), `stsd_requests_total{action="unknown",code="ClientClosedRequest",service="unknown"} 1`) ||
+		strings.Contains(body.String(), `code="InternalFailure"`) {
+		t.Fatalf("metrics:\n%s", body.String())
+	}
+	if strings.Contains(logs.String(), `"level":"ERROR"`) {
+		t.Fatalf("a disconnect logged as an error:\n%s", logs.String())
 	}
 }
