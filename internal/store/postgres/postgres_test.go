@@ -3,6 +3,7 @@ package postgres_test
 import (
 	"errors"
 	"fmt"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"sync"
@@ -13,6 +14,7 @@ import (
 	"github.com/stsd/stsd/internal/store"
 	"github.com/stsd/stsd/internal/store/cache"
 	"github.com/stsd/stsd/internal/store/postgres"
+	"github.com/stsd/stsd/internal/store/sqlite"
 	"github.com/stsd/stsd/internal/store/sqlstore"
 	"github.com/stsd/stsd/internal/store/storetest"
 )
@@ -380,4 +382,24 @@ func BenchmarkPostgresUpdate(b *testing.B) {
 	for b.Loop() {
 		update(b, s, func(tx store.Tx) error { return tx.UpdateAccount(bg, store.Account{ID: acct, Alias: "x"}) })
 	}
+}
+
+// BenchmarkUpdateUnderLoad measures IAM writes from many goroutines mixed
+// with reads on PostgreSQL, and on SQLite for comparison: the two should
+// be near each other, since writes are serialized on both.
+func BenchmarkUpdateUnderLoad(b *testing.B) {
+	load := storetest.Load{Writers: 12, Readers: 4}
+	b.Run("postgres", func(b *testing.B) {
+		srv := connect(b)
+		_, dsn := srv.schema(b)
+		storetest.BenchUpdateUnderLoad(b, open(b, dsn, testSealer(b, 1)), load)
+	})
+	b.Run("sqlite", func(b *testing.B) {
+		s, err := sqlite.Open(bg, filepath.Join(b.TempDir(), "stsd.db"), testSealer(b, 1))
+		if err != nil {
+			b.Fatal(err)
+		}
+		defer s.Close()
+		storetest.BenchUpdateUnderLoad(b, s, load)
+	})
 }
