@@ -6,8 +6,13 @@ package postgres
 
 import (
 	"context"
+	"database/sql/driver"
 	"errors"
 	"fmt"
+	"io"
+	"net"
+	"strings"
+	"syscall"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -25,6 +30,11 @@ type Store = sqlstore.Store
 const (
 	codeUniqueViolation     = "23505"
 	codeForeignKeyViolation = "23503"
+	codeAdminShutdown       = "57P01"
+	codeCrashShutdown       = "57P02"
+	// classConnectionException is the SQLSTATE class (08…) of errors
+	// about the connection itself.
+	classConnectionException = "08"
 )
 
 // Pool limits. Reads are single short queries and writes run one at a time
@@ -61,7 +71,29 @@ func Dialect() *sqlstore.Dialect {
 		CommitNotice:          commitNotice,
 		IsUniqueViolation:     func(err error) bool { return hasCode(err, codeUniqueViolation) },
 		IsForeignKeyViolation: func(err error) bool { return hasCode(err, codeForeignKeyViolation) },
+		IsConnectionLost:      connectionLost,
 	}
+}
+
+// connectionLost reports whether err says the connection is gone rather
+// than that a statement failed on it: a terminated server process
+// (admin_shutdown and crash_shutdown arrive as its last words before it
+// closes the socket), a connection exception, or the socket found closed,
+// which pgx reports as safe to retry when it failed before sending
+// anything. Errors connecting (the server down or refusing) are not among
+// them: trying again at once would not help.
+func connectionLost(err error) bool {
+	var pe *pgconn.PgError
+	if errors.As(err, &pe) {
+		return pe.Code == codeAdminShutdown || pe.Code == codeCrashShutdown || strings.HasPrefix(pe.Code, classConnectionException)
+	}
+	var ce *pgconn.ConnectError
+	if errors.As(err, &ce) {
+		return false
+	}
+	return pgconn.SafeToRetry(err) || errors.Is(err, driver.ErrBadConn) ||
+		errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) ||
+		errors.Is(err, net.ErrClosed) || errors.Is(err, syscall.ECONNRESET) || errors.Is(err, syscall.EPIPE)
 }
 
 func hasCode(err error, code string) bool {

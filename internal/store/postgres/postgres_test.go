@@ -165,6 +165,91 @@ func TestConcurrentUpdatesAcrossNodes(t *testing.T) {
 	}
 }
 
+// TestUpdateAfterBackendsTerminated cuts off every server process of the
+// store's pool, as a server restart or an operator's pg_terminate_backend
+// does, and expects the next writes to succeed: the pooled connections are
+// dead, but no transaction had begun on them, so Update begins again on a
+// fresh one. Each write must still be applied exactly once.
+func TestUpdateAfterBackendsTerminated(t *testing.T) {
+	srv := connect(t)
+	name, dsn := srv.schema(t)
+	// The schema name is unique to this test: it picks out the store's
+	// connections among those of other tests sharing the server.
+	s := open(t, withParam(t, dsn, "application_name", name), testSealer(t, 1))
+	update(t, s, func(tx store.Tx) error { return tx.CreateAccount(bg, store.Account{ID: acct, Alias: "0"}) })
+	for round := range 3 {
+		// Reads at once fill the pool with several connections, all of
+		// them used within the last second, so database/sql hands them
+		// out again without pinging them first.
+		var wg sync.WaitGroup
+		for range 8 {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				for range 20 {
+					if _, err := s.GetAccount(bg, acct); err != nil {
+						t.Error(err)
+						return
+					}
+				}
+			}()
+		}
+		wg.Wait()
+		update(t, s, func(tx store.Tx) error { return tx.UpdateAccount(bg, store.Account{ID: acct, Alias: "warm"}) })
+		terminateBackends(t, srv, name)
+
+		// The generation is read from the side: the store's own reads on
+		// its dead connections are not what this test is about.
+		generation := func() (g uint64) {
+			t.Helper()
+			if err := srv.admin.QueryRowContext(bg, `SELECT value FROM `+name+`.generation`).Scan(&g); err != nil {
+				t.Fatal(err)
+			}
+			return g
+		}
+		g0 := generation()
+		const writes = 3
+		for i := range writes {
+			err := s.Update(bg, func(tx store.Tx) error {
+				return tx.CreateUser(bg, store.User{AccountID: acct, Name: fmt.Sprintf("r%d-%d", round, i), Path: "/"})
+			})
+			if err != nil {
+				t.Fatalf("round %d: Update %d after the backends were terminated: %v", round, i, err)
+			}
+		}
+		if g := generation(); g != g0+writes {
+			t.Fatalf("round %d: generation %d after %d writes from %d", round, g, writes, g0)
+		}
+	}
+}
+
+// terminateBackends ends the server processes of the connections whose
+// application_name is app, and waits until they are gone.
+func terminateBackends(t *testing.T, srv *server, app string) {
+	t.Helper()
+	var n int
+	if err := srv.admin.QueryRowContext(bg,
+		`SELECT COUNT(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE application_name = $1`, app).Scan(&n); err != nil {
+		t.Fatal(err)
+	}
+	if n == 0 {
+		t.Fatal("no server process to terminate: the store's connections do not carry its application_name")
+	}
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		if err := srv.admin.QueryRowContext(bg, `SELECT COUNT(*) FROM pg_stat_activity WHERE application_name = $1`, app).Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		if n == 0 {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%d terminated server processes still running", n)
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+}
+
 // TestNodesStartingTogether opens several stores on an empty schema at
 // once: the migration lock must make one migrate and the others wait.
 func TestNodesStartingTogether(t *testing.T) {

@@ -41,6 +41,11 @@ type Dialect struct {
 	IsUniqueViolation func(error) bool
 	// IsForeignKeyViolation reports whether err is a foreign-key failure.
 	IsForeignKeyViolation func(error) bool
+	// IsConnectionLost, when set, reports whether err says the connection
+	// itself is gone (its server process was terminated, the socket
+	// closed) rather than a statement failing on a live one. Update then
+	// begins again on another connection, if fn has not run yet.
+	IsConnectionLost func(error) bool
 }
 
 // rebind rewrites ? placeholders for dialects that number them. The

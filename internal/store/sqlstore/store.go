@@ -100,19 +100,11 @@ func (s *Store) Update(ctx context.Context, fn func(tx store.Tx) error) error {
 		return ctx.Err()
 	}
 	defer func() { <-s.wsem }()
-	tx, err := s.db.BeginTx(ctx, nil)
+	tx, err := s.begin(ctx)
 	if err != nil {
-		return fmt.Errorf("%s store: begin: %w", s.d.Name, err)
+		return err
 	}
 	defer tx.Rollback() // no-op after Commit
-	// Bump first: the write locks the generation row until commit, so
-	// Updates from every process sharing the database run one after
-	// another, and under PostgreSQL's READ COMMITTED each statement of fn
-	// then sees everything committed before — no lost read-modify-writes
-	// between nodes, and no serialization failures to retry.
-	if _, err := tx.ExecContext(ctx, `UPDATE generation SET value = value + 1 WHERE id = 1`); err != nil {
-		return fmt.Errorf("%s store: bumping generation: %w", s.d.Name, err)
-	}
 	if err := fn(&writer{reader{q: tx, d: s.d, sealer: s.sealer}}); err != nil {
 		return err
 	}
@@ -125,6 +117,49 @@ func (s *Store) Update(ctx context.Context, fn func(tx store.Tx) error) error {
 		return fmt.Errorf("%s store: commit: %w", s.d.Name, err)
 	}
 	return nil
+}
+
+// begin starts a write transaction and bumps the generation in it.
+//
+// Bump first: the write locks the generation row until commit, so Updates
+// from every process sharing the database run one after another, and under
+// PostgreSQL's READ COMMITTED each statement of fn then sees everything
+// committed before — no lost read-modify-writes between nodes, and no
+// serialization failures or deadlocks to retry.
+//
+// A pooled connection may have died while idle (a server restart or
+// fail-over, an operator's pg_terminate_backend): BEGIN or the bump then
+// fails with a lost connection. That is retried on another connection, and
+// only that: nothing of this Update has run and the server discards a
+// transaction whose connection is lost, so beginning again cannot apply
+// anything twice. Once fn has run, a failure is returned, never retried:
+// fn is the caller's code and may not be safe to run twice, and a commit
+// that failed on a lost connection may have been applied all the same.
+func (s *Store) begin(ctx context.Context) (*sql.Tx, error) {
+	// A restart cuts off every pooled connection at once, and database/sql
+	// hands them out one by one (each fails at once, its server gone), so
+	// try each connection open now and then a fresh one.
+	attempts := 1
+	for attempt := 1; ; attempt++ {
+		tx, err := s.db.BeginTx(ctx, nil)
+		if err != nil {
+			err = fmt.Errorf("%s store: begin: %w", s.d.Name, err)
+		} else if _, err = tx.ExecContext(ctx, `UPDATE generation SET value = value + 1 WHERE id = 1`); err != nil {
+			tx.Rollback()
+			err = fmt.Errorf("%s store: bumping generation: %w", s.d.Name, err)
+		} else {
+			return tx, nil
+		}
+		if s.d.IsConnectionLost == nil || !s.d.IsConnectionLost(err) || ctx.Err() != nil {
+			return nil, err
+		}
+		if attempt == 1 {
+			attempts = s.db.Stats().OpenConnections + 1
+		}
+		if attempt >= attempts {
+			return nil, err
+		}
+	}
 }
 
 // Generation returns the count of committed Updates.
