@@ -250,6 +250,117 @@ func terminateBackends(t *testing.T, srv *server, app string) {
 	}
 }
 
+// TestQueuedUpdatesCommitTogether queues Updates behind one that holds
+// the writer and expects them to commit together: when one of them runs,
+// the one before it is not committed yet. A commit waits for an fsync, and serialized writers each
+// waiting for every fsync before theirs is where PostgreSQL's write latency
+// under load went. Batched, each still stands alone: one that fails or
+// panics leaves nothing, and the panic reaches its own caller only.
+func TestQueuedUpdatesCommitTogether(t *testing.T) {
+	srv := connect(t)
+	name, dsn := srv.schema(t)
+	s := open(t, dsn, testSealer(t, 1))
+	update(t, s, func(tx store.Tx) error { return tx.CreateAccount(bg, store.Account{ID: acct, Alias: "0"}) })
+	g0, _ := s.Generation(bg)
+
+	started, release := make(chan struct{}), make(chan struct{})
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		errs := s.Update(bg, func(tx store.Tx) error {
+			close(started)
+			<-release
+			return tx.CreateUser(bg, store.User{AccountID: acct, Name: "first", Path: "/"})
+		})
+		if errs != nil {
+			t.Error(errs)
+		}
+	}()
+	<-started
+	const queued = 6
+	const failing, panicking = 2, 4
+	outcomes := make([]any, queued)
+	// Each queued fn looks from the side for the user of the last one to
+	// run before it (that did not fail): committed already means it ran
+	// in a transaction of its own.
+	var (
+		mu            sync.Mutex
+		prev          string
+		checks, found int
+	)
+	lookBack := func() {
+		mu.Lock()
+		defer mu.Unlock()
+		if prev == "" {
+			return
+		}
+		var n int
+		if err := srv.admin.QueryRowContext(bg, `SELECT COUNT(*) FROM `+name+`.users WHERE name = $1`, prev).Scan(&n); err != nil {
+			t.Error(err)
+		}
+		checks++
+		found += n
+	}
+	for i := range queued {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			defer func() {
+				if v := recover(); v != nil {
+					outcomes[i] = v
+				}
+			}()
+			outcomes[i] = s.Update(bg, func(tx store.Tx) error {
+				lookBack()
+				user := fmt.Sprintf("q%d", i)
+				if err := tx.CreateUser(bg, store.User{AccountID: acct, Name: user, Path: "/"}); err != nil {
+					return err
+				}
+				switch i {
+				case failing:
+					return errBoom
+				case panicking:
+					panic("boom")
+				}
+				mu.Lock()
+				prev = user
+				mu.Unlock()
+				return nil
+			})
+		}()
+	}
+	// Give the queued Updates time to queue; any that come late only
+	// make more transactions, which the check below allows for.
+	time.Sleep(300 * time.Millisecond)
+	close(release)
+	wg.Wait()
+
+	for i, o := range outcomes {
+		switch {
+		case i == failing && o != errBoom, i == panicking && o != "boom":
+			t.Errorf("Update %d: outcome %v", i, o)
+		case i != failing && i != panicking && o != nil:
+			t.Errorf("Update %d: %v", i, o)
+		}
+	}
+	var users int
+	if err := srv.admin.QueryRowContext(bg, `SELECT COUNT(*) FROM `+name+`.users WHERE name LIKE 'q%'`).Scan(&users); err != nil {
+		t.Fatal(err)
+	}
+	if users != queued-2 {
+		t.Errorf("%d users committed, want %d: the failed and panicked Updates left theirs", users, queued-2)
+	}
+	if checks == 0 || found == checks {
+		t.Errorf("each of %d queued Updates found the one before it committed (%d looked): they committed one by one", found, checks)
+	}
+	if g, _ := s.Generation(bg); g != g0+1+queued-2 {
+		t.Errorf("generation %d after %d commits from %d", g, 1+queued-2, g0)
+	}
+}
+
+var errBoom = errors.New("planned failure")
+
 // TestNodesStartingTogether opens several stores on an empty schema at
 // once: the migration lock must make one migrate and the others wait.
 func TestNodesStartingTogether(t *testing.T) {

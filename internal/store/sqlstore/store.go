@@ -15,10 +15,13 @@ import (
 type Store struct {
 	reader
 	db *sql.DB
-	// wsem lets one Update run at a time in this process: SQLite allows a
-	// single writer, and queueing here (with context) beats SQLITE_BUSY or
-	// holding a PostgreSQL connection while waiting for the row lock.
+	// wsem lets one batch of Updates run at a time in this process:
+	// SQLite allows a single writer, and queueing here (with context) beats
+	// SQLITE_BUSY or holding a PostgreSQL connection while waiting for the
+	// row lock.
 	wsem chan struct{}
+	// queue holds the Updates waiting for a batch.
+	queue batchQueue
 }
 
 var (
@@ -93,30 +96,41 @@ func (s *Store) checkKey(ctx context.Context) error {
 
 // Update runs fn in a transaction, bumps the generation and commits when
 // fn returns nil. Any error, or a panic, rolls everything back.
+//
+// Updates queue in this process and run in batches, one batch at a time
+// (see runBatch): whichever waiting caller gets the turn runs the batch for
+// all. A caller whose context ends while its Update waits leaves the queue;
+// once its fn was taken, it waits for the outcome, so that an error always
+// means nothing of fn's work remains.
 func (s *Store) Update(ctx context.Context, fn func(tx store.Tx) error) error {
-	select {
-	case s.wsem <- struct{}{}:
-	case <-ctx.Done():
-		return ctx.Err()
-	}
-	defer func() { <-s.wsem }()
-	tx, err := s.begin(ctx)
-	if err != nil {
-		return err
-	}
-	defer tx.Rollback() // no-op after Commit
-	if err := fn(&writer{reader{q: tx, d: s.d, sealer: s.sealer}}); err != nil {
-		return err
-	}
-	if s.d.CommitNotice != "" {
-		if _, err := tx.ExecContext(ctx, s.d.CommitNotice); err != nil {
-			return fmt.Errorf("%s store: announcing commit: %w", s.d.Name, err)
+	p := &pending{ctx: ctx, fn: fn, done: make(chan error, 1)}
+	s.queue.push(p)
+	for {
+		select {
+		case err := <-p.done:
+			return outcome(err)
+		case s.wsem <- struct{}{}:
+			func() {
+				defer func() { <-s.wsem }() // even if an fn ends this goroutine
+				if b := s.queue.take(); len(b) > 0 {
+					s.runBatch(b)
+				}
+			}()
+		case <-ctx.Done():
+			if s.queue.withdraw(p) {
+				return ctx.Err()
+			}
+			return outcome(<-p.done)
 		}
 	}
-	if err := tx.Commit(); err != nil {
-		return fmt.Errorf("%s store: commit: %w", s.d.Name, err)
+}
+
+// outcome returns an Update's error, or panics again with fn's panic.
+func outcome(err error) error {
+	if p, ok := err.(panicked); ok {
+		panic(p.value)
 	}
-	return nil
+	return err
 }
 
 // begin starts a write transaction and bumps the generation in it.

@@ -62,6 +62,7 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"Rollback", testRollback},
 		{"Generation", testGeneration},
 		{"ConcurrentUpdates", testConcurrentUpdates},
+		{"ConcurrentFailures", testConcurrentFailures},
 		{"Timestamps", testTimestamps},
 		{"ResultsAreCopies", testResultsAreCopies},
 		{"CanceledContext", testCanceledContext},

@@ -158,6 +158,70 @@ func testConcurrentUpdates(t *testing.T, s store.Store) {
 	equal(t, a.Alias, strconv.Itoa(workers*each), "counter after concurrent read-modify-writes")
 }
 
+// testConcurrentFailures runs Updates at once of which some fail after
+// writing: a store may run queued Updates together, and each must still
+// stand alone, the failed leaving nothing and the others all of their work.
+func testConcurrentFailures(t *testing.T, s store.Store) {
+	seedAccounts(t, s)
+	const workers, each = 6, 8
+	g0, _ := s.Generation(bg)
+	var wg sync.WaitGroup
+	errs := make(chan error, workers*each)
+	for w := 0; w < workers; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := 0; i < each; i++ {
+				fail := (w+i)%3 == 0
+				err := s.Update(bg, func(tx store.Tx) error {
+					if err := tx.CreateUser(bg, user(fmt.Sprintf("w%d-u%d", w, i))); err != nil {
+						return err
+					}
+					if fail {
+						return errBoom
+					}
+					return tx.PutInlinePolicy(bg, store.InlinePolicy{AccountID: acct, Kind: store.KindUser,
+						PrincipalName: fmt.Sprintf("w%d-u%d", w, i), Name: "p", Document: "{}"})
+				})
+				if fail && !errors.Is(err, errBoom) {
+					err = fmt.Errorf("failing Update returned %v", err)
+				} else if fail {
+					err = nil
+				}
+				errs <- err
+			}
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		if err != nil {
+			t.Fatalf("concurrent Update: %v", err)
+		}
+	}
+	committed := 0
+	for w := 0; w < workers; w++ {
+		for i := 0; i < each; i++ {
+			name := fmt.Sprintf("w%d-u%d", w, i)
+			_, err := s.GetUser(bg, acct, name)
+			_, perr := s.GetInlinePolicy(bg, acct, store.KindUser, name, "p")
+			if (w+i)%3 == 0 {
+				if !errors.Is(err, store.ErrNotFound) {
+					t.Fatalf("user %s of a failed Update: %v", name, err)
+				}
+				continue
+			}
+			committed++
+			if err != nil || perr != nil {
+				t.Fatalf("user %s of a committed Update: %v, policy: %v", name, err, perr)
+			}
+		}
+	}
+	if g1, _ := s.Generation(bg); g1 < g0+uint64(committed) {
+		t.Fatalf("generation grew by %d over %d commits", g1-g0, committed)
+	}
+}
+
 func testTimestamps(t *testing.T, s store.Store) {
 	seedAccounts(t, s)
 	zone := time.FixedZone("UTC+5:30", 5*3600+1800)
