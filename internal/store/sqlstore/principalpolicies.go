@@ -61,25 +61,30 @@ func (r *reader) ListInlinePolicies(ctx context.Context, accountID string, kind 
 }
 
 // PutInlinePolicy implements store.Tx: it creates or replaces, keeping the
-// latest spelling of the name. A missing principal is ErrNotFound.
+// latest spelling of the name. A missing principal is ErrNotFound. The
+// principal's pk is looked up inside the statements rather than first:
+// each statement is a round trip, and serialized writers all wait on it.
 func (w *writer) PutInlinePolicy(ctx context.Context, p store.InlinePolicy) error {
 	what := fmt.Sprintf("inline policy %s of %s %s", p.Name, p.Kind, p.PrincipalName)
 	table, col, err := parentOf(p.Kind)
 	if err != nil {
 		return err
 	}
-	pk, err := w.pkOf(ctx, table, string(p.Kind), p.AccountID, p.PrincipalName)
-	if err != nil {
-		return err
-	}
-	n, err := w.exec(ctx, what, `UPDATE inline_policies SET name = ?, document = ? WHERE `+col+` = ? AND name_key = ?`,
-		p.Name, p.Document, pk, key(p.Name))
+	n, err := w.exec(ctx, what, `UPDATE inline_policies SET name = ?, document = ? WHERE `+col+` = `+pkSelect(table)+` AND name_key = ?`,
+		p.Name, p.Document, p.AccountID, key(p.PrincipalName), key(p.Name))
 	if err != nil || n > 0 {
 		return err
 	}
-	_, err = w.exec(ctx, what, `INSERT INTO inline_policies (`+col+`, name_key, name, document) VALUES (?, ?, ?, ?)`,
-		pk, key(p.Name), p.Name, p.Document)
-	return err
+	n, err = w.exec(ctx, what, `INSERT INTO inline_policies (`+col+`, name_key, name, document)
+		SELECT pk, ?, ?, ? FROM `+table+` WHERE account_id = ? AND name_key = ?`,
+		key(p.Name), p.Name, p.Document, p.AccountID, key(p.PrincipalName))
+	if err != nil {
+		return err
+	}
+	if n == 0 {
+		return fmt.Errorf("%s %s: %w", p.Kind, p.PrincipalName, store.ErrNotFound)
+	}
+	return nil
 }
 
 // DeleteInlinePolicy implements store.Tx.

@@ -274,14 +274,26 @@ func mustAffect(n int64, err error, what string) error {
 
 // create inserts a row after checking its key is free, so a conflict does
 // not fail a statement (which would abort a PostgreSQL transaction and
-// leave fn unable to go on).
+// leave fn unable to go on). With an accountID it checks the account
+// exists too, in the same query: each statement is a round trip to
+// PostgreSQL, and writes are serialized, so every one adds to the wait of
+// all writers queued behind.
 func (w *writer) create(ctx context.Context, what, existsQuery string, existsArgs []any, accountID, insert string, args ...any) error {
-	if err := w.requireFree(ctx, what, existsQuery, existsArgs...); err != nil {
-		return err
-	}
-	if accountID != "" {
-		if err := w.requireAccount(ctx, accountID); err != nil {
+	if accountID == "" {
+		if err := w.requireFree(ctx, what, existsQuery, existsArgs...); err != nil {
 			return err
+		}
+	} else {
+		var taken, account bool
+		err := w.q.QueryRowContext(ctx, w.d.rebind(`SELECT EXISTS (`+existsQuery+`), EXISTS (SELECT 1 FROM accounts WHERE id = ?)`),
+			append(existsArgs[:len(existsArgs):len(existsArgs)], accountID)...).Scan(&taken, &account)
+		switch {
+		case err != nil:
+			return fmt.Errorf("%s store: %s: %w", w.d.Name, what, err)
+		case taken:
+			return fmt.Errorf("%s: %w", what, store.ErrAlreadyExists)
+		case !account:
+			return fmt.Errorf("account %s: %w", accountID, store.ErrNotFound)
 		}
 	}
 	_, err := w.exec(ctx, what, insert, args...)
