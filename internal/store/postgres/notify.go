@@ -129,7 +129,10 @@ func (l *Listener) session(ctx context.Context) error {
 			return fmt.Errorf("postgres listener: waiting for notices: %w", err)
 		}
 		// Quiet for a while: prove the connection still carries traffic.
-		pctx, cancel := context.WithTimeout(ctx, idle)
+		// The answer may take longer than a short IdleCheck on a loaded
+		// machine, and a slow answer is not a dead connection: the ping
+		// gets at least pingTimeout.
+		pctx, cancel := context.WithTimeout(ctx, max(idle, pingTimeout))
 		err = conn.Ping(pctx)
 		cancel()
 		if err != nil {
@@ -148,3 +151,7 @@ func parseNotice(payload, schema string) (uint64, bool) {
 	g, err := strconv.ParseUint(payload[i+1:], 10, 64)
 	return g, err == nil
 }
+
+// pingTimeout is the least time the listener waits for the answer to its
+// check of a quiet connection before it takes the connection for dead.
+const pingTimeout = 5 * time.Second
