@@ -223,6 +223,87 @@ func TestUpdateAfterBackendsTerminated(t *testing.T) {
 	}
 }
 
+// TestReadsAfterBackendsTerminated cuts off every server process of the
+// store's pool and expects the reads that follow, outside any transaction,
+// to succeed: a read changes nothing, so one that meets a dead pooled
+// connection runs again on another.
+func TestReadsAfterBackendsTerminated(t *testing.T) {
+	srv := connect(t)
+	name, dsn := srv.schema(t)
+	s := open(t, withParam(t, dsn, "application_name", name), testSealer(t, 1))
+	key := store.AccessKey{ID: "AKIAREADSAFTERKILL00", Secret: strings.Repeat("s", 40), AccountID: acct, UserName: "ann",
+		Status: store.AccessKeyActive, CreatedAt: time.Unix(1700000000, 0).UTC()}
+	update(t, s, func(tx store.Tx) error {
+		if err := tx.CreateAccount(bg, store.Account{ID: acct, Alias: "0"}); err != nil {
+			return err
+		}
+		if err := tx.CreateUser(bg, store.User{AccountID: acct, Name: "ann", Path: "/"}); err != nil {
+			return err
+		}
+		return tx.CreateAccessKey(bg, key)
+	})
+	g, err := s.Generation(bg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	reads := []struct {
+		name string
+		read func() error
+	}{
+		{"Generation", func() error {
+			got, err := s.Generation(bg)
+			if err == nil && got != g {
+				err = fmt.Errorf("generation %d, want %d", got, g)
+			}
+			return err
+		}},
+		{"GetAccessKey", func() error {
+			got, err := s.GetAccessKey(bg, key.ID)
+			if err == nil && got.Secret != key.Secret {
+				err = fmt.Errorf("secret %q, want %q", got.Secret, key.Secret)
+			}
+			return err
+		}},
+		{"GetUser", func() error { _, err := s.GetUser(bg, acct, "ann"); return err }},
+		{"ListUsers", func() error {
+			us, err := s.ListUsers(bg, acct, "/", store.Page{})
+			if err == nil && len(us) != 1 {
+				err = fmt.Errorf("%d users, want 1", len(us))
+			}
+			return err
+		}},
+		{"ListAccounts", func() error { _, err := s.ListAccounts(bg); return err }},
+	}
+	for round := range 3 {
+		// Reads at once fill the pool with several connections, all used
+		// within the last second, so database/sql hands them out again
+		// without pinging them first.
+		var wg sync.WaitGroup
+		for range 8 {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				for range 20 {
+					if _, err := s.GetAccount(bg, acct); err != nil {
+						t.Error(err)
+						return
+					}
+				}
+			}()
+		}
+		wg.Wait()
+		if t.Failed() {
+			t.FailNow()
+		}
+		terminateBackends(t, srv, name)
+		for _, r := range reads {
+			if err := r.read(); err != nil {
+				t.Fatalf("round %d: %s after the backends were terminated: %v", round, r.name, err)
+			}
+		}
+	}
+}
+
 // terminateBackends ends the server processes of the connections whose
 // application_name is app, and waits until they are gone.
 func terminateBackends(t *testing.T, srv *server, app string) {

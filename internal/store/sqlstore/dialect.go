@@ -44,7 +44,8 @@ type Dialect struct {
 	// IsConnectionLost, when set, reports whether err says the connection
 	// itself is gone (its server process was terminated, the socket
 	// closed) rather than a statement failing on a live one. Update then
-	// begins again on another connection, if fn has not run yet.
+	// begins again on another connection, if fn has not run yet, and a
+	// read outside a transaction runs again on another connection.
 	IsConnectionLost func(error) bool
 }
 

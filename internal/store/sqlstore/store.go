@@ -59,7 +59,7 @@ func New(ctx context.Context, db *sql.DB, d *Dialect, sealer *seal.Sealer) (*Sto
 	if err := migrate(ctx, db, d); err != nil {
 		return nil, fmt.Errorf("%s store: %w", d.Name, err)
 	}
-	s := &Store{reader: reader{q: db, d: d, sealer: sealer}, db: db, wsem: make(chan struct{}, 1)}
+	s := &Store{reader: reader{q: poolReader{db: db, lost: d.IsConnectionLost}, d: d, sealer: sealer}, db: db, wsem: make(chan struct{}, 1)}
 	if err := s.checkKey(ctx); err != nil {
 		return nil, err
 	}
@@ -143,37 +143,89 @@ func outcome(err error) error {
 //
 // A pooled connection may have died while idle (a server restart or
 // fail-over, an operator's pg_terminate_backend): BEGIN or the bump then
-// fails with a lost connection. That is retried on another connection, and
-// only that: nothing of this Update has run and the server discards a
-// transaction whose connection is lost, so beginning again cannot apply
-// anything twice. Once fn has run, a failure is returned, never retried:
+// fails with a lost connection. That is retried on another connection
+// (see onLiveConn), and only that: nothing of this Update has run and the
+// server discards a transaction whose connection is lost, so beginning
+// again cannot apply anything twice. Once fn has run, a failure is returned, never retried:
 // fn is the caller's code and may not be safe to run twice, and a commit
 // that failed on a lost connection may have been applied all the same.
 func (s *Store) begin(ctx context.Context) (*sql.Tx, error) {
-	// A restart cuts off every pooled connection at once, and database/sql
-	// hands them out one by one (each fails at once, its server gone), so
-	// try each connection open now and then a fresh one.
+	var tx *sql.Tx
+	err := onLiveConn(ctx, s.db, s.d.IsConnectionLost, func() (err error) {
+		if tx, err = s.db.BeginTx(ctx, nil); err != nil {
+			return fmt.Errorf("%s store: begin: %w", s.d.Name, err)
+		}
+		if _, err = tx.ExecContext(ctx, `UPDATE generation SET value = value + 1 WHERE id = 1`); err != nil {
+			tx.Rollback()
+			return fmt.Errorf("%s store: bumping generation: %w", s.d.Name, err)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return tx, nil
+}
+
+// onLiveConn runs op, which must be safe to run again, and runs it again
+// while it fails because its pooled connection was lost (as lost, the
+// dialect's IsConnectionLost, tells; nil never retries). A restart cuts
+// off every pooled connection at once, and database/sql hands them out
+// one by one (each fails at once, its server gone), so it tries each
+// connection open now and then a fresh one.
+func onLiveConn(ctx context.Context, db *sql.DB, lost func(error) bool, op func() error) error {
 	attempts := 1
 	for attempt := 1; ; attempt++ {
-		tx, err := s.db.BeginTx(ctx, nil)
-		if err != nil {
-			err = fmt.Errorf("%s store: begin: %w", s.d.Name, err)
-		} else if _, err = tx.ExecContext(ctx, `UPDATE generation SET value = value + 1 WHERE id = 1`); err != nil {
-			tx.Rollback()
-			err = fmt.Errorf("%s store: bumping generation: %w", s.d.Name, err)
-		} else {
-			return tx, nil
-		}
-		if s.d.IsConnectionLost == nil || !s.d.IsConnectionLost(err) || ctx.Err() != nil {
-			return nil, err
+		err := op()
+		if err == nil || lost == nil || !lost(err) || ctx.Err() != nil {
+			return err
 		}
 		if attempt == 1 {
-			attempts = s.db.Stats().OpenConnections + 1
+			attempts = db.Stats().OpenConnections + 1
 		}
 		if attempt >= attempts {
-			return nil, err
+			return err
 		}
 	}
+}
+
+// poolReader is the querier of the Store's own reads, those outside any
+// transaction. A pooled connection may have died while idle, as in begin:
+// a query on it then fails with a lost connection, and runs again on
+// another. Unlike in a transaction, that is always safe: each read is a
+// single statement that changes nothing, and no earlier statement's work
+// on the dead connection is lost with it. Only the query's own failure is
+// retried, not one while reading later rows of a result.
+type poolReader struct {
+	db   *sql.DB
+	lost func(error) bool
+}
+
+// ExecContext runs a statement once: writes belong in Update, which
+// decides itself what may be retried.
+func (p poolReader) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	return p.db.ExecContext(ctx, query, args...)
+}
+
+// QueryContext runs a query, on another connection if its own was lost.
+func (p poolReader) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	var rows *sql.Rows
+	err := onLiveConn(ctx, p.db, p.lost, func() (err error) {
+		rows, err = p.db.QueryContext(ctx, query, args...)
+		return err
+	})
+	return rows, err
+}
+
+// QueryRowContext runs a single-row query, on another connection if its
+// own was lost. The row's Err is the query's failure, before any Scan.
+func (p poolReader) QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row {
+	var row *sql.Row
+	onLiveConn(ctx, p.db, p.lost, func() error {
+		row = p.db.QueryRowContext(ctx, query, args...)
+		return row.Err()
+	})
+	return row
 }
 
 // Generation returns the count of committed Updates.
