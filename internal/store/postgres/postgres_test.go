@@ -178,23 +178,7 @@ func TestUpdateAfterBackendsTerminated(t *testing.T) {
 	s := open(t, withParam(t, dsn, "application_name", name), testSealer(t, 1))
 	update(t, s, func(tx store.Tx) error { return tx.CreateAccount(bg, store.Account{ID: acct, Alias: "0"}) })
 	for round := range 3 {
-		// Reads at once fill the pool with several connections, all of
-		// them used within the last second, so database/sql hands them
-		// out again without pinging them first.
-		var wg sync.WaitGroup
-		for range 8 {
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				for range 20 {
-					if _, err := s.GetAccount(bg, acct); err != nil {
-						t.Error(err)
-						return
-					}
-				}
-			}()
-		}
-		wg.Wait()
+		fillPool(t, s)
 		update(t, s, func(tx store.Tx) error { return tx.UpdateAccount(bg, store.Account{ID: acct, Alias: "warm"}) })
 		terminateBackends(t, srv, name)
 
@@ -275,32 +259,37 @@ func TestReadsAfterBackendsTerminated(t *testing.T) {
 		{"ListAccounts", func() error { _, err := s.ListAccounts(bg); return err }},
 	}
 	for round := range 3 {
-		// Reads at once fill the pool with several connections, all used
-		// within the last second, so database/sql hands them out again
-		// without pinging them first.
-		var wg sync.WaitGroup
-		for range 8 {
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				for range 20 {
-					if _, err := s.GetAccount(bg, acct); err != nil {
-						t.Error(err)
-						return
-					}
-				}
-			}()
-		}
-		wg.Wait()
-		if t.Failed() {
-			t.FailNow()
-		}
+		fillPool(t, s)
 		terminateBackends(t, srv, name)
 		for _, r := range reads {
 			if err := r.read(); err != nil {
 				t.Fatalf("round %d: %s after the backends were terminated: %v", round, r.name, err)
 			}
 		}
+	}
+}
+
+// fillPool reads from s at once, so its pool holds several connections,
+// all of them used within the last second: database/sql then hands them
+// out again without pinging them first, as it does under load.
+func fillPool(t *testing.T, s store.Reader) {
+	t.Helper()
+	var wg sync.WaitGroup
+	for range 8 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for range 20 {
+				if _, err := s.GetAccount(bg, acct); err != nil {
+					t.Error(err)
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	if t.Failed() {
+		t.FailNow()
 	}
 }
 
