@@ -42,29 +42,19 @@ func (v *revocations) note(f func(v *revocations)) {
 // it until B refuses. An acceptance by B later than the bound after the
 // delete returned is an invariant failure.
 func (r *soakRun) revokeLoop(ctx context.Context, f fixture, v *revocations, bound time.Duration) {
-	c := r.iamAt(r.a, f.worker)
-	user := aws.String("revoke")
+	const user = "revoke"
 	var pending []string // keys whose delete has not succeeded yet
 	for ctx.Err() == nil {
 		for len(pending) > 0 && ctx.Err() == nil {
-			code, _ := r.call(ctx, r.a, "probe:DeleteAccessKey", func(ctx context.Context) error {
-				_, err := c.DeleteAccessKey(ctx, &iam.DeleteAccessKeyInput{UserName: user, AccessKeyId: aws.String(pending[0])})
-				return err
-			})
+			code, _ := r.deleteKey(ctx, r.a, "probe:DeleteAccessKey", f.worker, user, pending[0])
 			if code == "" || code == "NoSuchEntity" {
 				pending = pending[1:]
 			} else {
 				time.Sleep(100 * time.Millisecond)
 			}
 		}
-		var key creds
-		if code, _ := r.call(ctx, r.a, "probe:CreateAccessKey", func(ctx context.Context) error {
-			out, err := c.CreateAccessKey(ctx, &iam.CreateAccessKeyInput{UserName: user})
-			if err == nil {
-				key = creds{id: aws.ToString(out.AccessKey.AccessKeyId), secret: aws.ToString(out.AccessKey.SecretAccessKey)}
-			}
-			return err
-		}); code != "" {
+		key, code, _ := r.createKey(ctx, r.a, "probe:CreateAccessKey", f.worker, user)
+		if code != "" {
 			time.Sleep(100 * time.Millisecond)
 			continue
 		}
@@ -82,11 +72,7 @@ func (r *soakRun) revokeLoop(ctx context.Context, f fixture, v *revocations, bou
 			v.note(func(v *revocations) { v.skipped++ })
 			continue
 		}
-		code, _ := r.call(ctx, r.a, "probe:DeleteAccessKey", func(ctx context.Context) error {
-			_, err := c.DeleteAccessKey(ctx, &iam.DeleteAccessKeyInput{UserName: user, AccessKeyId: aws.String(key.id)})
-			return err
-		})
-		if code != "" {
+		if code, _ := r.deleteKey(ctx, r.a, "probe:DeleteAccessKey", f.worker, user, key.id); code != "" {
 			// A is down: the key stays pending, no sample.
 			v.note(func(v *revocations) { v.skipped++ })
 			continue
@@ -148,7 +134,8 @@ type event struct {
 	at        time.Duration // since the load started
 	notes     []string
 	recovered bool
-	took      time.Duration // from the end of the disruption to recovery
+	took      time.Duration // to recovery, from what tookFrom names
+	tookFrom  string
 }
 
 // cutB cuts node B off from the database for cutFor. Just before, it gives
@@ -156,17 +143,10 @@ type event struct {
 // watches B: it may accept the key for at most the bound, then must refuse
 // it; once the cut ends B must come back and refuse it as deleted.
 func (r *soakRun) cutB(ctx context.Context, f fixture, cutFor, bound time.Duration, v *revocations) event {
-	ev := event{what: fmt.Sprintf("cut node B's database connection for %s", cutFor)}
-	c := r.iamAt(r.a, f.worker)
-	user := aws.String("cutprobe")
-	var key creds
-	if code, err := r.call(ctx, r.a, "probe:CreateAccessKey", func(ctx context.Context) error {
-		out, err := c.CreateAccessKey(ctx, &iam.CreateAccessKeyInput{UserName: user})
-		if err == nil {
-			key = creds{id: aws.ToString(out.AccessKey.AccessKeyId), secret: aws.ToString(out.AccessKey.SecretAccessKey)}
-		}
-		return err
-	}); code != "" {
+	ev := event{what: fmt.Sprintf("cut node B's database connection for %s", cutFor), tookFrom: "the cut ended"}
+	const user = "cutprobe"
+	key, code, err := r.createKey(ctx, r.a, "probe:CreateAccessKey", f.worker, user)
+	if code != "" {
 		ev.notes = append(ev.notes, "no probe key (CreateAccessKey on A: "+shortErr(err)+")")
 	} else if code, err := r.gci(ctx, r.b, "probe:GetCallerIdentity", key); code != "" {
 		ev.notes = append(ev.notes, "probe key not usable on B before the cut: "+shortErr(err))
@@ -177,10 +157,7 @@ func (r *soakRun) cutB(ctx context.Context, f fixture, cutFor, bound time.Durati
 	r.proxy.setCut(true)
 	cutAt := time.Now()
 	if key.id != "" {
-		if code, err := r.call(ctx, r.a, "probe:DeleteAccessKey", func(ctx context.Context) error {
-			_, err := c.DeleteAccessKey(ctx, &iam.DeleteAccessKeyInput{UserName: user, AccessKeyId: aws.String(key.id)})
-			return err
-		}); code != "" {
+		if code, err := r.deleteKey(ctx, r.a, "probe:DeleteAccessKey", f.worker, user, key.id); code != "" {
 			ev.notes = append(ev.notes, "deleting the probe key on A failed: "+shortErr(err))
 			key = creds{}
 		}
@@ -234,7 +211,7 @@ func (r *soakRun) cutB(ctx context.Context, f fixture, cutFor, bound time.Durati
 		}
 		if ok {
 			code, _ := r.call(ctx, r.b, "probe:ListAccessKeys", func(ctx context.Context) error {
-				_, err := r.iamAt(r.b, f.worker).ListAccessKeys(ctx, &iam.ListAccessKeysInput{UserName: user})
+				_, err := r.iamAt(r.b, f.worker).ListAccessKeys(ctx, &iam.ListAccessKeysInput{UserName: aws.String(user)})
 				return err
 			})
 			ok = code == ""
@@ -251,7 +228,7 @@ func (r *soakRun) cutB(ctx context.Context, f fixture, cutFor, bound time.Durati
 // killA kills node A with SIGKILL, restarts it on the same address and
 // waits until it serves STS and IAM again.
 func (r *soakRun) killA(ctx context.Context, f fixture) event {
-	ev := event{what: "kill -9 node A and restart it on the same port"}
+	ev := event{what: "kill -9 node A and restart it on the same port", tookFrom: "the kill"}
 	r.windows.begin()
 	defer r.windows.end()
 	r.a.kill()

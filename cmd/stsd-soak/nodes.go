@@ -115,20 +115,12 @@ func (n *node) start(ctx context.Context) error {
 }
 
 // kill ends the process with SIGKILL, as a crash would, and waits for it.
-func (n *node) kill() {
-	n.mu.Lock()
-	cmd, exited := n.cmd, n.exited
-	n.mu.Unlock()
-	if cmd == nil {
-		return
-	}
-	n.notePeak()
-	cmd.Process.Signal(syscall.SIGKILL)
-	<-exited
-}
+func (n *node) kill() { n.end(syscall.SIGKILL) }
 
 // stop ends the process gracefully, or kills it after 10 s.
-func (n *node) stop() {
+func (n *node) stop() { n.end(syscall.SIGTERM) }
+
+func (n *node) end(sig syscall.Signal) {
 	n.mu.Lock()
 	cmd, exited := n.cmd, n.exited
 	n.mu.Unlock()
@@ -136,7 +128,7 @@ func (n *node) stop() {
 		return
 	}
 	n.notePeak()
-	cmd.Process.Signal(syscall.SIGTERM)
+	cmd.Process.Signal(sig)
 	select {
 	case <-exited:
 	case <-time.After(10 * time.Second):

@@ -320,7 +320,7 @@ func (rep *report) print(w io.Writer) {
 
 	fmt.Fprintln(w, "\nchaos:")
 	for _, ev := range rep.events {
-		state := "recovered " + ev.took.Round(time.Millisecond).String() + " after the disruption ended"
+		state := "recovered " + ev.took.Round(time.Millisecond).String() + " after " + ev.tookFrom
 		if !ev.recovered {
 			state = "NOT recovered"
 		}

@@ -199,6 +199,27 @@ func (r *soakRun) gci(ctx context.Context, n *node, op string, c creds) (string,
 	})
 }
 
+// createKey makes an access key for user through n, tallied under op.
+func (r *soakRun) createKey(ctx context.Context, n *node, op string, as creds, user string) (creds, string, error) {
+	var key creds
+	code, err := r.call(ctx, n, op, func(ctx context.Context) error {
+		out, err := r.iamAt(n, as).CreateAccessKey(ctx, &iam.CreateAccessKeyInput{UserName: aws.String(user)})
+		if err == nil {
+			key = creds{id: aws.ToString(out.AccessKey.AccessKeyId), secret: aws.ToString(out.AccessKey.SecretAccessKey)}
+		}
+		return err
+	})
+	return key, code, err
+}
+
+// deleteKey deletes user's access key id through n, tallied under op.
+func (r *soakRun) deleteKey(ctx context.Context, n *node, op string, as creds, user, id string) (string, error) {
+	return r.call(ctx, n, op, func(ctx context.Context) error {
+		_, err := r.iamAt(n, as).DeleteAccessKey(ctx, &iam.DeleteAccessKeyInput{UserName: aws.String(user), AccessKeyId: aws.String(id)})
+		return err
+	})
+}
+
 // fixture is what setup makes: the load's user key and role.
 type fixture struct {
 	worker  creds
@@ -259,7 +280,7 @@ func (r *soakRun) setup(ctx context.Context) (fixture, error) {
 // user of its own (created and deleted on the same node).
 func (r *soakRun) worker(ctx context.Context, w int, f fixture) {
 	nodes := [2]*node{r.a, r.b}
-	user := aws.String(fmt.Sprintf("churn-%d", w))
+	user := fmt.Sprintf("churn-%d", w)
 	var session creds
 	var leftover []string // churn keys whose delete failed
 	for i := 0; ctx.Err() == nil; i++ {
@@ -281,12 +302,8 @@ func (r *soakRun) worker(ctx context.Context, w int, f fixture) {
 				r.gci(ctx, n, "GetCallerIdentity(session)", session)
 			}
 		case 3:
-			c := r.iamAt(n, f.worker)
 			for len(leftover) > 0 {
-				code, _ := r.call(ctx, n, "DeleteAccessKey", func(ctx context.Context) error {
-					_, err := c.DeleteAccessKey(ctx, &iam.DeleteAccessKeyInput{UserName: user, AccessKeyId: aws.String(leftover[0])})
-					return err
-				})
+				code, _ := r.deleteKey(ctx, n, "DeleteAccessKey", f.worker, user, leftover[0])
 				if code != "" && code != "NoSuchEntity" {
 					break
 				}
@@ -295,21 +312,12 @@ func (r *soakRun) worker(ctx context.Context, w int, f fixture) {
 			if len(leftover) > 0 {
 				continue
 			}
-			var keyID string
-			if code, _ := r.call(ctx, n, "CreateAccessKey", func(ctx context.Context) error {
-				out, err := c.CreateAccessKey(ctx, &iam.CreateAccessKeyInput{UserName: user})
-				if err == nil {
-					keyID = aws.ToString(out.AccessKey.AccessKeyId)
-				}
-				return err
-			}); code != "" {
+			key, code, _ := r.createKey(ctx, n, "CreateAccessKey", f.worker, user)
+			if code != "" {
 				continue
 			}
-			if code, _ := r.call(ctx, n, "DeleteAccessKey", func(ctx context.Context) error {
-				_, err := c.DeleteAccessKey(ctx, &iam.DeleteAccessKeyInput{UserName: user, AccessKeyId: aws.String(keyID)})
-				return err
-			}); code != "" {
-				leftover = append(leftover, keyID)
+			if code, _ := r.deleteKey(ctx, n, "DeleteAccessKey", f.worker, user, key.id); code != "" {
+				leftover = append(leftover, key.id)
 			}
 		}
 		if ctx.Err() == nil && r.windows.active() {
