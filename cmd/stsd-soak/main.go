@@ -11,6 +11,9 @@
 //
 // Usage: go run ./cmd/stsd-soak -duration 5m
 //
+// The nodes' logs go to a temporary directory, removed at the end unless
+// STSD_SOAK_KEEP is set (then look there for why a request failed).
+//
 // It is Linux-only: it reads memory figures from /proc and asks the kernel
 // to kill the nodes if it dies itself.
 package main
