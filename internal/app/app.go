@@ -362,8 +362,13 @@ func (a *App) init(ctx context.Context, cfg Config, boot *bootstrap.File, now fu
 	// One cache of parsed signing keys serves STS (signing) and the public
 	// endpoints (publishing), so each account's keys are parsed once.
 	issuers := outbound.NewIssuers()
+	var unavailable func(error) bool
+	if a.shared != nil {
+		unavailable = postgres.Unreachable
+	}
 	srv, err := server.New(server.Config{
-		Auth: authn,
+		Auth:        authn,
+		Unavailable: unavailable,
 		STS: sts.New(sts.Config{
 			Store:    a.Store,
 			Ring:     keys.Ring,

@@ -50,6 +50,11 @@ type Authenticator interface {
 type Config struct {
 	// Auth verifies signatures and names the caller.
 	Auth Authenticator
+	// Unavailable, when set, reports whether a handler's internal error
+	// means the data store could not be reached (a database that is down
+	// or cut off). Such a request is answered 503 ServiceUnavailable, which
+	// SDKs retry, perhaps on a healthy node, instead of 500 InternalFailure.
+	Unavailable func(error) bool
 	// STS and IAM are the handlers of each service; operations of the model
 	// without a handler are refused as not implemented.
 	STS, IAM []rpc.Handler
@@ -114,18 +119,19 @@ type Observer interface {
 
 // Server is an http.Handler serving STS and IAM on one endpoint.
 type Server struct {
-	auth     Authenticator
-	services map[string]*service // by SigV4 service name
-	log      *slog.Logger
-	now      func() time.Time
-	disabled map[string]bool
-	probe    Probe
-	budget   *budget
-	wait     time.Duration
-	hosts    map[string]bool
-	metrics  Observer
-	scrape   http.Handler
-	outbound http.Handler
+	auth        Authenticator
+	unavailable func(error) bool
+	services    map[string]*service // by SigV4 service name
+	log         *slog.Logger
+	now         func() time.Time
+	disabled    map[string]bool
+	probe       Probe
+	budget      *budget
+	wait        time.Duration
+	hosts       map[string]bool
+	metrics     Observer
+	scrape      http.Handler
+	outbound    http.Handler
 }
 
 type service struct {
@@ -136,15 +142,16 @@ type service struct {
 // New builds a Server from cfg.
 func New(cfg Config) (*Server, error) {
 	s := &Server{
-		auth:     cfg.Auth,
-		log:      cfg.Logger,
-		now:      cfg.Now,
-		probe:    cfg.Probe,
-		wait:     cfg.BodyBudgetWait,
-		metrics:  cfg.Metrics,
-		scrape:   cfg.MetricsHandler,
-		outbound: cfg.Outbound,
-		disabled: map[string]bool{},
+		unavailable: cfg.Unavailable,
+		auth:        cfg.Auth,
+		log:         cfg.Logger,
+		now:         cfg.Now,
+		probe:       cfg.Probe,
+		wait:        cfg.BodyBudgetWait,
+		metrics:     cfg.Metrics,
+		scrape:      cfg.MetricsHandler,
+		outbound:    cfg.Outbound,
+		disabled:    map[string]bool{},
 		services: map[string]*service{
 			"sts": {model: apimodel.STS, handlers: map[string]*rpc.Handler{}},
 			"iam": {model: apimodel.IAM, handlers: map[string]*rpc.Handler{}},
@@ -234,6 +241,10 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			rec.status = StatusClientClosedRequest
 			rec.errCode = LabelClientClosed
 			return
+		}
+		if _, ok := apierr.As(err); !ok && s.unavailable != nil && s.unavailable(err) {
+			s.log.Warn("store unavailable", "request_id", rec.requestID, "action", rec.action, "err", err)
+			err = errUnavailable
 		}
 		if !rec.fail(err) {
 			// The client sees only InternalFailure; the cause stays here.
@@ -437,10 +448,7 @@ func (s *Server) readBody(r *http.Request) (body []byte, release func(), err err
 		if r.Context().Err() != nil {
 			return nil, nil, errClientClosed
 		}
-		// "The request has failed due to a temporary failure of the
-		// server." (503): the AWS Common Errors wording for
-		// ServiceUnavailable, which the SDKs retry with backoff.
-		return nil, nil, &apierr.Error{Code: apierr.ServiceUnavailable, Message: "The request has failed due to a temporary failure of the server.", HTTPStatus: http.StatusServiceUnavailable}
+		return nil, nil, errUnavailable
 	}
 	release = func() { s.budget.release(reserve) }
 	if r.ContentLength > 0 {
@@ -523,3 +531,8 @@ func (s *Server) logRequest(r *http.Request, rec *record, latency time.Duration)
 	}
 	s.log.LogAttrs(r.Context(), slog.LevelInfo, "request", attrs...)
 }
+
+// errUnavailable is a temporary refusal: "The request has failed due to a
+// temporary failure of the server." (503) is the AWS Common Errors wording
+// for ServiceUnavailable, which the SDKs retry with backoff.
+var errUnavailable = &apierr.Error{Code: apierr.ServiceUnavailable, Message: "The request has failed due to a temporary failure of the server.", HTTPStatus: http.StatusServiceUnavailable}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
@@ -371,5 +372,35 @@ func TestOutboundRoute(t *testing.T) {
 	s, _ = New(Config{Auth: fakeAuth{}})
 	if w := do(s, http.MethodGet, "/outbound/x/.well-known/jwks.json", "", false); !strings.Contains(w.Body.String(), "<Code>MissingAuthenticationToken</Code>") {
 		t.Fatalf("no Outbound handler: %d %s", w.Code, w.Body.String())
+	}
+}
+
+// A handler whose store could not be reached (the app's Unavailable says
+// so) is answered 503 ServiceUnavailable, the AWS Common Errors code SDKs
+// retry, not 500 InternalFailure; other internal errors stay 500. Found by
+// the soak run: IAM writes and AssumeRole on a node cut off from
+// PostgreSQL answered InternalFailure.
+func TestUnreachableStoreIsUnavailable(t *testing.T) {
+	errDown := errors.New("failed to connect to the database")
+	var logs bytes.Buffer
+	s, err := New(Config{
+		Auth:        fakeAuth{service: "sts", region: "us-east-1"},
+		Unavailable: func(err error) bool { return errors.Is(err, errDown) },
+		Logger:      slog.New(slog.NewJSONHandler(&logs, nil)),
+		STS: []rpc.Handler{callerIdentity(func() (*stsapi.GetCallerIdentityResponse, error) {
+			return nil, fmt.Errorf("postgres store: role r: %w", errDown)
+		})},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	w := do(s, http.MethodPost, "/", "Action=GetCallerIdentity&Version=2011-06-15", true)
+	if w.Code != 503 || !strings.Contains(w.Body.String(), "<Code>ServiceUnavailable</Code>") ||
+		!strings.Contains(w.Body.String(), "The request has failed due to a temporary failure of the server.") ||
+		strings.Contains(w.Body.String(), "postgres") {
+		t.Fatalf("%d %s", w.Code, w.Body.String())
+	}
+	if !strings.Contains(logs.String(), `"msg":"store unavailable"`) || !strings.Contains(logs.String(), "role r") {
+		t.Fatalf("cause not logged: %s", logs.String())
 	}
 }

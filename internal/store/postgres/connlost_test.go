@@ -32,3 +32,27 @@ func TestConnectionLost(t *testing.T) {
 		}
 	}
 }
+
+// TestUnreachable pins which errors the server answers ServiceUnavailable:
+// a connection that could not be made (a real one, to a port nothing
+// listens on) or was lost, never a statement's own failure.
+func TestUnreachable(t *testing.T) {
+	_, dialErr := pgconn.Connect(context.Background(), "postgres://nobody@127.0.0.1:1/none?connect_timeout=2")
+	if dialErr == nil {
+		t.Fatal("connecting to port 1 succeeded")
+	}
+	for _, c := range []struct {
+		err  error
+		want bool
+	}{
+		{fmt.Errorf("postgres store: role r: %w", dialErr), true},
+		{fmt.Errorf("begin: %w", io.ErrUnexpectedEOF), true},
+		{&pgconn.PgError{Severity: "FATAL", Code: codeAdminShutdown}, true},
+		{&pgconn.PgError{Code: codeUniqueViolation}, false},
+		{context.Canceled, false},
+	} {
+		if got := Unreachable(c.err); got != c.want {
+			t.Errorf("Unreachable(%v) = %v, want %v", c.err, got, c.want)
+		}
+	}
+}

@@ -96,6 +96,15 @@ func connectionLost(err error) bool {
 		errors.Is(err, net.ErrClosed) || errors.Is(err, syscall.ECONNRESET) || errors.Is(err, syscall.EPIPE)
 }
 
+// Unreachable reports whether err says the database could not be reached:
+// no connection could be made, or the one in use was lost. Such a failure
+// is temporary and says nothing of the request, so the server answers it
+// as ServiceUnavailable rather than an internal failure.
+func Unreachable(err error) bool {
+	var ce *pgconn.ConnectError
+	return errors.As(err, &ce) || connectionLost(err)
+}
+
 func hasCode(err error, code string) bool {
 	var pe *pgconn.PgError
 	return errors.As(err, &pe) && pe.Code == code
