@@ -22,6 +22,9 @@ import (
 const acct = "123456789012"
 
 func TestConformance(t *testing.T) {
+	// Each subtest has a schema of its own, so the two suites run side
+	// by side: most of their time is the server migrating fresh schemas.
+	t.Parallel()
 	srv := connect(t)
 	storetest.Run(t, func(t *testing.T) store.Store {
 		_, dsn := srv.schema(t)
@@ -32,6 +35,7 @@ func TestConformance(t *testing.T) {
 // TestConformanceThroughCache runs the suite against the cache over
 // PostgreSQL, the stack a node actually serves from.
 func TestConformanceThroughCache(t *testing.T) {
+	t.Parallel()
 	srv := connect(t)
 	storetest.Run(t, func(t *testing.T) store.Store {
 		_, dsn := srv.schema(t)
