@@ -154,7 +154,7 @@ func (r *soakRun) cutB(ctx context.Context, f fixture, cutFor, bound time.Durati
 	}
 	r.windows.begin()
 	defer r.windows.end()
-	r.proxy.setCut(true)
+	r.proxy.SetCut(true)
 	cutAt := time.Now()
 	if key.id != "" {
 		if code, err := r.deleteKey(ctx, r.a, "probe:DeleteAccessKey", f.worker, user, key.id); code != "" {
@@ -195,7 +195,7 @@ func (r *soakRun) cutB(ctx context.Context, f fixture, cutFor, bound time.Durati
 			ev.notes = append(ev.notes, "B did not refuse it during the cut")
 		}
 	}
-	r.proxy.setCut(false)
+	r.proxy.SetCut(false)
 	restored := time.Now()
 	// Recovered: B refuses the deleted key as deleted (its view is current
 	// again) and serves the load user's key and IAM.

@@ -9,6 +9,7 @@ import (
 	"encoding/base32"
 	"errors"
 	"fmt"
+	"github.com/stsd/stsd/internal/cutproxy"
 	"io"
 	"net/http"
 	"os"
@@ -31,7 +32,7 @@ type soakRun struct {
 	admin  *sql.DB
 	schema string
 	tmp    string
-	proxy  *cutProxy
+	proxy  *cutproxy.Proxy
 	a, b   *node
 	http   *http.Client
 	rootID string
@@ -74,10 +75,10 @@ func newRun(ctx context.Context, o options, log io.Writer) (r *soakRun, err erro
 	if err != nil {
 		return nil, err
 	}
-	if r.proxy, err = newCutProxy(pgHost); err != nil {
+	if r.proxy, err = cutproxy.New(pgHost); err != nil {
 		return nil, err
 	}
-	dsnB, err := withHost(dsnA, r.proxy.ln.Addr().String())
+	dsnB, err := withHost(dsnA, r.proxy.Addr())
 	if err != nil {
 		return nil, err
 	}
@@ -116,7 +117,7 @@ func (r *soakRun) close() {
 		}
 	}
 	if r.proxy != nil {
-		r.proxy.close()
+		r.proxy.Close()
 	}
 	if r.admin != nil {
 		if r.schema != "" {

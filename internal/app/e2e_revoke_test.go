@@ -6,12 +6,10 @@ import (
 	"database/sql"
 	"encoding/hex"
 	"errors"
-	"io"
-	"net"
+	"github.com/stsd/stsd/internal/cutproxy"
 	"net/http"
 	"net/url"
 	"os"
-	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -67,96 +65,25 @@ func pgSchema(t *testing.T) string {
 	return u.String()
 }
 
-// cutProxy forwards TCP connections to a target until cut: cutting closes
-// every forwarded connection and turns new ones away, as a network
-// partition between one stsd node and its database does.
-type cutProxy struct {
-	ln     net.Listener
-	target string
-	mu     sync.Mutex
-	cut    bool
-	conns  map[net.Conn]struct{}
-}
-
-func newCutProxy(t *testing.T, target string) *cutProxy {
+// newCutProxy starts a cutproxy to target, closed when the test ends.
+func newCutProxy(t *testing.T, target string) *cutproxy.Proxy {
 	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	p, err := cutproxy.New(target)
 	if err != nil {
 		t.Fatal(err)
 	}
-	p := &cutProxy{ln: ln, target: target, conns: map[net.Conn]struct{}{}}
-	go p.serve()
-	t.Cleanup(func() { ln.Close(); p.setCut(true) })
+	t.Cleanup(p.Close)
 	return p
 }
 
-func (p *cutProxy) serve() {
-	for {
-		c, err := p.ln.Accept()
-		if err != nil {
-			return
-		}
-		go p.forward(c)
-	}
-}
-
-func (p *cutProxy) forward(c net.Conn) {
-	p.mu.Lock()
-	cut := p.cut
-	p.mu.Unlock()
-	if cut {
-		c.Close()
-		return
-	}
-	up, err := net.Dial("tcp", p.target)
-	if err != nil {
-		c.Close()
-		return
-	}
-	if !p.track(c, up) {
-		return
-	}
-	go func() { io.Copy(up, c); up.Close() }()
-	io.Copy(c, up)
-	c.Close()
-}
-
-// track registers a forwarded pair, or closes it if the cut came first.
-func (p *cutProxy) track(cs ...net.Conn) bool {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	if p.cut {
-		for _, c := range cs {
-			c.Close()
-		}
-		return false
-	}
-	for _, c := range cs {
-		p.conns[c] = struct{}{}
-	}
-	return true
-}
-
-func (p *cutProxy) setCut(cut bool) {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	p.cut = cut
-	if cut {
-		for c := range p.conns {
-			c.Close()
-		}
-		clear(p.conns)
-	}
-}
-
 // via returns dsn with its host and port replaced by the proxy's.
-func (p *cutProxy) via(t *testing.T, dsn string) string {
+func via(t *testing.T, p *cutproxy.Proxy, dsn string) string {
 	t.Helper()
 	u, err := url.Parse(dsn)
 	if err != nil {
 		t.Fatal(err)
 	}
-	u.Host = p.ln.Addr().String()
+	u.Host = p.Addr()
 	return u.String()
 }
 
@@ -213,7 +140,7 @@ func TestRevocationSurvivesDatabaseCut(t *testing.T) {
 	u, _ := url.Parse(dsn)
 	proxy := newCutProxy(t, u.Host)
 	a := startNode(t, dsn, 0)
-	b := startNode(t, proxy.via(t, dsn), 300*time.Millisecond)
+	b := startNode(t, via(t, proxy, dsn), 300*time.Millisecond)
 	ctx := context.Background()
 
 	rootA := a.rootIAM()
@@ -234,7 +161,7 @@ func TestRevocationSurvivesDatabaseCut(t *testing.T) {
 	}
 	sess := st.Credentials
 
-	proxy.setCut(true)
+	proxy.SetCut(true)
 	if _, err := rootA.DeleteAccessKey(ctx, &iam.DeleteAccessKeyInput{UserName: aws.String("alice"), AccessKeyId: aws.String(keyID)}); err != nil {
 		t.Fatal(err)
 	}
@@ -266,7 +193,7 @@ func TestRevocationSurvivesDatabaseCut(t *testing.T) {
 		t.Fatalf("standard SDK retryer: %d attempts, %v; want %d attempts ending in ServiceUnavailable", hc.n.Load(), err, retry.DefaultMaxAttempts)
 	}
 
-	proxy.setCut(false)
+	proxy.SetCut(false)
 	deadline = time.Now().Add(30 * time.Second)
 	for {
 		err := callerIdentity(b, keyID, secret, "")
