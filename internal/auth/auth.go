@@ -3,6 +3,7 @@ package auth
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
 	"time"
 
@@ -127,7 +128,11 @@ func (a *Authenticator) fromAccessKey(ctx context.Context, keyID string) (*Princ
 		return nil, "", apierr.New(apierr.InvalidClientTokenID, msgInvalidToken)
 	}
 	if err != nil {
-		return nil, "", unavailable()
+		// Not a refusal: the server decides what the failure is (an
+		// unreachable database is ServiceUnavailable, see
+		// server.Config.Unavailable; anything else an internal failure,
+		// logged with this cause).
+		return nil, "", fmt.Errorf("auth: access key %s: %w", keyID, err)
 	}
 	// AWS answers an inactive key exactly as an unknown one.
 	if k.Status != store.AccessKeyActive {
@@ -147,7 +152,7 @@ func (a *Authenticator) fromAccessKey(ctx context.Context, keyID string) (*Princ
 		return nil, "", apierr.New(apierr.InvalidClientTokenID, msgInvalidToken)
 	}
 	if err != nil {
-		return nil, "", unavailable()
+		return nil, "", fmt.Errorf("auth: user of access key %s: %w", keyID, err)
 	}
 	return &Principal{
 		Type:        User,
@@ -160,11 +165,10 @@ func (a *Authenticator) fromAccessKey(ctx context.Context, keyID string) (*Princ
 }
 
 // unavailable is the answer to a request stsd cannot decide now: the
-// store could not be read, or the node's view of it may be out of date.
+// node's view of the store may be out of date.
 // AWS answers a temporary failure ServiceUnavailable (503), which SDKs
 // retry (aws-sdk-go-v2 retries every 500, 502, 503 and 504), perhaps on a
-// healthy node. The store's error itself is the background refresh's to
-// log: the database being away is one fact, not one per request.
+// healthy node.
 func unavailable() error { return apierr.New(apierr.ServiceUnavailable, msgUnavailable) }
 
 // fromSession opens the session token. Everything needed to verify the
