@@ -59,8 +59,8 @@ func (r *recorder) DeleteAccessKey(ctx context.Context, id string) error {
 }
 
 // CreateUser implements store.Tx. The user's cached group list stays: a
-// user that does not exist is in no group, and a new one starts in none,
-// even where a deleted user of the same name left memberships behind.
+// user that does not exist is in no group, and a new one starts in none
+// (a deleted user's memberships went with it).
 func (r *recorder) CreateUser(ctx context.Context, u store.User) error {
 	r.note(func(c *Cache) { c.users.remove(nameKey(u.AccountID, u.Name)) })
 	return r.tx.CreateUser(ctx, u)
@@ -84,8 +84,8 @@ func (r *recorder) UpdateUser(ctx context.Context, oldName string, u store.User)
 	return r.tx.UpdateUser(ctx, oldName, u)
 }
 
-// DeleteUser implements store.Tx. A deleted user is in no group, even
-// while the caller has left its memberships behind.
+// DeleteUser implements store.Tx. The user's memberships, keys and
+// policies go with it in the store, so their entries go here too.
 func (r *recorder) DeleteUser(ctx context.Context, accountID, name string) error {
 	r.note(func(c *Cache) {
 		k := nameKey(accountID, name)
@@ -133,8 +133,9 @@ func (r *recorder) UpdateGroup(ctx context.Context, oldName string, g store.Grou
 	return r.tx.UpdateGroup(ctx, oldName, g)
 }
 
-// DeleteGroup implements store.Tx. The group leaves the cached group list
-// of any member the caller left behind, so those lists are dropped whole.
+// DeleteGroup implements store.Tx. Its memberships go with it, and it
+// sits in the cached group list of each former member, whom only the
+// backend knew, so those lists are dropped whole.
 func (r *recorder) DeleteGroup(ctx context.Context, accountID, name string) error {
 	r.note(func(c *Cache) {
 		c.groups.remove(nameKey(accountID, name))

@@ -27,8 +27,9 @@ type Dialect struct {
 	// the same database together (PostgreSQL: an advisory lock). SQLite
 	// needs none: its write transactions already exclude each other.
 	MigrationLock string
-	// CommitNotice, when set, is run in every Update transaction after fn
-	// succeeds, just before the commit, to tell other nodes sharing the
+	// CommitNotice, when set, is run once in every committed batch of
+	// Updates, after the generation bump and just before the commit, to
+	// tell other nodes sharing the
 	// database that the generation moved (PostgreSQL: pg_notify, which the
 	// server delivers only if the transaction commits). SQLite has no other
 	// nodes to tell.

@@ -174,7 +174,7 @@ func (s *Store) begin(ctx context.Context) (*sql.Tx, error) {
 // one by one (each fails at once, its server gone), so it tries each
 // connection open now and then a fresh one.
 func onLiveConn(ctx context.Context, db *sql.DB, lost func(error) bool, op func() error) error {
-	attempts := 1
+	var attempts int
 	for attempt := 1; ; attempt++ {
 		err := op()
 		if err == nil || lost == nil || !lost(err) || ctx.Err() != nil {
