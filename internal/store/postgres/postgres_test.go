@@ -23,12 +23,12 @@ const acct = "123456789012"
 
 func TestConformance(t *testing.T) {
 	// Each subtest has a schema of its own, so the two suites run side
-	// by side: most of their time is the server migrating fresh schemas.
+	// by side.
 	t.Parallel()
-	srv := connect(t)
+	pool := connect(t).pool(t)
+	parent := t
 	storetest.Run(t, func(t *testing.T) store.Store {
-		_, dsn := srv.schema(t)
-		return open(t, dsn, testSealer(t, 1))
+		return open(t, pool.take(parent, t), testSealer(t, 1))
 	})
 }
 
@@ -36,10 +36,10 @@ func TestConformance(t *testing.T) {
 // PostgreSQL, the stack a node actually serves from.
 func TestConformanceThroughCache(t *testing.T) {
 	t.Parallel()
-	srv := connect(t)
+	pool := connect(t).pool(t)
+	parent := t
 	storetest.Run(t, func(t *testing.T) store.Store {
-		_, dsn := srv.schema(t)
-		return cache.New(open(t, dsn, testSealer(t, 1)))
+		return cache.New(open(t, pool.take(parent, t), testSealer(t, 1)))
 	})
 }
 
