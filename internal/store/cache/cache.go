@@ -22,10 +22,11 @@ import (
 	"github.com/stsd/stsd/internal/store"
 )
 
-// DefaultMaxEntries bounds each kind of cached entity, so a flood of
-// lookups for random keys (cached as misses) cannot grow memory without end.
-// A full kind evicts its least recently used entry, so the keys and
-// principals that requests keep using stay through such a flood.
+// DefaultMaxEntries bounds each kind of cached entity, and apart from them
+// each kind's cached misses, so a flood of lookups for random keys cannot
+// grow memory without end. A full kind evicts its least recently used
+// entry; misses evict only misses, so the keys and principals that exist
+// stay through such a flood.
 const DefaultMaxEntries = 100000
 
 // Cache is a store.Store that serves hot reads from memory. Writes must go
@@ -125,10 +126,17 @@ type entry[V any] struct {
 }
 
 // table is one kind's entries, bounded and evicting the least recently
-// used. Callers hold Cache.mu: the LRU is not safe for concurrent use.
+// used. Callers hold Cache.mu: the LRUs are not safe for concurrent use.
+//
+// Misses (store.ErrNotFound) live in an LRU of their own. A flood of
+// lookups for random names, such as requests signed with made-up access
+// key ids, then evicts only other misses: the keys and principals that
+// exist stay cached however many unknown ones arrive, and each unknown one
+// reaches the backend once while it stays among the misses.
 type table[V any] struct {
-	size int
-	lru  *simplelru.LRU[string, entry[V]]
+	size   int
+	found  *simplelru.LRU[string, entry[V]]
+	misses *simplelru.LRU[string, entry[V]]
 }
 
 func newTable[V any](size int) *table[V] {
@@ -137,26 +145,55 @@ func newTable[V any](size int) *table[V] {
 	return t
 }
 
-// clear drops every entry by starting a new LRU: Purge would delete them
+// clear drops every entry by starting new LRUs: Purge would delete them
 // one by one while the cache is locked, and a Refresh after another node's
 // write clears every table at once.
 func (t *table[V]) clear() {
-	l, err := simplelru.NewLRU[string, entry[V]](t.size, nil)
+	t.found = newLRU[V](t.size)
+	t.misses = newLRU[V](t.size)
+}
+
+func newLRU[V any](size int) *simplelru.LRU[string, entry[V]] {
+	l, err := simplelru.NewLRU[string, entry[V]](size, nil)
 	if err != nil {
 		// NewLRU refuses only a size below 1, which NewWithLimit rules out.
 		panic("cache: " + err.Error())
 	}
-	t.lru = l
+	return l
 }
 
-func (t *table[V]) remove(key string) { t.lru.Remove(key) }
+func (t *table[V]) get(key string) (entry[V], bool) {
+	if e, ok := t.found.Get(key); ok {
+		return e, true
+	}
+	return t.misses.Get(key)
+}
+
+func (t *table[V]) add(key string, e entry[V]) {
+	if e.err != nil {
+		t.misses.Add(key, e)
+		return
+	}
+	t.found.Add(key, e)
+}
+
+// remove drops key, whether it was cached as found or as a miss: a write
+// that creates a name must end its miss as surely as a write that changes
+// it ends its value.
+func (t *table[V]) remove(key string) {
+	t.found.Remove(key)
+	t.misses.Remove(key)
+}
+
+// keys returns every cached key, found or missed.
+func (t *table[V]) keys() []string { return append(t.found.Keys(), t.misses.Keys()...) }
 
 // lookup serves key from t or loads it, inserting only when no
 // invalidation ran during the load. Values are cloned on the way out so a
 // caller that modifies a result cannot alter the cache.
 func lookup[V any](c *Cache, t *table[V], key string, clone func(V) V, load func() (V, error)) (V, error) {
 	c.mu.Lock()
-	e, ok := t.lru.Get(key)
+	e, ok := t.get(key)
 	epoch := c.epoch
 	c.mu.Unlock()
 	if ok {
@@ -172,7 +209,7 @@ func lookup[V any](c *Cache, t *table[V], key string, clone func(V) V, load func
 	}
 	c.mu.Lock()
 	if c.epoch == epoch {
-		t.lru.Add(key, entry[V]{v: v, err: err})
+		t.add(key, entry[V]{v: v, err: err})
 	}
 	c.mu.Unlock()
 	if err != nil {

@@ -292,6 +292,33 @@ func TestEvictionKeepsRecentlyUsed(t *testing.T) {
 	}
 }
 
+// TestMissFloodKeepsKnownKeys reads a key once, then floods the cache
+// with lookups of unknown access key ids, as requests signed with made-up
+// keys would: misses are cached apart from found entries, so the flood
+// evicts only other misses and the known key is still served from memory.
+func TestMissFloodKeepsKnownKeys(t *testing.T) {
+	back := &counting{Store: openSQLite(t, filepath.Join(t.TempDir(), "stsd.db"))}
+	c := cache.NewWithLimit(back, 4)
+	defer c.Close()
+	seed(t, c, key("AKIAKNOWN", store.AccessKeyActive))
+	status(t, c, "AKIAKNOWN")
+	for i := 0; i < 100; i++ {
+		if _, err := c.GetAccessKey(bg, fmt.Sprintf("AKIAMISS%d", i)); !errors.Is(err, store.ErrNotFound) {
+			t.Fatalf("unknown key %d: err = %v, want ErrNotFound", i, err)
+		}
+	}
+	before := back.count()
+	status(t, c, "AKIAKNOWN")
+	if n := back.count() - before; n != 0 {
+		t.Fatalf("the known key went to the backend %d time(s) after a flood of misses: the misses evicted it", n)
+	}
+	// A key created under a name cached as a miss is found at once.
+	seed(t, c, key("AKIAMISS99", store.AccessKeyActive))
+	if st := status(t, c, "AKIAMISS99"); st != store.AccessKeyActive {
+		t.Fatalf("status of a key created after its miss was cached = %v", st)
+	}
+}
+
 // warmKey returns a cache holding one access key, already read once.
 func warmKey(b *testing.B) *cache.Cache {
 	c := cache.New(openSQLite(b, filepath.Join(b.TempDir(), "stsd.db")))

@@ -198,7 +198,7 @@ func (r *recorder) DeletePolicy(ctx context.Context, accountID, name string) err
 	r.note(func(c *Cache) {
 		k := nameKey(accountID, name)
 		c.policies.remove(k)
-		for _, vk := range c.versions.lru.Keys() {
+		for _, vk := range c.versions.keys() {
 			if strings.HasPrefix(vk, k+"\x00") {
 				c.versions.remove(vk)
 			}
