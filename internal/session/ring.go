@@ -69,14 +69,23 @@ type Ring struct {
 	activeID uint32
 	active   cipher.AEAD
 	aeads    map[uint32]cipher.AEAD
-	flate    flatePools
+	// prks are the keys' HKDF pseudorandom keys, from which PurposeKey
+	// derives keys for uses other than session tokens.
+	prks  map[uint32][]byte
+	flate flatePools
 }
 
 // NewRing builds a ring that seals with active and opens tokens of active
 // and of every key in others. Key ids must be distinct and secrets KeySize
-// bytes. The secrets are not retained: each is turned into an AEAD key.
+// bytes. The secrets are not retained: each is turned into an HKDF
+// pseudorandom key, from which the token AEAD key and PurposeKey's keys are
+// expanded.
 func NewRing(active Key, others ...Key) (*Ring, error) {
-	r := &Ring{activeID: active.ID, aeads: make(map[uint32]cipher.AEAD, 1+len(others))}
+	r := &Ring{
+		activeID: active.ID,
+		aeads:    make(map[uint32]cipher.AEAD, 1+len(others)),
+		prks:     make(map[uint32][]byte, 1+len(others)),
+	}
 	for i, k := range append([]Key{active}, others...) {
 		if len(k.Secret) != KeySize {
 			return nil, fmt.Errorf("%w: key %d: secret is %d bytes, want %d", ErrBadKey, k.ID, len(k.Secret), KeySize)
@@ -84,11 +93,16 @@ func NewRing(active Key, others ...Key) (*Ring, error) {
 		if _, dup := r.aeads[k.ID]; dup {
 			return nil, fmt.Errorf("%w: key id %d appears twice", ErrBadKey, k.ID)
 		}
-		aead, err := newAEAD(k.Secret)
+		prk, err := hkdf.Extract(sha256.New, k.Secret, nil)
+		if err != nil {
+			return nil, fmt.Errorf("%w: key %d: %v", ErrBadKey, k.ID, err)
+		}
+		aead, err := newAEAD(prk)
 		if err != nil {
 			return nil, fmt.Errorf("%w: key %d: %v", ErrBadKey, k.ID, err)
 		}
 		r.aeads[k.ID] = aead
+		r.prks[k.ID] = prk
 		if i == 0 {
 			r.active = aead
 		}
@@ -96,8 +110,11 @@ func NewRing(active Key, others ...Key) (*Ring, error) {
 	return r, nil
 }
 
-func newAEAD(secret []byte) (cipher.AEAD, error) {
-	key, err := hkdf.Key(sha256.New, secret, nil, keyInfo, 32)
+// newAEAD expands prk with keyInfo: together with the extraction in NewRing
+// this is HKDF(secret, no salt, keyInfo), the derivation every token was
+// sealed under.
+func newAEAD(prk []byte) (cipher.AEAD, error) {
+	key, err := hkdf.Expand(sha256.New, prk, keyInfo, 32)
 	if err != nil {
 		return nil, err
 	}
@@ -106,6 +123,22 @@ func newAEAD(secret []byte) (cipher.AEAD, error) {
 		return nil, err
 	}
 	return cipher.NewGCM(block)
+}
+
+// PurposeKey derives from the secret of key id a KeySize-byte key for
+// purpose, a label naming one use (for example "stsd authorization
+// message"). Distinct labels give independent keys, none of them the
+// session-token key, so a value sealed for one use never opens as another.
+// An id the ring does not hold is ErrUnknownKey; an empty label, or the
+// session tokens' own, is ErrBadKey. The key is a secret: never log it.
+func (r *Ring) PurposeKey(id uint32, purpose string) ([]byte, error) {
+	if purpose == "" || purpose == keyInfo {
+		return nil, fmt.Errorf("%w: purpose label %q is reserved", ErrBadKey, purpose)
+	}
+	if r == nil || r.prks[id] == nil {
+		return nil, ErrUnknownKey
+	}
+	return hkdf.Expand(sha256.New, r.prks[id], purpose, KeySize)
 }
 
 // ActiveKeyID is the id of the key Seal uses.
