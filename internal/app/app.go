@@ -19,6 +19,7 @@ import (
 
 	"github.com/stsd/stsd/internal/auth"
 	"github.com/stsd/stsd/internal/authz"
+	"github.com/stsd/stsd/internal/authzmsg"
 	"github.com/stsd/stsd/internal/bootstrap"
 	"github.com/stsd/stsd/internal/federation/outbound"
 	"github.com/stsd/stsd/internal/iam"
@@ -117,9 +118,12 @@ type App struct {
 	backend store.Store
 	guard   *writeGuard
 	keys    *tokenkeys.Manager
-	uses    *lastused.Recorder
-	cache   *cache.Cache
-	log     *slog.Logger
+	// messages seals and opens encoded authorization messages under the
+	// token key ring.
+	messages *authzmsg.Codec
+	uses     *lastused.Recorder
+	cache    *cache.Cache
+	log      *slog.Logger
 	// shared is set when other nodes may write the store (PostgreSQL):
 	// the cache then follows their commits by notice and by polling.
 	shared *sharedView
@@ -347,6 +351,7 @@ func (a *App) init(ctx context.Context, cfg Config, boot *bootstrap.File, now fu
 		return err
 	}
 	a.keys = keys
+	a.messages = authzmsg.New(keys.Ring, keys.ReloadForUnknownKey)
 	a.uses = lastused.New(a.Store)
 	authn := auth.New(a.Store, keys.Ring, sigv4.Options{
 		// Real STS ignores X-Amz-Expires and honours a presigned URL for the
@@ -372,6 +377,7 @@ func (a *App) init(ctx context.Context, cfg Config, boot *bootstrap.File, now fu
 		STS: sts.New(sts.Config{
 			Store:    a.Store,
 			Ring:     keys.Ring,
+			Messages: a.messages,
 			MFA:      mfa.NewVerifier(a.Store, now),
 			Authz:    authorizer,
 			Policies: policies,

@@ -3,7 +3,9 @@ package app
 import (
 	"context"
 	"sync/atomic"
+	"time"
 
+	"github.com/stsd/stsd/internal/authzmsg"
 	"github.com/stsd/stsd/internal/session"
 	"github.com/stsd/stsd/internal/store"
 )
@@ -11,6 +13,12 @@ import (
 // SessionRing returns the key ring that seals and opens session tokens, so
 // that the end-to-end tests can forge and inspect tokens.
 func (a *App) SessionRing() *session.Ring { return a.keys.Ring() }
+
+// EncodeAuthorizationMessage encodes m as this stsd encodes the messages of
+// denied requests, so the end-to-end tests have messages to decode.
+func (a *App) EncodeAuthorizationMessage(m *authzmsg.Message, now time.Time) (string, error) {
+	return a.messages.Encode(m, now)
+}
 
 // FlushLastUsed writes the access-key and role uses noted so far, which
 // App.Run otherwise does every lastUsedInterval.

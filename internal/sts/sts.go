@@ -16,6 +16,7 @@ import (
 	"github.com/stsd/stsd/internal/apimodel"
 	"github.com/stsd/stsd/internal/apimodel/stsapi"
 	"github.com/stsd/stsd/internal/authz"
+	"github.com/stsd/stsd/internal/authzmsg"
 	"github.com/stsd/stsd/internal/federation/outbound"
 	"github.com/stsd/stsd/internal/ids"
 	"github.com/stsd/stsd/internal/policy"
@@ -40,6 +41,10 @@ type Config struct {
 	Store store.Reader
 	// Ring returns the current session-token key ring.
 	Ring func() *session.Ring
+	// Messages decodes encoded authorization messages
+	// (DecodeAuthorizationMessage); nil means a codec over Ring that does
+	// not reload the ring for unknown keys.
+	Messages *authzmsg.Codec
 	// MFA verifies TokenCode values.
 	MFA MFA
 	// Authz loads callers' policies and evaluates requests.
@@ -77,6 +82,7 @@ type Config struct {
 type Service struct {
 	store    store.Reader
 	ring     func() *session.Ring
+	messages *authzmsg.Codec
 	mfa      MFA
 	authz    *authz.Authorizer
 	policies *policy.Cache
@@ -97,6 +103,10 @@ type Service struct {
 func New(cfg Config) *Service {
 	s := &Service{store: cfg.Store, ring: cfg.Ring, mfa: cfg.MFA, authz: cfg.Authz, policies: cfg.Policies}
 	s.roleUsed = cfg.RoleUsed
+	s.messages = cfg.Messages
+	if s.messages == nil {
+		s.messages = authzmsg.New(cfg.Ring, nil)
+	}
 	s.publicURL, s.issuers = cfg.PublicURL, cfg.Issuers
 	if s.issuers == nil {
 		s.issuers = outbound.NewIssuers()
@@ -126,6 +136,7 @@ func (s *Service) Handlers() []rpc.Handler {
 		rpc.Typed(ops["AssumeRoleWithWebIdentity"], s.AssumeRoleWithWebIdentity),
 		rpc.Typed(ops["AssumeRoleWithSAML"], s.AssumeRoleWithSAML),
 		rpc.Typed(ops["GetWebIdentityToken"], s.GetWebIdentityToken),
+		rpc.Typed(ops["DecodeAuthorizationMessage"], s.DecodeAuthorizationMessage),
 	}
 	for i := range hs {
 		hs[i] = guard(hs[i])
