@@ -3,6 +3,7 @@ package app_test
 import (
 	"context"
 	"encoding/json"
+	"strings"
 	"testing"
 	"time"
 
@@ -123,6 +124,7 @@ func TestDecodeAuthorizationMessage(t *testing.T) {
 	// expired"; AWS's wire text is recorded nowhere at hand, so the text is
 	// stsd's (internal/sts/decodemessage.go).
 	const invalid = "The encoded authorization message is invalid or has expired."
+	tooLong := strings.Repeat("A", 10241)
 	for _, tt := range []struct {
 		name, msg, code, text string
 		client                *sts.Client
@@ -137,6 +139,10 @@ func TestDecodeAuthorizationMessage(t *testing.T) {
 		{"tampered", string(tampered), "InvalidAuthorizationMessageException", invalid, decoder, 400},
 		{"garbage", "not-a-message", "InvalidAuthorizationMessageException", invalid, decoder, 400},
 		{"foreign", foreign, "InvalidAuthorizationMessageException", invalid, decoder, 400},
+		// The model's bounds on EncodedMessage (encodedMessageType: 1 to
+		// 10240 characters), checked before the handler runs.
+		{"too long", tooLong, "ValidationError", "1 validation error detected: Value '" + tooLong + "' at 'encodedMessage' failed to satisfy constraint: Member must have length less than or equal to 10240", decoder, 400},
+		{"empty", "", "ValidationError", "1 validation error detected: Value '' at 'encodedMessage' failed to satisfy constraint: Member must have length greater than or equal to 1", decoder, 400},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			_, err := decode(tt.client, tt.msg)
