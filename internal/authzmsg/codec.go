@@ -176,9 +176,9 @@ func (c *Codec) Encode(m *Message, now time.Time) (string, error) {
 }
 
 // Decode authenticates and decrypts s and returns the message's JSON text,
-// as DecodeAuthorizationMessage answers it. Every refusal is an
-// *InvalidError (matching ErrInvalid); other errors are the store's, from a
-// ring reload.
+// as DecodeAuthorizationMessage answers it. Every error is an
+// *InvalidError (matching ErrInvalid); a ring reload that fails leaves the
+// message's key unknown.
 func (c *Codec) Decode(ctx context.Context, s string, now time.Time) (string, error) {
 	if len(s) > MaxEncodedLen {
 		return "", &InvalidError{"longer than " + strconv.Itoa(MaxEncodedLen) + " characters"}

@@ -101,3 +101,23 @@ func TestDecodeAuthorizationMessage(t *testing.T) {
 		})
 	}
 }
+
+// The registered handler keeps the session rules: a GetSessionToken
+// session "cannot call any STS API except AssumeRole or
+// GetCallerIdentity" (STS API reference, GetSessionToken).
+func TestDecodeAuthorizationMessageSessionRules(t *testing.T) {
+	h := newHarness(t, "111122223333")
+	var handler rpc.Handler
+	for _, hd := range h.svc.Handlers() {
+		if hd.Op.Name == "DecodeAuthorizationMessage" {
+			handler = hd
+		}
+	}
+	if handler.Serve == nil {
+		t.Fatal("DecodeAuthorizationMessage is not registered")
+	}
+	call := h.root("111122223333")
+	call.Principal.Session = &session.Claims{PrincipalType: session.RootSession}
+	_, err := handler.Serve(h.ctx, call, &stsapi.DecodeAuthorizationMessageRequest{EncodedMessage: "x"})
+	apierrtest.Want(t, apimodel.STS, err, "AccessDenied", "User: arn:aws:iam::111122223333:root is not authorized to perform: sts:DecodeAuthorizationMessage", 403)
+}
