@@ -18,8 +18,8 @@ import (
 	"time"
 
 	"github.com/stsd/stsd/internal/auth"
+	"github.com/stsd/stsd/internal/authmsg"
 	"github.com/stsd/stsd/internal/authz"
-	"github.com/stsd/stsd/internal/authzmsg"
 	"github.com/stsd/stsd/internal/bootstrap"
 	"github.com/stsd/stsd/internal/federation/outbound"
 	"github.com/stsd/stsd/internal/iam"
@@ -120,7 +120,7 @@ type App struct {
 	keys    *tokenkeys.Manager
 	// messages seals and opens encoded authorization messages under the
 	// token key ring.
-	messages *authzmsg.Codec
+	messages *authmsg.Codec
 	uses     *lastused.Recorder
 	cache    *cache.Cache
 	log      *slog.Logger
@@ -351,7 +351,7 @@ func (a *App) init(ctx context.Context, cfg Config, boot *bootstrap.File, now fu
 		return err
 	}
 	a.keys = keys
-	a.messages = authzmsg.New(keys.Ring, keys.ReloadForUnknownKey)
+	a.messages = authmsg.New(keys.Ring, keys.ReloadForUnknownKey)
 	a.uses = lastused.New(a.Store)
 	authn := auth.New(a.Store, keys.Ring, sigv4.Options{
 		// Real STS ignores X-Amz-Expires and honours a presigned URL for the

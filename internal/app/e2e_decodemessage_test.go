@@ -10,7 +10,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 
-	"github.com/stsd/stsd/internal/authzmsg"
+	"github.com/stsd/stsd/internal/authmsg"
 )
 
 // decodeBootstrap: decoder may decode messages, nobody may not; the role
@@ -48,10 +48,10 @@ accounts:
 `
 
 // deniedGetObject is the message of a denied s3:GetObject by nobody.
-func deniedGetObject() *authzmsg.Message {
-	return authzmsg.Build(authzmsg.Decision{
+func deniedGetObject() *authmsg.Message {
+	return authmsg.Build(authmsg.Decision{
 		ExplicitDeny: true,
-		Statements: []authzmsg.MatchedStatement{{SourcePolicy: "other", Index: 1, Sid: "NoProd", Effect: "Deny",
+		Statements: []authmsg.MatchedStatement{{SourcePolicy: "other", Index: 1, Sid: "NoProd", Effect: "Deny",
 			Actions: []string{"s3:*"}, Resources: []string{"arn:aws:s3:::prod/*"}}},
 		PrincipalID: "AIDAEXAMPLE", PrincipalARN: "arn:aws:iam::111111111111:user/nobody",
 		Action: "s3:GetObject", Resource: "arn:aws:s3:::prod/report.csv",
@@ -150,10 +150,10 @@ func TestDecodeAuthorizationMessage(t *testing.T) {
 		})
 	}
 
-	// Messages expire: one issued more than authzmsg.Lifetime ago is
+	// Messages expire: one issued more than authmsg.Lifetime ago is
 	// refused. (The server's clock stays put: the SDK signs with the real
 	// time.)
-	old, err := h.app.EncodeAuthorizationMessage(msg, h.clock.Now().Add(-authzmsg.Lifetime-time.Minute))
+	old, err := h.app.EncodeAuthorizationMessage(msg, h.clock.Now().Add(-authmsg.Lifetime-time.Minute))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -5,7 +5,7 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/stsd/stsd/internal/authzmsg"
+	"github.com/stsd/stsd/internal/authmsg"
 	"github.com/stsd/stsd/internal/session"
 	"github.com/stsd/stsd/internal/store"
 )
@@ -16,7 +16,7 @@ func (a *App) SessionRing() *session.Ring { return a.keys.Ring() }
 
 // EncodeAuthorizationMessage encodes m as this stsd encodes the messages of
 // denied requests, so the end-to-end tests have messages to decode.
-func (a *App) EncodeAuthorizationMessage(m *authzmsg.Message, now time.Time) (string, error) {
+func (a *App) EncodeAuthorizationMessage(m *authmsg.Message, now time.Time) (string, error) {
 	return a.messages.Encode(m, now)
 }
 

@@ -6,7 +6,7 @@ import (
 
 	"github.com/stsd/stsd/internal/apierr"
 	"github.com/stsd/stsd/internal/apimodel/stsapi"
-	"github.com/stsd/stsd/internal/authzmsg"
+	"github.com/stsd/stsd/internal/authmsg"
 	"github.com/stsd/stsd/internal/policy"
 	"github.com/stsd/stsd/internal/rpc"
 )
@@ -48,7 +48,7 @@ func (s *Service) DecodeAuthorizationMessage(ctx context.Context, call *rpc.Call
 		return nil, err
 	}
 	doc, err := s.messages.Decode(ctx, in.EncodedMessage, call.Time)
-	if errors.Is(err, authzmsg.ErrInvalid) {
+	if errors.Is(err, authmsg.ErrInvalid) {
 		return nil, apierr.New(codeInvalidAuthorizationMessage, msgInvalidAuthorizationMessage)
 	}
 	if err != nil {

@@ -8,7 +8,7 @@ import (
 	"github.com/stsd/stsd/internal/apimodel"
 	"github.com/stsd/stsd/internal/apimodel/iamapi"
 	"github.com/stsd/stsd/internal/apimodel/stsapi"
-	"github.com/stsd/stsd/internal/authzmsg"
+	"github.com/stsd/stsd/internal/authmsg"
 	"github.com/stsd/stsd/internal/rpc"
 	"github.com/stsd/stsd/internal/session"
 )
@@ -26,8 +26,8 @@ func TestDecodeAuthorizationMessage(t *testing.T) {
 		h.ok(h.iam.CreateUser(h.ctx, root, &iamapi.CreateUserRequest{UserName: name}))
 		h.ok(h.iam.PutUserPolicy(h.ctx, root, &iamapi.PutUserPolicyRequest{UserName: name, PolicyName: "p", PolicyDocument: doc}))
 	}
-	codec := authzmsg.New(func() *session.Ring { return h.ring }, nil)
-	msg := authzmsg.Build(authzmsg.Decision{
+	codec := authmsg.New(func() *session.Ring { return h.ring }, nil)
+	msg := authmsg.Build(authmsg.Decision{
 		PrincipalID: "AIDAEXAMPLE", PrincipalARN: "arn:aws:iam::" + acct + ":user/nobody",
 		Action: "s3:GetObject", Resource: "arn:aws:s3:::b/k", Conditions: map[string][]string{"aws:SourceIp": {"192.0.2.1"}},
 	})
@@ -38,9 +38,9 @@ func TestDecodeAuthorizationMessage(t *testing.T) {
 	want := `{"allowed":false,"explicitDeny":false,"matchedStatements":{"items":[]},"failures":{"items":[]},` +
 		`"context":{"principal":{"id":"AIDAEXAMPLE","arn":"arn:aws:iam::111122223333:user/nobody"},"action":"s3:GetObject",` +
 		`"resource":"arn:aws:s3:::b/k","conditions":{"items":[{"key":"aws:SourceIp","values":{"items":[{"value":"192.0.2.1"}]}}]}}}`
-	old, _ := codec.Encode(msg, h.now.Add(-authzmsg.Lifetime-time.Second))
+	old, _ := codec.Encode(msg, h.now.Add(-authmsg.Lifetime-time.Second))
 	otherRing, _ := session.NewRing(session.Key{ID: 1, Secret: make([]byte, session.KeySize)})
-	foreign, _ := authzmsg.New(func() *session.Ring { return otherRing }, nil).Encode(msg, h.now)
+	foreign, _ := authmsg.New(func() *session.Ring { return otherRing }, nil).Encode(msg, h.now)
 	tampered := []byte(encoded)
 	if mid := len(tampered) / 2; tampered[mid] == 'A' {
 		tampered[mid] = 'B'

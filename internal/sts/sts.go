@@ -15,8 +15,8 @@ import (
 	"github.com/stsd/stsd/internal/apierr"
 	"github.com/stsd/stsd/internal/apimodel"
 	"github.com/stsd/stsd/internal/apimodel/stsapi"
+	"github.com/stsd/stsd/internal/authmsg"
 	"github.com/stsd/stsd/internal/authz"
-	"github.com/stsd/stsd/internal/authzmsg"
 	"github.com/stsd/stsd/internal/federation/outbound"
 	"github.com/stsd/stsd/internal/ids"
 	"github.com/stsd/stsd/internal/policy"
@@ -44,7 +44,7 @@ type Config struct {
 	// Messages decodes encoded authorization messages
 	// (DecodeAuthorizationMessage); nil means a codec over Ring that does
 	// not reload the ring for unknown keys.
-	Messages *authzmsg.Codec
+	Messages *authmsg.Codec
 	// MFA verifies TokenCode values.
 	MFA MFA
 	// Authz loads callers' policies and evaluates requests.
@@ -82,7 +82,7 @@ type Config struct {
 type Service struct {
 	store    store.Reader
 	ring     func() *session.Ring
-	messages *authzmsg.Codec
+	messages *authmsg.Codec
 	mfa      MFA
 	authz    *authz.Authorizer
 	policies *policy.Cache
@@ -105,7 +105,7 @@ func New(cfg Config) *Service {
 	s.roleUsed = cfg.RoleUsed
 	s.messages = cfg.Messages
 	if s.messages == nil {
-		s.messages = authzmsg.New(cfg.Ring, nil)
+		s.messages = authmsg.New(cfg.Ring, nil)
 	}
 	s.publicURL, s.issuers = cfg.PublicURL, cfg.Issuers
 	if s.issuers == nil {

@@ -1,4 +1,4 @@
-package authzmsg
+package authmsg
 
 import (
 	"context"

@@ -1,4 +1,4 @@
-package authzmsg
+package authmsg
 
 import (
 	"context"
@@ -77,7 +77,7 @@ var b64 = base64.RawURLEncoding.Strict()
 
 // ErrInvalid matches (errors.Is) every refusal of Decode; the sts package
 // answers it with InvalidAuthorizationMessageException.
-var ErrInvalid = errors.New("authzmsg: invalid authorization message")
+var ErrInvalid = errors.New("authmsg: invalid authorization message")
 
 // InvalidError is Decode's one refusal: the message is malformed, altered,
 // sealed under a key this ring does not hold (another stsd, or a key long
@@ -94,7 +94,7 @@ func (e *InvalidError) Is(target error) bool { return target == ErrInvalid }
 
 // ErrTooLarge matches (errors.Is) Encode's refusal of a message whose
 // encoding would exceed MaxEncodedLen.
-var ErrTooLarge = errors.New("authzmsg: authorization message too large")
+var ErrTooLarge = errors.New("authmsg: authorization message too large")
 
 // TooLargeError reports a message whose encoding would be Len characters,
 // or whose JSON alone exceeds the bound, when at most MaxEncodedLen are
@@ -104,7 +104,7 @@ type TooLargeError struct {
 }
 
 func (e *TooLargeError) Error() string {
-	return "authzmsg: encoded authorization message would be " + strconv.Itoa(e.Len) +
+	return "authmsg: encoded authorization message would be " + strconv.Itoa(e.Len) +
 		" characters, more than the limit of " + strconv.Itoa(MaxEncodedLen)
 }
 
@@ -159,12 +159,12 @@ func (c *Codec) Encode(m *Message, now time.Time) (string, error) {
 	}
 	ring := c.ring()
 	if ring == nil {
-		return "", errors.New("authzmsg: no key ring")
+		return "", errors.New("authmsg: no key ring")
 	}
 	id := ring.ActiveKeyID()
 	aead, err := c.aead(ring, id)
 	if err != nil {
-		return "", fmt.Errorf("authzmsg: active key: %w", err)
+		return "", fmt.Errorf("authmsg: active key: %w", err)
 	}
 	sealed := make([]byte, headerLen, headerLen+len(body)+tagLen)
 	sealed[0] = version1

@@ -1,4 +1,4 @@
-package authzmsg
+package authmsg
 
 import (
 	"bytes"
@@ -21,7 +21,7 @@ const dictionary = `{"allowed":false,"explicitDeny":true,"matchedStatements":{"i
 	`"aws:PrincipalAccount","aws:userid","aws:PrincipalType","aws:RequestedRegion","aws:PrincipalTag/` +
 	`arn:aws:sts::assumed-role/:role/:user/:root`
 
-var errBadStream = errors.New("authzmsg: bad compressed body")
+var errBadStream = errors.New("authmsg: bad compressed body")
 
 // compress returns bodyDeflate ‖ uvarint len(doc) ‖ DEFLATE(doc).
 func (p *flatePools) compress(doc []byte) []byte {

@@ -1,4 +1,4 @@
-// Package authzmsg seals and opens encoded authorization messages: the
+// Package authmsg seals and opens encoded authorization messages: the
 // opaque string a denied request carries, which STS DecodeAuthorizationMessage
 // turns back into the JSON document AWS documents for it (whether the
 // request was allowed, whether an explicit deny decided, the statements that
@@ -9,7 +9,7 @@
 // session-token key ring (session.Ring.PurposeKey with this package's own
 // label), so messages rotate with the token keys, and neither a session
 // token nor any other value sealed under the ring can pass for a message.
-package authzmsg
+package authmsg
 
 import (
 	"encoding/json"
