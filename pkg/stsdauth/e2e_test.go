@@ -1,0 +1,215 @@
+package stsdauth_test
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	v4 "github.com/aws/aws-sdk-go-v2/aws/signer/v4"
+	"github.com/aws/aws-sdk-go-v2/credentials"
+	"github.com/aws/aws-sdk-go-v2/service/sts"
+
+	"github.com/stsd/stsd/internal/app"
+	"github.com/stsd/stsd/pkg/stsdauth"
+)
+
+// e2eBootstrap is the world of the end-to-end test: a gateway user the
+// middleware signs as, and a role alice assumes that may GET /hello of
+// API api1 stage prod, is explicitly denied DELETE, and is not allowed
+// anything else.
+const e2eBootstrap = `
+accounts:
+  - id: "123456789012"
+    users:
+      - name: gateway
+        access_keys: [{id: AKIAGATEWAYEXAMPLE01, secret: "gatewaySecret000000000000000000000000000"}]
+        inline_policies:
+          relying-party:
+            Version: "2012-10-17"
+            Statement:
+              - {Effect: Allow, Action: ["stsd:Authorize", "stsd:VerifyRequest"], Resource: "*"}
+      - name: alice
+        access_keys: [{id: AKIAALICEEXAMPLE0001, secret: "aliceSecret00000000000000000000000000000"}]
+        inline_policies:
+          assume:
+            Version: "2012-10-17"
+            Statement:
+              - {Effect: Allow, Action: "sts:AssumeRole", Resource: "arn:aws:iam::123456789012:role/caller"}
+    roles:
+      - name: caller
+        trust_policy:
+          Version: "2012-10-17"
+          Statement:
+            - {Effect: Allow, Principal: {AWS: "arn:aws:iam::123456789012:user/alice"}, Action: "sts:AssumeRole"}
+        inline_policies:
+          invoke:
+            Version: "2012-10-17"
+            Statement:
+              - {Effect: Allow, Action: "execute-api:Invoke", Resource: "arn:aws:execute-api:us-east-1:123456789012:api1/prod/GET/hello"}
+              - {Effect: Deny, Action: "execute-api:Invoke", Resource: "arn:aws:execute-api:*:*:api1/prod/DELETE/*"}
+`
+
+// startSTSD starts a real stsd; apiMissing, when not empty, says it does
+// not serve the relying-party API yet.
+func startSTSD(t *testing.T) (url, apiMissing string) {
+	t.Helper()
+	dir := t.TempDir()
+	boot := filepath.Join(dir, "bootstrap.yaml")
+	if err := os.WriteFile(boot, []byte(e2eBootstrap), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewUnstartedServer(nil)
+	a, err := app.Open(context.Background(), app.Config{
+		DataDir:       filepath.Join(dir, "data"),
+		BootstrapFile: boot,
+		PublicURL:     "http://" + srv.Listener.Addr().String(),
+	})
+	if err != nil {
+		srv.Close()
+		t.Fatal(err)
+	}
+	srv.Config.Handler = a.Handler
+	srv.Start()
+	t.Cleanup(func() { srv.Close(); _ = a.Close() })
+
+	resp, err := http.Post(srv.URL+"/v1/verify", "application/json", strings.NewReader("{}"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode == http.StatusNotFound || !strings.HasPrefix(resp.Header.Get("Content-Type"), "application/json") {
+		apiMissing = fmt.Sprintf("stsd does not serve the relying-party API yet (POST /v1/verify answered %d %s)", resp.StatusCode, resp.Header.Get("Content-Type"))
+	}
+	return srv.URL, apiMissing
+}
+
+// callAs signs a request for execute-api with creds and sends it.
+func callAs(t *testing.T, creds aws.Credentials, method, url string, body []byte) (int, []byte) {
+	t.Helper()
+	req, err := http.NewRequest(method, url, bytes.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	sum := sha256.Sum256(body)
+	if err := v4.NewSigner().SignHTTP(context.Background(), creds, req, hex.EncodeToString(sum[:]), "execute-api", "us-east-1", time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	raw, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, raw
+}
+
+func TestEndToEnd(t *testing.T) {
+	endpoint, apiMissing := startSTSD(t)
+	ctx := context.Background()
+
+	// alice assumes the role through the real STS client.
+	stsClient := sts.New(sts.Options{
+		Region:       "us-east-1",
+		BaseEndpoint: aws.String(endpoint),
+		Credentials:  credentials.NewStaticCredentialsProvider("AKIAALICEEXAMPLE0001", "aliceSecret00000000000000000000000000000", ""),
+		Retryer:      aws.NopRetryer{},
+	})
+	out, err := stsClient.AssumeRole(ctx, &sts.AssumeRoleInput{
+		RoleArn:         aws.String("arn:aws:iam::123456789012:role/caller"),
+		RoleSessionName: aws.String("e2e"),
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if apiMissing != "" {
+		t.Skip(apiMissing)
+	}
+	creds := aws.Credentials{
+		AccessKeyID:     aws.ToString(out.Credentials.AccessKeyId),
+		SecretAccessKey: aws.ToString(out.Credentials.SecretAccessKey),
+		SessionToken:    aws.ToString(out.Credentials.SessionToken),
+	}
+
+	client, err := stsdauth.NewClient(stsdauth.ClientConfig{
+		Endpoint:    endpoint,
+		Credentials: credentials.NewStaticCredentialsProvider("AKIAGATEWAYEXAMPLE01", "gatewaySecret000000000000000000000000000", ""),
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	svc := func(mode stsdauth.Mode) *httptest.Server {
+		auth, err := stsdauth.New(stsdauth.Config{Client: client, Mode: mode, APIID: "api1", Stage: "prod"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		srv := httptest.NewServer(auth.Middleware(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			p, _ := stsdauth.PrincipalFrom(r.Context())
+			if p.Session == nil {
+				http.Error(w, "no session in the principal of temporary credentials", 500)
+				return
+			}
+			fmt.Fprintf(w, "%s %s", p.ARN, p.Session.Expiration.Format(time.RFC3339))
+		})))
+		t.Cleanup(srv.Close)
+		return srv
+	}
+	authorizing, verifying := svc(stsdauth.ModeAuthorize), svc(stsdauth.ModeVerify)
+	wantARN := "arn:aws:sts::123456789012:assumed-role/caller/e2e"
+
+	// Allowed, twice (the second from the cache).
+	for range 2 {
+		status, body := callAs(t, creds, "GET", authorizing.URL+"/hello", nil)
+		if status != 200 || !strings.HasPrefix(string(body), wantARN+" ") {
+			t.Fatalf("GET /hello: %d %s", status, body)
+		}
+	}
+
+	type refusal struct{ Code, Message, EncodedMessage string }
+	refused := func(method, path, code string, status int, body []byte) refusal {
+		t.Helper()
+		got, raw := callAs(t, creds, method, authorizing.URL+path, body)
+		var r refusal
+		if err := json.Unmarshal(raw, &struct {
+			Code           *string `json:"code"`
+			Message        *string `json:"message"`
+			EncodedMessage *string `json:"encoded_message"`
+		}{&r.Code, &r.Message, &r.EncodedMessage}); err != nil || got != status || r.Code != code {
+			t.Fatalf("%s %s: %d %s, want %d %s", method, path, got, raw, status, code)
+		}
+		return r
+	}
+	// Not allowed: an implicit deny, with a message to decode.
+	r := refused("POST", "/notes", "AccessDenied", 403, []byte(`{"note":"hi"}`))
+	if r.EncodedMessage == "" || r.Message != "User: "+wantARN+" is not authorized to perform: execute-api:Invoke on resource: arn:aws:execute-api:us-east-1:123456789012:api1/prod/POST/notes" {
+		t.Fatalf("implicit deny %+v", r)
+	}
+	// Explicitly denied.
+	r = refused("DELETE", "/notes/1", "AccessDenied", 403, nil)
+	if r.EncodedMessage == "" || !strings.HasSuffix(r.Message, " with an explicit deny") {
+		t.Fatalf("explicit deny %+v", r)
+	}
+
+	// A bad signature gets stsd's code for it.
+	bad := creds
+	bad.SecretAccessKey = "not-the-secret"
+	if status, body := callAs(t, bad, "GET", authorizing.URL+"/hello", nil); status != 403 || !strings.Contains(string(body), `"SignatureDoesNotMatch"`) {
+		t.Fatalf("bad signature: %d %s", status, body)
+	}
+
+	// Verify-only: any verified principal passes, whatever its policies.
+	if status, body := callAs(t, creds, "POST", verifying.URL+"/notes", []byte("n")); status != 200 || !strings.HasPrefix(string(body), wantARN+" ") {
+		t.Fatalf("verify-only POST /notes: %d %s", status, body)
+	}
+}
