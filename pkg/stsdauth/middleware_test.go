@@ -12,7 +12,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
-	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -21,22 +21,16 @@ import (
 )
 
 // clock is a settable clock: tests move time instead of sleeping.
-type clock struct {
-	mu  sync.Mutex
-	now time.Time
+type clock struct{ unixNano atomic.Int64 }
+
+func newClock(t time.Time) *clock {
+	c := &clock{}
+	c.unixNano.Store(t.UnixNano())
+	return c
 }
 
-func (c *clock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.now
-}
-
-func (c *clock) Add(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.now = c.now.Add(d)
-}
+func (c *clock) Now() time.Time      { return time.Unix(0, c.unixNano.Load()).UTC() }
+func (c *clock) Add(d time.Duration) { c.unixNano.Add(int64(d)) }
 
 // signer signs test requests for execute-api as a client of the service.
 type signer struct {
@@ -129,7 +123,7 @@ type protected struct {
 
 func protect(t testing.TB, mutate func(*Config)) *protected {
 	t.Helper()
-	p := &protected{fake: newFake(t), clock: &clock{now: time.Date(2026, 12, 8, 1, 0, 0, 0, time.UTC)}}
+	p := &protected{fake: newFake(t), clock: newClock(time.Date(2026, 12, 8, 1, 0, 0, 0, time.UTC))}
 	cfg := Config{Client: p.fake.client(t), APIID: "api1", Stage: "prod", Now: p.clock.Now}
 	if mutate != nil {
 		mutate(&cfg)
