@@ -18,6 +18,19 @@
 // stsd's encoded_message, which the signer's administrator can decode
 // with sts:DecodeAuthorizationMessage.
 //
+// In short (ExampleAuth_Middleware is the whole program):
+//
+//	client, _ := stsdauth.NewClient(stsdauth.ClientConfig{
+//		Endpoint:    "https://sts.example.com",
+//		Credentials: credentials.NewStaticCredentialsProvider(keyID, secret, ""),
+//	})
+//	auth, _ := stsdauth.New(stsdauth.Config{Client: client, APIID: "notes-api", Stage: "prod"})
+//	http.ListenAndServe(":8080", auth.Middleware(mux))
+//
+// and in a handler:
+//
+//	p, _ := stsdauth.PrincipalFrom(r.Context()) // p.ARN, p.Account, p.Session...
+//
 // Payloads: a request whose x-amz-content-sha256 header names its payload
 // hash is streamed to the handler, which reads ErrPayloadHashMismatch
 // instead of io.EOF if the body is not the signed one; other bodies are

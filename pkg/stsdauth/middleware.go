@@ -118,9 +118,10 @@ type Config struct {
 	// UNSIGNED-PAYLOAD through; their body is not covered by the
 	// signature. Off by default: they are refused 401 UnsignedPayload.
 	AllowUnsignedPayload bool
-	// CacheTTL is how long an allowed (or verified) signed request is
-	// remembered; an entry never outlives its session. Zero means
-	// DefaultCacheTTL; negative disables caching.
+	// CacheTTL is how long an allowed (or verified) signed request, and
+	// the principal of an access key, are remembered; an entry never
+	// outlives its session. Zero means DefaultCacheTTL; negative disables
+	// both (every request then costs a verify and an authorize call).
 	CacheTTL time.Duration
 	// CacheSize bounds the cache's entries (least recently used go
 	// first). Zero means DefaultCacheSize.
