@@ -188,7 +188,7 @@ func (s *service) hello(w http.ResponseWriter, r *http.Request) {
 
 func (s *service) list(w http.ResponseWriter, r *http.Request) {
 	s.mu.Lock()
-	notes := append([]note(nil), s.notes...)
+	notes := append([]note{}, s.notes...)
 	s.mu.Unlock()
 	writeJSON(w, http.StatusOK, notes)
 }

@@ -46,6 +46,9 @@ func TestNotes(t *testing.T) {
 		b, _ := io.ReadAll(w.Body)
 		return w.Code, string(b)
 	}
+	if code, body := call("GET", "", nil); code != 200 || strings.TrimSpace(body) != "[]" {
+		t.Fatalf("empty list: %d %s", code, body)
+	}
 	if code, body := call("POST", "first", nil); code != 201 || !strings.Contains(body, `"text":"first"`) {
 		t.Fatalf("add: %d %s", code, body)
 	}
