@@ -1,4 +1,4 @@
-package stsdauth_test
+package app_test
 
 import (
 	"bytes"
@@ -25,11 +25,11 @@ import (
 	"github.com/stsd/stsd/pkg/stsdauth"
 )
 
-// e2eBootstrap is the world of the end-to-end test: a gateway user the
+// stsdauthBootstrap is the world of the end-to-end test: a gateway user the
 // middleware signs as, and a role alice assumes that may GET /hello of
 // API api1 stage prod, is explicitly denied DELETE, and is not allowed
 // anything else.
-const e2eBootstrap = `
+const stsdauthBootstrap = `
 accounts:
   - id: "123456789012"
     users:
@@ -64,11 +64,11 @@ accounts:
 
 // startSTSD starts a real stsd; apiMissing, when not empty, says it does
 // not serve the relying-party API yet.
-func startSTSD(t *testing.T) (url, apiMissing string) {
+func startForStsdauth(t *testing.T) (url, apiMissing string) {
 	t.Helper()
 	dir := t.TempDir()
 	boot := filepath.Join(dir, "bootstrap.yaml")
-	if err := os.WriteFile(boot, []byte(e2eBootstrap), 0o600); err != nil {
+	if err := os.WriteFile(boot, []byte(stsdauthBootstrap), 0o600); err != nil {
 		t.Fatal(err)
 	}
 	srv := httptest.NewUnstartedServer(nil)
@@ -100,7 +100,7 @@ func startSTSD(t *testing.T) (url, apiMissing string) {
 type refusal struct{ Code, Message, EncodedMessage string }
 
 // callAs signs a request for execute-api with creds and sends it.
-func callAs(t *testing.T, creds aws.Credentials, method, url string, body []byte) (int, []byte) {
+func callThroughStsdauth(t *testing.T, creds aws.Credentials, method, url string, body []byte) (int, []byte) {
 	t.Helper()
 	req, err := http.NewRequest(method, url, bytes.NewReader(body))
 	if err != nil {
@@ -119,8 +119,8 @@ func callAs(t *testing.T, creds aws.Credentials, method, url string, body []byte
 	return resp.StatusCode, raw
 }
 
-func TestEndToEnd(t *testing.T) {
-	endpoint, apiMissing := startSTSD(t)
+func TestStsdauthEndToEnd(t *testing.T) {
+	endpoint, apiMissing := startForStsdauth(t)
 	ctx := context.Background()
 
 	// alice assumes the role through the real STS client.
@@ -174,7 +174,7 @@ func TestEndToEnd(t *testing.T) {
 
 	// Allowed, twice (the second from the cache).
 	for range 2 {
-		status, body := callAs(t, creds, "GET", authorizing.URL+"/hello", nil)
+		status, body := callThroughStsdauth(t, creds, "GET", authorizing.URL+"/hello", nil)
 		if status != 200 || !strings.HasPrefix(string(body), wantARN+" ") {
 			t.Fatalf("GET /hello: %d %s", status, body)
 		}
@@ -182,7 +182,7 @@ func TestEndToEnd(t *testing.T) {
 
 	refused := func(method, path, code string, status int, body []byte) refusal {
 		t.Helper()
-		got, raw := callAs(t, creds, method, authorizing.URL+path, body)
+		got, raw := callThroughStsdauth(t, creds, method, authorizing.URL+path, body)
 		var r refusal
 		if err := json.Unmarshal(raw, &struct {
 			Code           *string `json:"code"`
@@ -208,12 +208,12 @@ func TestEndToEnd(t *testing.T) {
 	// A bad signature gets stsd's code for it.
 	bad := creds
 	bad.SecretAccessKey = "not-the-secret"
-	if status, body := callAs(t, bad, "GET", authorizing.URL+"/hello", nil); status != 403 || !strings.Contains(string(body), `"SignatureDoesNotMatch"`) {
+	if status, body := callThroughStsdauth(t, bad, "GET", authorizing.URL+"/hello", nil); status != 403 || !strings.Contains(string(body), `"SignatureDoesNotMatch"`) {
 		t.Fatalf("bad signature: %d %s", status, body)
 	}
 
 	// Verify-only: any verified principal passes, whatever its policies.
-	if status, body := callAs(t, creds, "POST", verifying.URL+"/notes", []byte("n")); status != 200 || !strings.HasPrefix(string(body), wantARN+" ") {
+	if status, body := callThroughStsdauth(t, creds, "POST", verifying.URL+"/notes", []byte("n")); status != 200 || !strings.HasPrefix(string(body), wantARN+" ") {
 		t.Fatalf("verify-only POST /notes: %d %s", status, body)
 	}
 
