@@ -49,6 +49,36 @@ type Context struct {
 	// stringList, numericList, …), which single-valued operators cannot
 	// compare; nil when there are none.
 	lists map[string]struct{}
+	// one backs the one-value slices SetValue stores, so that a context
+	// reused through Reset stores single values without allocating.
+	one []string
+}
+
+// Reset empties the context but keeps its storage, so that filling it
+// again with as many keys allocates nothing. Slices returned by Get before
+// Reset must not be used after it.
+func (c *Context) Reset() {
+	clear(c.m)
+	clear(c.lists)
+	c.one = c.one[:0]
+}
+
+// SetValue sets key to the single value v, as Set(key, v) does, without
+// allocating once the context has held as many keys before its last
+// Reset. A key already in lower case is not converted (nor copied).
+func (c *Context) SetValue(key, v string) {
+	if c.m == nil {
+		c.m = make(map[string][]string)
+	}
+	if len(c.one) == cap(c.one) {
+		// The old array stays behind the values already stored.
+		c.one = make([]string, 0, 2*cap(c.one)+8)
+	}
+	i := len(c.one)
+	c.one = append(c.one, v)
+	lkey := strings.ToLower(key)
+	c.m[lkey] = c.one[i : i+1 : i+1]
+	delete(c.lists, lkey)
 }
 
 // Set sets key to values, replacing any earlier values. Set with no values
