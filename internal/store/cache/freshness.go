@@ -59,3 +59,13 @@ func (c *Cache) Stale(now time.Time, maxAge time.Duration) bool {
 	t, ok := c.Freshness()
 	return !ok || now.Sub(t) > maxAge
 }
+
+// Epoch counts the invalidations the cache has made. A value derived from
+// cached reads taken while the epoch was e is as current as the cache while
+// Epoch still returns e: every write, Refresh or notice that could change
+// it moves the epoch first. authz keeps gathered subjects by it.
+func (c *Cache) Epoch() uint64 {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.epoch
+}
