@@ -1,12 +1,21 @@
-// Package authz decides whether an authenticated principal may perform an
-// action: it gathers the principal's policies from the store (identity
-// policies of the user and of the user's groups, or of the session's role;
-// its permissions boundary; the session policies carried in the token),
-// builds the request context AWS defines (the aws:* global condition keys),
-// and asks the policy engine.
+// Package authz makes stsd's authorization decisions: whether a principal
+// may perform an action on a resource. It gathers the principal's policies
+// from the store into a Subject (identity policies of the user and of the
+// user's groups, or of the session's role; its permissions boundary; the
+// session policies carried in the token), each named by a PolicyRef; and
+// Decide builds the request context AWS defines (the aws:* global keys from
+// the subject and the request's Facts, then the caller's keys), combines
+// those policies with the target's resource-based policy (a role's trust
+// policy) through the policy engine, and returns the Decision: Allow,
+// ExplicitDeny or ImplicitDeny, the kind of policy responsible, and the
+// statements that applied, each naming its policy. No other package
+// combines policies (TestNoOtherPackageCombinesPolicies).
 //
 // It reads only the in-memory cache over the store and the policy compile
-// cache, so authorizing a request touches no database in the steady state.
+// cache, so authorizing a request touches no database in the steady state;
+// over a store that reports an invalidation epoch (the store cache) it also
+// keeps gathered subjects, so a repeated caller's decision allocates
+// nothing.
 package authz
 
 import (
@@ -37,6 +46,8 @@ type Authorizer struct {
 	policies *policy.Cache
 	root     *policy.Policy // allows everything
 	none     *policy.Policy // allows nothing
+	// subjects keeps gathered subjects when store reports an epoch.
+	subjects *subjectCache
 }
 
 // New returns an Authorizer reading from st (normally the cache over the
@@ -47,21 +58,31 @@ func New(st store.Reader, pc *policy.Cache) *Authorizer {
 		policies: pc,
 		root:     policy.MustParse(allowAll, policy.KindInlineUser),
 		none:     policy.MustParse(allowNothing, policy.KindSession),
+		subjects: newSubjectCache(subjectCacheSize),
 	}
 }
 
 // Subject is a principal with the policies that govern what it may do and
-// the tags policies see as aws:PrincipalTag.
+// the tags policies see as aws:PrincipalTag. A Subject returned by an
+// Authorizer may be shared between requests: it is read-only.
 type Subject struct {
+	// Principal is the caller; nil for a FederatedSubject or a
+	// CustomSubject, which name the caller in the policy engine's terms.
 	Principal *auth.Principal
 	// Identity holds the identity-based policies: the user's own and
 	// those of the user's groups, the session's role's, or the root's
 	// implicit allow-all.
 	Identity []*policy.Policy
+	// IdentityRefs names Identity's policies, index for index.
+	IdentityRefs []PolicyRef
 	// Boundary is the user's or role's permissions boundary, nil if none.
 	Boundary *policy.Policy
+	// BoundaryRef names Boundary.
+	BoundaryRef PolicyRef
 	// Session holds the session policies the session was created with.
 	Session []*policy.Policy
+	// SessionRefs names Session's policies, index for index.
+	SessionRefs []PolicyRef
 	// Tags are the principal tags: the user's tags, or the role's tags
 	// overridden by the session tags of the same key ("session tags
 	// override role tags", IAM User Guide, id_session-tags.html).
@@ -69,15 +90,59 @@ type Subject struct {
 	// RoleARN is, for a role session, the role's ARN with its path
 	// (aws:PrincipalArn of a role session is the role's ARN).
 	RoleARN string
+
+	// caller is the caller when Principal is nil.
+	caller policy.Principal
+	// keys are the caller's global context keys, computed once.
+	keys []keyValue
 }
 
-// Subject gathers everything needed to authorize requests made by p.
+// FederatedSubject is a caller authenticated by an identity provider
+// (AssumeRoleWithWebIdentity, AssumeRoleWithSAML): it has no policies of
+// its own, so a role's trust policy alone decides, and its request context
+// has only the keys of the request and those its caller adds.
+func FederatedSubject(provider string) *Subject {
+	return &Subject{caller: policy.Principal{Federated: provider}}
+}
+
+// CustomSubject is a caller with the given policies rather than its own,
+// as the IAM policy simulator evaluates them; refs name the identity
+// policies index for index.
+func CustomSubject(p policy.Principal, identity []*policy.Policy, refs []PolicyRef, boundary *policy.Policy, boundaryRef PolicyRef) *Subject {
+	return &Subject{caller: p, Identity: identity, IdentityRefs: refs, Boundary: boundary, BoundaryRef: boundaryRef}
+}
+
+// Subject gathers everything needed to authorize requests made by p. Over
+// a store that reports an invalidation epoch, the subjects of callers
+// signing with an access key are kept until the store changes.
 func (a *Authorizer) Subject(ctx context.Context, p *auth.Principal) (*Subject, error) {
+	epoch, cacheable := a.epoch()
+	cacheable = cacheable && p.AccessKeyID != ""
+	// An access key id names one caller: a long-term key its user (whose
+	// changes move the epoch), a session key the claims sealed with it.
+	key := subjectKey{accessKeyID: p.AccessKeyID, arn: p.ARN}
+	if cacheable {
+		if s := a.subjects.get(key, epoch); s != nil {
+			return s, nil
+		}
+	}
+	s, err := a.gather(ctx, p)
+	if err != nil {
+		return nil, err
+	}
+	if cacheable {
+		a.subjects.put(key, epoch, s)
+	}
+	return s, nil
+}
+
+// gather reads p's policies from the store.
+func (a *Authorizer) gather(ctx context.Context, p *auth.Principal) (*Subject, error) {
 	s := &Subject{Principal: p}
 	c := p.Session
 	switch {
 	case p.Type == auth.Root:
-		s.Identity = []*policy.Policy{a.root}
+		s.addIdentity(a.root, PolicyRef{Kind: PolicyRoot})
 	case p.Type == auth.User:
 		wantID := ""
 		if c != nil {
@@ -94,7 +159,7 @@ func (a *Authorizer) Subject(ctx context.Context, p *auth.Principal) (*Subject, 
 		// GetFederationToken: the federating user's permissions narrowed by
 		// the session policies; a root-federated session has root's.
 		if c.UserName == "" {
-			s.Identity = []*policy.Policy{a.root}
+			s.addIdentity(a.root, PolicyRef{Kind: PolicyRoot})
 		} else if err := a.loadUser(ctx, s, p.AccountID, c.UserName, c.UserID); err != nil {
 			return nil, err
 		}
@@ -109,10 +174,23 @@ func (a *Authorizer) Subject(ctx context.Context, p *auth.Principal) (*Subject, 
 		// reference, GetFederationToken): an empty session policy list would
 		// mean "no narrowing" to the engine, so narrow to nothing instead.
 		if c.PrincipalType == session.FederatedUser && len(s.Session) == 0 {
-			s.Session = []*policy.Policy{a.none}
+			s.addSession(a.none, PolicyRef{Kind: PolicySession})
 		}
 	}
+	s.keys = s.principalKeys()
 	return s, nil
+}
+
+// addIdentity adds an identity policy and its name.
+func (s *Subject) addIdentity(p *policy.Policy, ref PolicyRef) {
+	s.Identity = append(s.Identity, p)
+	s.IdentityRefs = append(s.IdentityRefs, ref)
+}
+
+// addSession adds a session policy and its name.
+func (s *Subject) addSession(p *policy.Policy, ref PolicyRef) {
+	s.Session = append(s.Session, p)
+	s.SessionRefs = append(s.SessionRefs, ref)
 }
 
 // loadUser reads a user's inline and attached policies, boundary and tags,
@@ -189,7 +267,7 @@ func (a *Authorizer) loadPrincipalPolicies(ctx context.Context, s *Subject, acco
 		if err != nil {
 			return fmt.Errorf("stored inline policy %s of %s %s: %w", ip.Name, kind, name, err)
 		}
-		s.Identity = append(s.Identity, p)
+		s.addIdentity(p, PolicyRef{Kind: PolicyInline, Owner: string(kind) + "/" + name, Name: ip.Name})
 	}
 	attached, err := a.store.ListAttachedPolicies(ctx, account, kind, name)
 	if err != nil {
@@ -201,7 +279,7 @@ func (a *Authorizer) loadPrincipalPolicies(ctx context.Context, s *Subject, acco
 			return err
 		}
 		if p != nil {
-			s.Identity = append(s.Identity, p)
+			s.addIdentity(p, PolicyRef{Kind: PolicyManaged, Name: policyARN})
 		}
 	}
 	if boundary != "" {
@@ -213,7 +291,7 @@ func (a *Authorizer) loadPrincipalPolicies(ctx context.Context, s *Subject, acco
 			// A boundary that cannot be read must not widen anything.
 			p = a.none
 		}
-		s.Boundary = p
+		s.Boundary, s.BoundaryRef = p, PolicyRef{Kind: PolicyManaged, Name: boundary}
 	}
 	return nil
 }
@@ -261,7 +339,7 @@ func (a *Authorizer) loadSessionPolicies(ctx context.Context, s *Subject, c *ses
 		if err != nil {
 			return fmt.Errorf("session policy: %w", err)
 		}
-		s.Session = append(s.Session, p)
+		s.addSession(p, PolicyRef{Kind: PolicySession})
 	}
 	for _, pa := range c.PolicyARNs {
 		p, err := a.managed(ctx, pa)
@@ -271,7 +349,7 @@ func (a *Authorizer) loadSessionPolicies(ctx context.Context, s *Subject, c *ses
 		if p == nil {
 			p = a.none
 		}
-		s.Session = append(s.Session, p)
+		s.addSession(p, PolicyRef{Kind: PolicySessionManaged, Name: pa})
 	}
 	return nil
 }

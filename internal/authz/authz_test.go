@@ -10,7 +10,6 @@ import (
 	"github.com/stsd/stsd/internal/auth"
 	"github.com/stsd/stsd/internal/bootstrap"
 	"github.com/stsd/stsd/internal/policy"
-	"github.com/stsd/stsd/internal/rpc"
 	"github.com/stsd/stsd/internal/session"
 	"github.com/stsd/stsd/internal/store"
 	"github.com/stsd/stsd/internal/store/memory"
@@ -58,7 +57,7 @@ func newAuthorizer(t *testing.T) (*Authorizer, store.Store) {
 func allowed(t *testing.T, s *Subject, action string) bool {
 	t.Helper()
 	var ctx policy.Context
-	s.GlobalContext(&ctx, &rpc.Call{Time: time.Now()})
+	s.GlobalContext(&ctx, Facts{Time: time.Now()})
 	r := policy.Evaluate(s.PolicySet(nil, false), &policy.Request{
 		Principal: s.PolicyPrincipal(), Action: action, Resource: "*", Context: ctx,
 	})
@@ -140,7 +139,7 @@ func TestGlobalContext(t *testing.T) {
 	ctx := context.Background()
 	role, _ := st.GetRole(ctx, "111111111111", "worker")
 	now := time.Date(2026, 11, 22, 12, 0, 0, 0, time.UTC)
-	call := &rpc.Call{Time: now, SourceIP: "203.0.113.7", UserAgent: "aws-cli/2", Region: "eu-west-1", SecureTransport: true}
+	call := Facts{Time: now, SourceIP: "203.0.113.7", UserAgent: "aws-cli/2", Region: "eu-west-1", SecureTransport: true}
 
 	user, err := a.Subject(ctx, &auth.Principal{Type: auth.User, AccountID: "111111111111", ARN: "arn:aws:iam::111111111111:user/alice", Name: "alice", UserID: "AIDAALICE"})
 	if err != nil {

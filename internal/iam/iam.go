@@ -129,22 +129,20 @@ func (s *Service) evaluate(ctx context.Context, call *rpc.Call, action, resource
 	if err != nil {
 		return policy.Result{}, err
 	}
-	var reqCtx policy.Context
-	subject.GlobalContext(&reqCtx, call)
-	if err := s.targetKeys(ctx, &reqCtx, p.AccountID, resource); err != nil {
+	keys, err := s.targetKeys(ctx, p.AccountID, resource)
+	if err != nil {
 		return policy.Result{}, err
 	}
-	for _, k := range extra {
-		reqCtx.Set(k.key, k.values...)
-	}
-	req := &policy.Request{
-		Principal:       subject.PolicyPrincipal(),
+	q := authz.Query{
 		Action:          action,
 		Resource:        resource,
+		Facts:           call.Facts(),
+		Keys:            append(keys, extra...),
 		ResourceAccount: p.AccountID,
-		Context:         reqCtx,
 	}
-	return policy.Evaluate(subject.PolicySet(nil, false), req), nil
+	var d authz.Decision
+	authz.Decide(subject, &q, &d)
+	return d.Result, nil
 }
 
 // accessDenied is the AccessDenied refusal of a decision r that did not
@@ -155,13 +153,10 @@ func accessDenied(call *rpc.Call, action, resource string, r *policy.Result) err
 
 // contextKey is one request-context key an operation adds for
 // authorization.
-type contextKey struct {
-	key    string
-	values []string
-}
+type contextKey = authz.Key
 
 // withKey is a contextKey of key with values.
-func withKey(key string, values ...string) contextKey { return contextKey{key, values} }
+func withKey(key string, values ...string) contextKey { return contextKey{Name: key, Values: values} }
 
 // withRequestTags are the aws:RequestTag/KEY keys and the multivalued
 // aws:TagKeys of the tags a request passes.
@@ -178,12 +173,12 @@ func withRequestTags(tags []iamapi.Tag) []contextKey {
 	return append(out, withKey("aws:TagKeys", keys...))
 }
 
-// targetKeys adds the keys of an existing user, role or instance profile
+// targetKeys returns the keys of an existing user, role or instance profile
 // named by resource.
-func (s *Service) targetKeys(ctx context.Context, reqCtx *policy.Context, account, resource string) error {
+func (s *Service) targetKeys(ctx context.Context, account, resource string) ([]contextKey, error) {
 	res, err := arn.ParseIAM(resource)
 	if err != nil || res.AccountID != account || res.Name == "" {
-		return nil
+		return nil, nil
 	}
 	var boundary string
 	var tags []store.Tag
@@ -191,38 +186,38 @@ func (s *Service) targetKeys(ctx context.Context, reqCtx *policy.Context, accoun
 	case arn.TypeUser:
 		u, err := s.store.GetUser(ctx, account, res.Name)
 		if errors.Is(err, store.ErrNotFound) {
-			return nil
+			return nil, nil
 		} else if err != nil {
-			return err
+			return nil, err
 		}
 		boundary, tags = u.PermissionsBoundary, u.Tags
 	case arn.TypeRole:
 		r, err := s.store.GetRole(ctx, account, res.Name)
 		if errors.Is(err, store.ErrNotFound) {
-			return nil
+			return nil, nil
 		} else if err != nil {
-			return err
+			return nil, err
 		}
 		boundary, tags = r.PermissionsBoundary, r.Tags
 	case arn.TypeInstanceProfile:
 		p, err := s.store.GetInstanceProfile(ctx, account, res.Name)
 		if errors.Is(err, store.ErrNotFound) {
-			return nil
+			return nil, nil
 		} else if err != nil {
-			return err
+			return nil, err
 		}
 		tags = p.Tags
 	default:
-		return nil
+		return nil, nil
 	}
+	keys := make([]contextKey, 0, 1+2*len(tags))
 	if boundary != "" {
-		reqCtx.Set("iam:PermissionsBoundary", boundary)
+		keys = append(keys, withKey("iam:PermissionsBoundary", boundary))
 	}
 	for _, t := range tags {
-		reqCtx.Set("aws:ResourceTag/"+t.Key, t.Value)
-		reqCtx.Set("iam:ResourceTag/"+t.Key, t.Value)
+		keys = append(keys, withKey("aws:ResourceTag/"+t.Key, t.Value), withKey("iam:ResourceTag/"+t.Key, t.Value))
 	}
-	return nil
+	return keys, nil
 }
 
 // now returns the request's time, truncated to the second as IAM reports

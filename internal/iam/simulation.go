@@ -10,6 +10,7 @@ import (
 	"github.com/stsd/stsd/internal/apimodel"
 	"github.com/stsd/stsd/internal/apimodel/iamapi"
 	"github.com/stsd/stsd/internal/arn"
+	"github.com/stsd/stsd/internal/authz"
 	"github.com/stsd/stsd/internal/policy"
 	"github.com/stsd/stsd/internal/rpc"
 	"github.com/stsd/stsd/internal/store"
@@ -535,16 +536,7 @@ func (sim *simInput) evaluateAction(ctx context.Context, action string) (iamapi.
 	if len(resources) == 0 {
 		resources = []string{"*"}
 	}
-	set := &policy.PolicySet{}
-	for i := range sim.identity {
-		set.Identity = append(set.Identity, sim.identity[i].p)
-	}
-	if sim.boundary != nil {
-		set.Boundary = sim.boundary.p
-	}
-	if sim.resource != nil {
-		set.Resource = []*policy.Policy{sim.resource.p}
-	}
+	subject, rp := sim.subject()
 	res := iamapi.EvaluationResult{EvalActionName: action, EvalResourceName: "*"}
 	if len(resources) == 1 {
 		res.EvalResourceName = resources[0]
@@ -560,9 +552,10 @@ func (sim *simInput) evaluateAction(ctx context.Context, action string) (iamapi.
 		if ctx.Err() != nil {
 			return iamapi.EvaluationResult{}, simulationStopped(ctx)
 		}
-		req := policy.Request{Principal: sim.principal, Action: action, Resource: resource, ResourceAccount: sim.owner, Context: sim.context}
-		r := policy.Evaluate(set, &req)
-		matched := sim.matched(&r)
+		var d authz.Decision
+		authz.Decide(subject, &authz.Query{Action: action, Resource: resource, ResourceAccount: sim.owner, ResourcePolicy: rp, Context: &sim.context}, &d)
+		r := &d.Result
+		matched := sim.matched(r)
 		if rank(r.Decision) > rank(worst) {
 			worst = r.Decision
 		}
@@ -570,7 +563,7 @@ func (sim *simInput) evaluateAction(ctx context.Context, action string) (iamapi.
 		res.MissingContextValues = unionStrings(res.MissingContextValues, r.Missing)
 		var bd *iamapi.PermissionsBoundaryDecisionDetail
 		if sim.boundary != nil {
-			allowed := boundaryAllowed(&r)
+			allowed := boundaryAllowed(r)
 			boundaryAllows = boundaryAllows && allowed
 			bd = &iamapi.PermissionsBoundaryDecisionDetail{AllowedByPermissionsBoundary: &allowed}
 		}
@@ -596,6 +589,28 @@ func (sim *simInput) evaluateAction(ctx context.Context, action string) (iamapi.
 		res.PermissionsBoundaryDecisionDetail = &iamapi.PermissionsBoundaryDecisionDetail{AllowedByPermissionsBoundary: &boundaryAllows}
 	}
 	return res, nil
+}
+
+// subject is the simulated caller holding the input policies, and the
+// resource policy simulated, nil if none. The simulation's context is the
+// whole request context: the simulator adds no global keys of its own.
+func (sim *simInput) subject() (*authz.Subject, *authz.ResourcePolicy) {
+	identity := make([]*policy.Policy, len(sim.identity))
+	refs := make([]authz.PolicyRef, len(sim.identity))
+	for i := range sim.identity {
+		identity[i] = sim.identity[i].p
+		refs[i] = authz.PolicyRef{Kind: authz.PolicyCustom, Name: sim.identity[i].id}
+	}
+	var boundary *policy.Policy
+	var boundaryRef authz.PolicyRef
+	if sim.boundary != nil {
+		boundary, boundaryRef = sim.boundary.p, authz.PolicyRef{Kind: authz.PolicyCustom, Name: sim.boundary.id}
+	}
+	var rp *authz.ResourcePolicy
+	if sim.resource != nil {
+		rp = &authz.ResourcePolicy{Policy: sim.resource.p, Ref: authz.PolicyRef{Kind: authz.PolicyResource, Name: sim.resource.id}}
+	}
+	return authz.CustomSubject(sim.principal, identity, refs, boundary, boundaryRef), rp
 }
 
 // rank orders decisions from least to most restrictive.

@@ -11,6 +11,7 @@ import (
 
 	"github.com/stsd/stsd/internal/apimodel"
 	"github.com/stsd/stsd/internal/auth"
+	"github.com/stsd/stsd/internal/authz"
 )
 
 // Call is one authenticated (or, for the federation calls, unsigned) request.
@@ -29,6 +30,12 @@ type Call struct {
 	SecureTransport bool
 	// Time is when the server received the request, from the injected clock.
 	Time time.Time
+}
+
+// Facts are what the call states about itself for authorization: the
+// sources of the aws:* keys that describe a request.
+func (c *Call) Facts() authz.Facts {
+	return authz.Facts{Time: c.Time, SourceIP: c.SourceIP, SecureTransport: c.SecureTransport, UserAgent: c.UserAgent, Region: c.Region}
 }
 
 // Handler serves one operation of a service model.

@@ -11,6 +11,7 @@ import (
 	"github.com/stsd/stsd/internal/apimodel/stsapi"
 	"github.com/stsd/stsd/internal/arn"
 	"github.com/stsd/stsd/internal/auth"
+	"github.com/stsd/stsd/internal/authz"
 	"github.com/stsd/stsd/internal/policy"
 	"github.com/stsd/stsd/internal/rpc"
 	"github.com/stsd/stsd/internal/session"
@@ -83,32 +84,24 @@ func (s *Service) AssumeRole(ctx context.Context, call *rpc.Call, in *stsapi.Ass
 	if err != nil {
 		return nil, err
 	}
-	var reqCtx policy.Context
-	subject.GlobalContext(&reqCtx, call)
+	var keys requestKeys
 	if rs.mfa {
-		reqCtx.Set("aws:MultiFactorAuthPresent", "true")
-		reqCtx.Set("aws:MultiFactorAuthAge", strconv.FormatInt(int64(call.Time.Sub(rs.mfaTime)/time.Second), 10))
+		keys.set("aws:MultiFactorAuthPresent", "true")
+		keys.set("aws:MultiFactorAuthAge", strconv.FormatInt(int64(call.Time.Sub(rs.mfaTime)/time.Second), 10))
 	}
-	reqCtx.Set("sts:RoleSessionName", in.RoleSessionName)
+	keys.set("sts:RoleSessionName", in.RoleSessionName)
 	if in.ExternalId != "" {
-		reqCtx.Set("sts:ExternalId", in.ExternalId)
+		keys.set("sts:ExternalId", in.ExternalId)
 	}
 	if in.SourceIdentity != "" {
-		reqCtx.Set("sts:SourceIdentity", in.SourceIdentity)
+		keys.set("sts:SourceIdentity", in.SourceIdentity)
 	}
-	setRequestTags(&reqCtx, in.Tags)
+	setRequestTags(&keys, in.Tags)
 	if len(in.TransitiveTagKeys) > 0 {
-		reqCtx.Set("sts:TransitiveTagKeys", in.TransitiveTagKeys...)
+		keys.set("sts:TransitiveTagKeys", in.TransitiveTagKeys...)
 	}
-	req := &policy.Request{
-		Principal:       subject.PolicyPrincipal(),
-		Action:          actionAssumeRole,
-		Resource:        rs.roleARN,
-		ResourceAccount: rs.role.AccountID,
-		Context:         reqCtx,
-	}
-	set := subject.PolicySet([]*policy.Policy{trust}, true)
-	switch refused := firstRefused(set, req,
+	q := &authz.Query{Resource: rs.roleARN, Facts: call.Facts(), Keys: keys, ResourcePolicy: trustPolicy(&rs, trust)}
+	switch refused := firstRefused(subject, q,
 		trustStep{true, actionAssumeRole},
 		trustStep{len(rs.scope.tags) > 0, actionTagSession},
 		trustStep{in.SourceIdentity != "", actionSetSourceIdentity}); refused {
@@ -260,14 +253,14 @@ func chooseSourceIdentity(passed string, parent *session.Claims) (string, error)
 // setRequestTags puts the session tags of a request into its context as
 // aws:RequestTag/KEY and the multivalued aws:TagKeys (IAM User Guide,
 // id_session-tags.html, "Controlling access to session tags").
-func setRequestTags(ctx *policy.Context, tags []stsapi.Tag) {
+func setRequestTags(k *requestKeys, tags []stsapi.Tag) {
 	if len(tags) == 0 {
 		return
 	}
 	keys := make([]string, 0, len(tags))
 	for _, t := range tags {
-		ctx.Set("aws:RequestTag/"+t.Key, t.Value)
+		k.set("aws:RequestTag/"+t.Key, t.Value)
 		keys = append(keys, t.Key)
 	}
-	ctx.Set("aws:TagKeys", keys...)
+	k.set("aws:TagKeys", keys...)
 }

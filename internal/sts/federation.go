@@ -7,7 +7,7 @@ import (
 	"github.com/stsd/stsd/internal/apimodel/stsapi"
 	"github.com/stsd/stsd/internal/arn"
 	"github.com/stsd/stsd/internal/auth"
-	"github.com/stsd/stsd/internal/policy"
+	"github.com/stsd/stsd/internal/authz"
 	"github.com/stsd/stsd/internal/rpc"
 	"github.com/stsd/stsd/internal/session"
 )
@@ -40,9 +40,8 @@ func (s *Service) GetFederationToken(ctx context.Context, call *rpc.Call, in *st
 		if err != nil {
 			return nil, err
 		}
-		var reqCtx policy.Context
-		subject.GlobalContext(&reqCtx, call)
-		setRequestTags(&reqCtx, in.Tags)
+		var keys requestKeys
+		setRequestTags(&keys, in.Tags)
 		actions := []string{actionGetFederationToken}
 		if len(in.Tags) > 0 {
 			// Passing session tags needs sts:TagSession (IAM User Guide,
@@ -50,7 +49,7 @@ func (s *Service) GetFederationToken(ctx context.Context, call *rpc.Call, in *st
 			// tags").
 			actions = append(actions, actionTagSession)
 		}
-		if err := authorizeCaller(subject, fedARN, reqCtx, actions...); err != nil {
+		if err := authorizeCaller(subject, &authz.Query{Resource: fedARN, Facts: call.Facts(), Keys: keys}, actions...); err != nil {
 			return nil, err
 		}
 	}

@@ -15,8 +15,8 @@ import (
 	"github.com/stsd/stsd/internal/apierr"
 	"github.com/stsd/stsd/internal/apimodel/stsapi"
 	"github.com/stsd/stsd/internal/arn"
+	"github.com/stsd/stsd/internal/authz"
 	"github.com/stsd/stsd/internal/federation/saml"
-	"github.com/stsd/stsd/internal/policy"
 	"github.com/stsd/stsd/internal/rpc"
 	"github.com/stsd/stsd/internal/store"
 )
@@ -190,24 +190,19 @@ func (s *Service) AssumeRoleWithSAML(ctx context.Context, call *rpc.Call, in *st
 	}
 
 	nameQualifier := saml.NameQualifier(a.Issuer, provider.AccountID, provider.Name)
-	var reqCtx policy.Context
-	samlContext(&reqCtx, call, a, provider, nameQualifier)
+	var keys requestKeys
+	samlKeys(&keys, a, provider, nameQualifier)
 	if claims.sourceIdentity != "" {
-		reqCtx.Set("sts:SourceIdentity", claims.sourceIdentity)
+		keys.set("sts:SourceIdentity", claims.sourceIdentity)
 	}
-	setRequestTags(&reqCtx, claims.tags)
+	setRequestTags(&keys, claims.tags)
 	if len(claims.transitive) > 0 {
-		reqCtx.Set("sts:TransitiveTagKeys", claims.transitive...)
+		keys.set("sts:TransitiveTagKeys", claims.transitive...)
 	}
-	req := &policy.Request{
-		Principal:       policy.Principal{Federated: provider.ARN},
-		Action:          actionAssumeRoleWithSAML,
-		Resource:        rs.roleARN,
-		ResourceAccount: rs.role.AccountID,
-		Context:         reqCtx,
-	}
-	set := &policy.PolicySet{Resource: []*policy.Policy{trust}, ResourceRequired: true}
-	if firstRefused(set, req,
+	// A federated caller has no identity policies: the trust policy alone
+	// decides.
+	q := &authz.Query{Resource: rs.roleARN, Facts: call.Facts(), Keys: keys, ResourcePolicy: trustPolicy(&rs, trust)}
+	if firstRefused(authz.FederatedSubject(provider.ARN), q,
 		trustStep{true, actionAssumeRoleWithSAML},
 		trustStep{len(rs.scope.tags) > 0, actionTagSession},
 		trustStep{claims.sourceIdentity != "", actionSetSourceIdentity}) != "" {

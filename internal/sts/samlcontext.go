@@ -1,10 +1,7 @@
 package sts
 
 import (
-	"github.com/stsd/stsd/internal/authz"
 	"github.com/stsd/stsd/internal/federation/saml"
-	"github.com/stsd/stsd/internal/policy"
-	"github.com/stsd/stsd/internal/rpc"
 	"github.com/stsd/stsd/internal/store"
 )
 
@@ -33,23 +30,22 @@ var samlAttributeKeys = map[string]string{
 	"urn:oid:2.5.4.45":                  "saml:x500UniqueIdentifier",
 }
 
-// samlContext fills the request context a trust policy sees for
-// AssumeRoleWithSAML: the request's global keys and the saml: keys. saml:aud
+// samlKeys adds the keys a trust policy sees for AssumeRoleWithSAML beside
+// the request's global keys: aws:FederatedProvider and the saml: keys. saml:aud
 // is the Recipient ("The value for this key comes from the SAML Recipient
 // field in the assertion, not the Audience field"), saml:doc is
 // "ACCOUNT/PROVIDER-NAME".
-func samlContext(ctx *policy.Context, call *rpc.Call, a *saml.Assertion, p store.SAMLProvider, nameQualifier string) {
-	authz.CallContext(ctx, call)
-	ctx.Set("aws:FederatedProvider", p.ARN)
-	ctx.Set("saml:aud", a.Recipient)
-	ctx.Set("saml:iss", a.Issuer)
-	ctx.Set("saml:sub", a.Subject)
-	ctx.Set("saml:sub_type", a.SubjectType())
-	ctx.Set("saml:namequalifier", nameQualifier)
-	ctx.Set("saml:doc", p.AccountID+"/"+p.Name)
+func samlKeys(ctx *requestKeys, a *saml.Assertion, p store.SAMLProvider, nameQualifier string) {
+	ctx.set("aws:FederatedProvider", p.ARN)
+	ctx.set("saml:aud", a.Recipient)
+	ctx.set("saml:iss", a.Issuer)
+	ctx.set("saml:sub", a.Subject)
+	ctx.set("saml:sub_type", a.SubjectType())
+	ctx.set("saml:namequalifier", nameQualifier)
+	ctx.set("saml:doc", p.AccountID+"/"+p.Name)
 	for _, at := range a.Attributes {
 		if key, ok := samlAttributeKeys[at.Name]; ok {
-			ctx.SetList(key, at.Values...)
+			ctx.setList(key, at.Values...)
 		}
 	}
 }

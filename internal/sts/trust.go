@@ -1,6 +1,9 @@
 package sts
 
-import "github.com/stsd/stsd/internal/policy"
+import (
+	"github.com/stsd/stsd/internal/authz"
+	"github.com/stsd/stsd/internal/policy"
+)
 
 // trustStep is one action a role's trust policy (with, for signed callers,
 // their own policies) must allow for a session to be created: the assume
@@ -14,18 +17,47 @@ type trustStep struct {
 	action string
 }
 
-// firstRefused evaluates req for each needed step in order and returns the
-// action of the first one the policies do not allow, or "" when all are
+// firstRefused decides q for each needed step's action in order and returns
+// the action of the first one the policies do not allow, or "" when all are
 // allowed.
-func firstRefused(set *policy.PolicySet, req *policy.Request, steps ...trustStep) string {
+func firstRefused(subject *authz.Subject, q *authz.Query, steps ...trustStep) string {
+	var d authz.Decision
 	for _, st := range steps {
 		if !st.needed {
 			continue
 		}
-		req.Action = st.action
-		if r := policy.Evaluate(set, req); !r.Allowed() {
+		q.Action = st.action
+		if authz.Decide(subject, q, &d); !d.Allowed() {
 			return st.action
 		}
 	}
 	return ""
+}
+
+// trustPolicy is a role's trust policy as the resource-based policy of a
+// request to assume it: owned by the role's account, and required to allow
+// even in that account.
+func trustPolicy(rs *roleSessionSpec, trust *policy.Policy) *authz.ResourcePolicy {
+	return &authz.ResourcePolicy{
+		Policy:   trust,
+		Ref:      authz.PolicyRef{Kind: authz.PolicyTrust, Owner: rs.roleARN},
+		Account:  rs.role.AccountID,
+		Required: true,
+	}
+}
+
+// requestKeys are the keys an STS operation adds to a request's context,
+// set in order after the global keys (a key set twice keeps its last
+// values).
+type requestKeys []authz.Key
+
+// set sets key to values.
+func (k *requestKeys) set(key string, values ...string) {
+	*k = append(*k, authz.Key{Name: key, Values: values})
+}
+
+// setList sets key to values as a list-typed key, which only the set
+// operators compare (policy.Context.SetList).
+func (k *requestKeys) setList(key string, values ...string) {
+	*k = append(*k, authz.Key{Name: key, Values: values, List: true})
 }

@@ -11,7 +11,6 @@ import (
 	"github.com/stsd/stsd/internal/authz"
 	"github.com/stsd/stsd/internal/federation/oidc"
 	"github.com/stsd/stsd/internal/federation/outbound"
-	"github.com/stsd/stsd/internal/policy"
 	"github.com/stsd/stsd/internal/rpc"
 	"github.com/stsd/stsd/internal/store"
 )
@@ -95,17 +94,15 @@ func (s *Service) AssumeRoleWithWebIdentity(ctx context.Context, call *rpc.Call,
 		return nil, err
 	}
 
-	req := &policy.Request{
-		Principal:       policy.Principal{Federated: provider.ARN},
-		Action:          actionAssumeRoleWithWebIdentity,
-		Resource:        rs.roleARN,
-		ResourceAccount: rs.role.AccountID,
-		Context:         webIdentityContext(call, in, provider.ARN, hostPath, id, passed),
+	q := &authz.Query{
+		Resource:       rs.roleARN,
+		Facts:          call.Facts(),
+		Keys:           webIdentityKeys(in, provider.ARN, hostPath, id, passed),
+		ResourcePolicy: trustPolicy(&rs, trust),
 	}
 	// A federated caller has no identity policies: the trust policy alone
 	// decides.
-	set := &policy.PolicySet{Resource: []*policy.Policy{trust}, ResourceRequired: true}
-	if refused := firstRefused(set, req,
+	if refused := firstRefused(authz.FederatedSubject(provider.ARN), q,
 		trustStep{true, actionAssumeRoleWithWebIdentity},
 		trustStep{len(rs.scope.tags) > 0, actionTagSession},
 		trustStep{id.SourceIdentity != "", actionSetSourceIdentity}); refused != "" {
@@ -149,31 +146,30 @@ func (s *Service) webIdentityProvider(ctx context.Context, account, iss string) 
 	return oidc.Provider{ARN: p.ARN, URL: p.URL, ClientIDs: p.ClientIDs, JWKS: p.JWKS}, hostPath, nil
 }
 
-// webIdentityContext is the request context the trust policy sees: the
-// provider's claim keys named after its URL without the scheme (IAM User
+// webIdentityKeys are the keys the trust policy sees beside the global keys
+// of an unsigned request: the provider's claim keys named after its URL without the scheme (IAM User
 // Guide, reference_policies_iam-condition-keys.html, "Available keys for
 // OIDC federation": PROVIDER:aud, :sub, :amr, :oaud),
 // aws:FederatedProvider, the session name, session tags and the global keys
 // of an unsigned request.
-func webIdentityContext(call *rpc.Call, in *stsapi.AssumeRoleWithWebIdentityRequest, providerARN, hostPath string, id *oidc.Identity, tags []stsapi.Tag) policy.Context {
-	var ctx policy.Context
-	authz.CallContext(&ctx, call)
-	ctx.Set("aws:FederatedProvider", providerARN)
-	ctx.Set(hostPath+":aud", id.Audience)
-	ctx.Set(hostPath+":sub", id.Subject)
+func webIdentityKeys(in *stsapi.AssumeRoleWithWebIdentityRequest, providerARN, hostPath string, id *oidc.Identity, tags []stsapi.Tag) requestKeys {
+	var ctx requestKeys
+	ctx.set("aws:FederatedProvider", providerARN)
+	ctx.set(hostPath+":aud", id.Audience)
+	ctx.set(hostPath+":sub", id.Subject)
 	if len(id.AMR) > 0 {
-		ctx.Set(hostPath+":amr", id.AMR...)
+		ctx.set(hostPath+":amr", id.AMR...)
 	}
 	if len(id.OriginalAudience) > 0 {
-		ctx.Set(hostPath+":oaud", id.OriginalAudience...)
+		ctx.set(hostPath+":oaud", id.OriginalAudience...)
 	}
-	ctx.Set("sts:RoleSessionName", in.RoleSessionName)
+	ctx.set("sts:RoleSessionName", in.RoleSessionName)
 	if id.SourceIdentity != "" {
-		ctx.Set("sts:SourceIdentity", id.SourceIdentity)
+		ctx.set("sts:SourceIdentity", id.SourceIdentity)
 	}
 	setRequestTags(&ctx, tags)
 	if len(id.TransitiveTagKeys) > 0 {
-		ctx.Set("sts:TransitiveTagKeys", id.TransitiveTagKeys...)
+		ctx.set("sts:TransitiveTagKeys", id.TransitiveTagKeys...)
 	}
 	return ctx
 }

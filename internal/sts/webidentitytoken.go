@@ -13,7 +13,6 @@ import (
 	"github.com/stsd/stsd/internal/auth"
 	"github.com/stsd/stsd/internal/authz"
 	"github.com/stsd/stsd/internal/federation/outbound"
-	"github.com/stsd/stsd/internal/policy"
 	"github.com/stsd/stsd/internal/rpc"
 	"github.com/stsd/stsd/internal/store"
 )
@@ -71,7 +70,8 @@ func (s *Service) GetWebIdentityToken(ctx context.Context, call *rpc.Call, in *s
 	if len(in.Tags) > 0 {
 		actions = append(actions, actionTagGetWebIdentityToken)
 	}
-	if err := authorizeCaller(subject, webIdentityTokenResource, webIdentityTokenContext(subject, call, in), actions...); err != nil {
+	q := &authz.Query{Resource: webIdentityTokenResource, Facts: call.Facts(), Keys: webIdentityTokenKeys(in)}
+	if err := authorizeCaller(subject, q, actions...); err != nil {
 		return nil, err
 	}
 
@@ -116,8 +116,8 @@ func (s *Service) GetWebIdentityToken(ctx context.Context, call *rpc.Call, in *s
 	return &stsapi.GetWebIdentityTokenResponse{WebIdentityToken: token, Expiration: claims.Expiration()}, nil
 }
 
-// webIdentityTokenContext is the request context of GetWebIdentityToken:
-// the caller's global keys and the operation's keys (Service Authorization
+// webIdentityTokenKeys are the keys GetWebIdentityToken adds to the
+// caller's global keys: the operation's keys (Service Authorization
 // Reference, AWS Security Token Service; IAM User Guide,
 // id_roles_providers_outbound_policies.html). sts:IdentityTokenAudience is
 // multivalued (ArrayOfString), so it is set as a list that only
@@ -126,16 +126,15 @@ func (s *Service) GetWebIdentityToken(ctx context.Context, call *rpc.Call, in *s
 // aws-samples sample-eks-nitro-sandbox). sts:DurationSeconds is present
 // only when DurationSeconds was sent: policies tested against AWS guard it
 // with a Null check.
-func webIdentityTokenContext(subject *authz.Subject, call *rpc.Call, in *stsapi.GetWebIdentityTokenRequest) policy.Context {
-	var ctx policy.Context
-	subject.GlobalContext(&ctx, call)
-	ctx.SetList("sts:IdentityTokenAudience", in.Audience...)
-	ctx.Set("sts:SigningAlgorithm", in.SigningAlgorithm)
+func webIdentityTokenKeys(in *stsapi.GetWebIdentityTokenRequest) requestKeys {
+	var k requestKeys
+	k.setList("sts:IdentityTokenAudience", in.Audience...)
+	k.set("sts:SigningAlgorithm", in.SigningAlgorithm)
 	if in.DurationSeconds != nil {
-		ctx.Set("sts:DurationSeconds", strconv.FormatInt(int64(*in.DurationSeconds), 10))
+		k.set("sts:DurationSeconds", strconv.FormatInt(int64(*in.DurationSeconds), 10))
 	}
-	setRequestTags(&ctx, in.Tags)
-	return ctx
+	setRequestTags(&k, in.Tags)
+	return k
 }
 
 // tokenClaimsInput gathers what the token states about the caller (IAM User
