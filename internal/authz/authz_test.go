@@ -40,7 +40,7 @@ accounts:
         document: {Version: "2012-10-17", Statement: [{Effect: Allow, Action: "dynamodb:GetItem", Resource: "*"}]}
 `
 
-func newAuthorizer(t *testing.T) (*Authorizer, store.Store) {
+func newAuthorizer(t testing.TB) (*Authorizer, store.Store) {
 	t.Helper()
 	st := memory.New()
 	t.Cleanup(func() { st.Close() })
