@@ -262,6 +262,10 @@ func TestSubjectFor(t *testing.T) {
 			t.Errorf("%s: PrincipalARN %s", c.arn, s.PrincipalARN())
 		}
 		Decide(s, &Query{Action: c.allow, Resource: "*"}, &d)
+		if _, ok := d.Context().Get("aws:TokenIssueTime"); ok {
+			t.Errorf("%s: a what-if subject has a token issue time", c.arn)
+		}
+		Decide(s, &Query{Action: c.allow, Resource: "*"}, &d)
 		if !d.Allowed() {
 			t.Errorf("%s: %s %s", c.arn, c.allow, d.Outcome())
 		}

@@ -57,7 +57,21 @@ func (a *Authorizer) SubjectFor(ctx context.Context, principalARN string) (*Subj
 	default:
 		return nil, unknown
 	}
-	return a.gather(ctx, p)
+	s, err := a.gather(ctx, p)
+	if err != nil {
+		return nil, err
+	}
+	if p.Session != nil {
+		// The session asked about was never issued: it has no issue time.
+		keys := s.keys[:0:0]
+		for _, k := range s.keys {
+			if k.key != "aws:tokenissuetime" {
+				keys = append(keys, k)
+			}
+		}
+		s.keys = keys
+	}
+	return s, nil
 }
 
 // notFoundAs returns unknown for store.ErrNotFound, err otherwise.
