@@ -3,7 +3,9 @@ package authz
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
+	"sync"
 	"testing"
 	"time"
 
@@ -292,12 +294,18 @@ func TestSubjectFor(t *testing.T) {
 	}
 }
 
+// cachedAuthorizer is an Authorizer over the store cache, which keeps
+// subjects.
+func cachedAuthorizer(tb testing.TB) (*Authorizer, *cache.Cache) {
+	_, st := newAuthorizer(tb)
+	c := cache.New(st)
+	return New(c, policy.NewCache(100)), c
+}
+
 // TestSubjectCache checks that over the store cache a caller's subject is
 // gathered once, and again after any write.
 func TestSubjectCache(t *testing.T) {
-	_, st := newAuthorizer(t)
-	c := cache.New(st)
-	a := New(c, policy.NewCache(100))
+	a, c := cachedAuthorizer(t)
 	ctx := context.Background()
 	p := alicePrincipal(t, c)
 	s1, err := a.Subject(ctx, p)
@@ -335,9 +343,7 @@ func TestSubjectCache(t *testing.T) {
 // for a gathered subject, and over the store cache a repeated caller's
 // subject and decision together, allocate nothing.
 func TestDecideAllocatesNothing(t *testing.T) {
-	_, st := newAuthorizer(t)
-	c := cache.New(st)
-	a := New(c, policy.NewCache(100))
+	a, c := cachedAuthorizer(t)
 	ctx := context.Background()
 	p := workerSession(t, c)
 	s, err := a.Subject(ctx, p)
@@ -413,5 +419,47 @@ func BenchmarkSubjectAndDecide(b *testing.B) {
 				Decide(s, &q, &d)
 			}
 		})
+	}
+}
+
+// TestKeptSubjectsShared decides for one kept subject from several
+// goroutines while the store changes: a subject is shared read-only and
+// each goroutine has its own Decision (run with -race to see it hold).
+func TestKeptSubjectsShared(t *testing.T) {
+	a, c := cachedAuthorizer(t)
+	ctx := context.Background()
+	p := workerSession(t, c)
+	q := Query{Action: "dynamodb:GetItem", Resource: "*", Facts: Facts{Time: time.Date(2026, 1, 2, 3, 5, 5, 0, time.UTC)}}
+	var wg sync.WaitGroup
+	errs := make(chan error, 4)
+	for range 4 {
+		wg.Go(func() {
+			var d Decision
+			for range 200 {
+				s, err := a.Subject(ctx, p)
+				if err != nil {
+					errs <- err
+					return
+				}
+				if Decide(s, &q, &d); !d.Allowed() {
+					errs <- fmt.Errorf("denied: %s", d.Reason())
+					return
+				}
+			}
+		})
+	}
+	for i := range 20 {
+		err := c.Update(ctx, func(tx store.Tx) error {
+			return tx.PutInlinePolicy(ctx, store.InlinePolicy{AccountID: "111111111111", Kind: store.KindRole, PrincipalName: "worker",
+				Name: "extra", Document: fmt.Sprintf(`{"Version":"2012-10-17","Statement":[{"Sid":"S%d","Effect":"Allow","Action":"sqs:*","Resource":"*"}]}`, i)})
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Error(err)
 	}
 }

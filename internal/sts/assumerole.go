@@ -249,18 +249,3 @@ func chooseSourceIdentity(passed string, parent *session.Claims) (string, error)
 	}
 	return passed, nil
 }
-
-// setRequestTags puts the session tags of a request into its context as
-// aws:RequestTag/KEY and the multivalued aws:TagKeys (IAM User Guide,
-// id_session-tags.html, "Controlling access to session tags").
-func setRequestTags(k *requestKeys, tags []stsapi.Tag) {
-	if len(tags) == 0 {
-		return
-	}
-	keys := make([]string, 0, len(tags))
-	for _, t := range tags {
-		k.set("aws:RequestTag/"+t.Key, t.Value)
-		keys = append(keys, t.Key)
-	}
-	k.set("aws:TagKeys", keys...)
-}

@@ -45,19 +45,3 @@ func trustPolicy(rs *roleSessionSpec, trust *policy.Policy) *authz.ResourcePolic
 		Required: true,
 	}
 }
-
-// requestKeys are the keys an STS operation adds to a request's context,
-// set in order after the global keys (a key set twice keeps its last
-// values).
-type requestKeys []authz.Key
-
-// set sets key to values.
-func (k *requestKeys) set(key string, values ...string) {
-	*k = append(*k, authz.Key{Name: key, Values: values})
-}
-
-// setList sets key to values as a list-typed key, which only the set
-// operators compare (policy.Context.SetList).
-func (k *requestKeys) setList(key string, values ...string) {
-	*k = append(*k, authz.Key{Name: key, Values: values, List: true})
-}
