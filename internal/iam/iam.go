@@ -119,7 +119,8 @@ func (s *Service) authorize(ctx context.Context, call *rpc.Call, action, resourc
 // evaluate is authorize's decision without the refusal, for operations
 // that add an account-level grant of their own to the caller's policies
 // (the password policy's AllowUsersToChangePassword). The root's own
-// requests are allowed.
+// requests are allowed without gathering anything (the root's implicit
+// allow-all would allow them in authz.Decide too).
 func (s *Service) evaluate(ctx context.Context, call *rpc.Call, action, resource string, extra ...contextKey) (policy.Result, error) {
 	p := call.Principal
 	if p.Type == auth.Root && p.Session == nil {
