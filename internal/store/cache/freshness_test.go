@@ -106,3 +106,35 @@ func TestFreshness(t *testing.T) {
 		t.Fatalf("deleted key after the notice: %v", err)
 	}
 }
+
+// TestEpoch checks that the epoch stays put across reads and moves on every
+// write, Invalidate, and a Refresh or notice of another generation, which
+// is what lets authz keep subjects by it.
+func TestEpoch(t *testing.T) {
+	c := cache.New(openSQLite(t, filepath.Join(t.TempDir(), "stsd.db")))
+	defer c.Close()
+	seed(t, c, key("AKIA1", store.AccessKeyActive))
+	e := c.Epoch()
+	status(t, c, "AKIA1")
+	if c.Epoch() != e {
+		t.Fatal("a read moved the epoch")
+	}
+	moved := func(step string) {
+		t.Helper()
+		if n := c.Epoch(); n == e {
+			t.Fatalf("%s did not move the epoch", step)
+		} else {
+			e = n
+		}
+	}
+	setStatus(t, c, "AKIA1", store.AccessKeyInactive)
+	moved("a write")
+	c.Invalidate()
+	moved("Invalidate")
+	c.Observe(41)
+	moved("a notice of a new generation")
+	c.Observe(41)
+	if c.Epoch() != e {
+		t.Fatal("a notice of the generation already followed moved the epoch")
+	}
+}
