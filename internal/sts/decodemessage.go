@@ -7,7 +7,7 @@ import (
 	"github.com/stsd/stsd/internal/apierr"
 	"github.com/stsd/stsd/internal/apimodel/stsapi"
 	"github.com/stsd/stsd/internal/authmsg"
-	"github.com/stsd/stsd/internal/policy"
+	"github.com/stsd/stsd/internal/authz"
 	"github.com/stsd/stsd/internal/rpc"
 )
 
@@ -42,9 +42,8 @@ func (s *Service) DecodeAuthorizationMessage(ctx context.Context, call *rpc.Call
 	if err != nil {
 		return nil, err
 	}
-	var reqCtx policy.Context
-	subject.GlobalContext(&reqCtx, call)
-	if err := authorizeCaller(subject, decodeMessageResource, reqCtx, actionDecodeAuthorizationMessage); err != nil {
+	q := &authz.Query{Resource: decodeMessageResource, Facts: call.Facts()}
+	if err := authorizeCaller(subject, q, actionDecodeAuthorizationMessage); err != nil {
 		return nil, err
 	}
 	doc, err := s.messages.Decode(ctx, in.EncodedMessage, call.Time)
