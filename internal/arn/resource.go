@@ -54,12 +54,12 @@ func ParseIAM(s string) (IAMResource, error) {
 	if a.Resource == TypeRoot {
 		r.Type = TypeRoot
 	} else {
-		typ, rest, found := strings.Cut(a.Resource, "/")
+		typ, _, found := strings.Cut(a.Resource, "/")
 		if !found {
 			return IAMResource{}, ErrUnknownType
 		}
 		r.Type = typ
-		if err := r.split(rest); err != nil {
+		if err := r.split(a.Resource[len(typ):]); err != nil {
 			return IAMResource{}, err
 		}
 	}
@@ -76,12 +76,16 @@ func ParseIAM(s string) (IAMResource, error) {
 	return r, nil
 }
 
-// split fills Path, Name and Session from the resource text after "TYPE/".
-func (r *IAMResource) split(rest string) error {
+// split fills Path, Name and Session from the resource text after "TYPE"
+// (slash is "/" followed by the rest). The path is a slice of it, slash
+// included, so that taking an ARN apart allocates nothing: policy
+// evaluation does it for principals on every request.
+func (r *IAMResource) split(slash string) error {
+	rest := slash[1:]
 	switch r.Type {
 	case TypeUser, TypeRole, TypePolicy, TypeGroup, TypeInstanceProfile, TypeMFA:
-		i := strings.LastIndexByte(rest, '/')
-		r.Path, r.Name = "/"+rest[:i+1], rest[i+1:]
+		i := strings.LastIndexByte(slash, '/')
+		r.Path, r.Name = slash[:i+1], slash[i+1:]
 		if !isPath(r.Path) {
 			return ErrBadPath
 		}

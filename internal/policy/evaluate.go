@@ -1,6 +1,10 @@
 package policy
 
-import "strings"
+import (
+	"strings"
+
+	"github.com/stsd/stsd/internal/arn"
+)
 
 // PolicySet is every policy AWS combines for one request
 // (reference_policies_evaluation-logic.html).
@@ -111,6 +115,23 @@ type evalCtx struct {
 	// unresolved is set by a pattern that met a policy variable with no
 	// value and no default; appliesTo reads it to drop the statement.
 	unresolved bool
+	// sess is the caller's ARN taken apart when it is an assumed-role
+	// session (sessOK), filled on first use by session so that a policy
+	// naming many principals parses the caller once, not once per value.
+	sess               arn.IAMResource
+	sessParsed, sessOK bool
+}
+
+// session returns the caller's ARN taken apart and whether it is an
+// assumed-role session.
+func (e *evalCtx) session() (arn.IAMResource, bool) {
+	if !e.sessParsed {
+		e.sessParsed = true
+		if a, err := arn.ParseIAM(e.req.Principal.ARN); err == nil && a.Type == arn.TypeAssumedRole {
+			e.sess, e.sessOK = a, true
+		}
+	}
+	return e.sess, e.sessOK
 }
 
 func (e *evalCtx) noteMissing(key string) {
@@ -273,7 +294,7 @@ func (e *evalCtx) applyResourcePolicy(p *Policy, idx int) (grant principalGrant,
 		var g principalGrant
 		switch {
 		case st.Principal != nil:
-			g = matchPrincipals(st.Principal, &e.req.Principal)
+			g = matchPrincipals(st.Principal, e)
 		case st.NotPrincipal != nil:
 			// "The NotPrincipal element with a Deny effect will always
 			// deny any IAM principal that has a permissions boundary
@@ -281,7 +302,7 @@ func (e *evalCtx) applyResourcePolicy(p *Policy, idx int) (grant principalGrant,
 			// NotPrincipal element" (access_policies_boundaries.html,
 			// reference_policies_elements_notprincipal.html).
 			alwaysDenied := st.Effect == EffectDeny && e.bounded && e.req.Principal.ARN != ""
-			if alwaysDenied || !notPrincipalExcludes(st.NotPrincipal, &e.req.Principal) {
+			if alwaysDenied || !notPrincipalExcludes(st.NotPrincipal, e) {
 				g = grantRoleOrAny
 			}
 		}

@@ -4,7 +4,8 @@ import "github.com/stsd/stsd/internal/arn"
 
 // matchPrincipals reports how a Principal element matches the caller
 // (reference_policies_elements_principal.html).
-func matchPrincipals(p *Principals, c *Principal) principalGrant {
+func matchPrincipals(p *Principals, e *evalCtx) principalGrant {
+	c := &e.req.Principal
 	iamCaller := c.ARN != ""
 	best := grantNone
 	if p.Any {
@@ -16,7 +17,7 @@ func matchPrincipals(p *Principals, c *Principal) principalGrant {
 	}
 	if iamCaller {
 		for _, v := range p.AWS {
-			if g := matchAWSPrincipal(v, c); g > best {
+			if g := matchAWSPrincipal(v, e); g > best {
 				best = g
 			}
 		}
@@ -43,7 +44,8 @@ func contains(list []string, s string) bool {
 }
 
 // matchAWSPrincipal matches one "AWS" value against an IAM caller.
-func matchAWSPrincipal(v string, c *Principal) principalGrant {
+func matchAWSPrincipal(v string, e *evalCtx) principalGrant {
+	c := &e.req.Principal
 	if v == "*" {
 		return grantDirect
 	}
@@ -71,7 +73,7 @@ func matchAWSPrincipal(v string, c *Principal) principalGrant {
 		if v == c.RoleARN {
 			return grantRoleOrAny
 		}
-	} else if roleNamesSession(v, c.ARN) {
+	} else if sess, ok := e.session(); ok && roleOfSession(v, sess) {
 		return grantRoleOrAny
 	}
 	return grantNone
@@ -82,7 +84,8 @@ func matchAWSPrincipal(v string, c *Principal) principalGrant {
 // the session ARN, the role ARN and the account must all be listed; for a
 // user the user ARN and the account ("AWS JSON policy elements:
 // NotPrincipal", reference_policies_elements_notprincipal.html).
-func notPrincipalExcludes(p *Principals, c *Principal) bool {
+func notPrincipalExcludes(p *Principals, e *evalCtx) bool {
+	c := &e.req.Principal
 	if p.Any {
 		return true
 	}
@@ -92,8 +95,7 @@ func notPrincipalExcludes(p *Principals, c *Principal) bool {
 			(c.CanonicalUser != "" && contains(p.CanonicalUser, c.CanonicalUser))
 	}
 	hasARN, hasRole, hasAccount := false, false, false
-	caller, err := arn.ParseIAM(c.ARN)
-	session := err == nil && caller.Type == arn.TypeAssumedRole
+	sess, session := e.session()
 	for _, v := range p.AWS {
 		rootAccount, isRoot := rootARNAccount(v)
 		switch {
@@ -101,7 +103,7 @@ func notPrincipalExcludes(p *Principals, c *Principal) bool {
 			hasARN = true
 		case arn.IsAccountID(v) && v == c.Account, isRoot && rootAccount == c.Account:
 			hasAccount = true
-		case session && ((c.RoleARN != "" && v == c.RoleARN) || (c.RoleARN == "" && roleNamesSession(v, c.ARN))):
+		case session && ((c.RoleARN != "" && v == c.RoleARN) || (c.RoleARN == "" && roleOfSession(v, sess))):
 			hasRole = true
 		}
 	}
@@ -126,9 +128,11 @@ func rootARNAccount(v string) (string, bool) {
 // Role names are unique in an account, so the name identifies the role.
 func roleNamesSession(v, s string) bool {
 	sess, err := arn.ParseIAM(s)
-	if err != nil || sess.Type != arn.TypeAssumedRole {
-		return false
-	}
+	return err == nil && sess.Type == arn.TypeAssumedRole && roleOfSession(v, sess)
+}
+
+// roleOfSession is roleNamesSession with the session already taken apart.
+func roleOfSession(v string, sess arn.IAMResource) bool {
 	role, err := arn.ParseIAM(v)
 	return err == nil && role.Type == arn.TypeRole && role.Partition == sess.Partition &&
 		role.AccountID == sess.AccountID && role.Name == sess.Name
