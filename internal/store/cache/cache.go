@@ -15,6 +15,7 @@ import (
 	"context"
 	"errors"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/hashicorp/golang-lru/v2/simplelru"
@@ -40,10 +41,15 @@ type Cache struct {
 	epoch   uint64 // bumped by every invalidation
 	gen     uint64 // backend generation seen by the last Refresh or notice
 	haveGen bool
-	// confirmed is when the view was last known to match the backend's;
-	// now is the clock it is read from.
-	confirmed time.Time
-	now       func() time.Time
+	// now is the clock confirmations are read from.
+	now func() time.Time
+	// confirmed is when the view was last known to match the backend's
+	// (nil before the first confirmation). It is written under mu but
+	// read without it: Stale is asked on every long-term-key request, which
+	// must not queue behind cache hits and refreshes. A pointer keeps the
+	// time's monotonic reading, so a wall-clock step does not make the
+	// view look fresher or older than it is.
+	confirmed atomic.Pointer[time.Time]
 
 	accounts   *table[store.Account]
 	accessKeys *table[store.AccessKey]

@@ -15,8 +15,8 @@ func WithClock(now func() time.Time) Option {
 // at t. Callers hold mu. A confirmation never moves the time backwards: a
 // slow Refresh finishing after a notice proves less than the notice did.
 func (c *Cache) confirm(t time.Time) {
-	if t.After(c.confirmed) {
-		c.confirmed = t
+	if prev := c.confirmed.Load(); prev == nil || t.After(*prev) {
+		c.confirmed.Store(&t)
 	}
 }
 
@@ -47,14 +47,17 @@ func (c *Cache) advance(g uint64, at time.Time) {
 // backend (by a successful Refresh, as of the moment it began, or by a
 // notice given to Observe); ok is false before the first confirmation.
 // Nodes sharing a database trust the cache only while this is recent.
+// It takes no lock.
 func (c *Cache) Freshness() (lastConfirmed time.Time, ok bool) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.confirmed, !c.confirmed.IsZero()
+	t := c.confirmed.Load()
+	if t == nil {
+		return time.Time{}, false
+	}
+	return *t, true
 }
 
 // Stale reports whether, at now, the view was last confirmed longer than
-// maxAge ago (or never).
+// maxAge ago (or never). It takes no lock.
 func (c *Cache) Stale(now time.Time, maxAge time.Duration) bool {
 	t, ok := c.Freshness()
 	return !ok || now.Sub(t) > maxAge
