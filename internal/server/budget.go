@@ -26,9 +26,12 @@ type budget struct {
 	mu    sync.Mutex
 	limit int64
 	used  int64
-	// freed is closed (and replaced) whenever bytes are given back, waking
-	// every waiter to try again.
-	freed chan struct{}
+	// freed is closed (and replaced) when bytes are given back while
+	// someone waits, waking every waiter to try again. waiting counts
+	// those waiters, so that the usual release, with nobody waiting,
+	// allocates nothing.
+	freed   chan struct{}
+	waiting int
 }
 
 func newBudget(limit int64) *budget {
@@ -51,21 +54,29 @@ func (b *budget) acquire(ctx context.Context, n int64, wait time.Duration) bool 
 			b.mu.Unlock()
 			return true
 		}
+		if wait <= 0 {
+			b.mu.Unlock()
+			return false
+		}
 		freed := b.freed
+		b.waiting++
 		b.mu.Unlock()
 		if timer == nil {
-			if wait <= 0 {
-				return false
-			}
 			t := time.NewTimer(wait)
 			defer t.Stop()
 			timer = t.C
 		}
+		var woken bool
 		select {
 		case <-freed:
+			woken = true
 		case <-timer:
-			return false
 		case <-ctx.Done():
+		}
+		b.mu.Lock()
+		b.waiting--
+		b.mu.Unlock()
+		if !woken {
 			return false
 		}
 	}
@@ -75,8 +86,10 @@ func (b *budget) acquire(ctx context.Context, n int64, wait time.Duration) bool 
 func (b *budget) release(n int64) {
 	b.mu.Lock()
 	b.used -= n
-	close(b.freed)
-	b.freed = make(chan struct{})
+	if b.waiting > 0 {
+		close(b.freed)
+		b.freed = make(chan struct{})
+	}
 	b.mu.Unlock()
 }
 

@@ -217,3 +217,19 @@ func TestLimitListener(t *testing.T) {
 		t.Fatalf("Accept after Close: %v", err)
 	}
 }
+
+// BenchmarkBodyBudget is the budget's cost on every request with a body:
+// a reservation that fits and its release.
+func BenchmarkBodyBudget(b *testing.B) {
+	bud := newBudget(DefaultMaxBodyBytesInFlight)
+	ctx := context.Background()
+	b.ReportAllocs()
+	b.RunParallel(func(pb *testing.PB) {
+		for pb.Next() {
+			if !bud.acquire(ctx, 512, time.Second) {
+				b.Fatal("refused")
+			}
+			bud.release(512)
+		}
+	})
+}
