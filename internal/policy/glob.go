@@ -1,6 +1,7 @@
 package policy
 
 import (
+	"slices"
 	"strings"
 	"unicode/utf8"
 )
@@ -48,7 +49,7 @@ type token struct {
 // characters thus costs O(m + n·min(m, max(maxIndexLit, ⌈m/64⌉))) steps,
 // where the old backtracking matcher took O(n·m); workBound in the tests
 // holds the matcher to it. (A segment holding a variable has its automaton
-// built per match, O(L·⌈L/64⌉) more.)
+// built per match, O(L·⌈L/64⌉) more, on the stack when L ≤ smallSegment.)
 //
 // Characters are UTF-8 decoded, a byte that is not valid UTF-8 counting as
 // one character that equals only itself. For patterns (which come from JSON
@@ -91,16 +92,16 @@ const maxIndexLit = 64
 // a prefix of s, which is when the backtracking matcher this one replaced
 // reached it. e may be nil for patterns without variables.
 func (p *pattern) match(s string, e *evalCtx) bool {
-	var steps int
-	return p.matchCounting(s, e, &steps)
+	return p.matchCounting(s, e, nil)
 }
 
 // matchCounting is match adding the work it does to *steps: one step per
 // byte compared or character fed to the automaton, times the automaton's
-// words. Tests hold it to workBound.
+// words. Tests hold it to workBound. steps may be nil (match), and then
+// nothing is counted.
 func (p *pattern) matchCounting(s string, e *evalCtx, steps *int) bool {
 	if p.plain {
-		*steps += len(p.raw)
+		count(steps, len(p.raw))
 		if p.fold {
 			return equalFold(s, p.raw)
 		}
@@ -215,13 +216,13 @@ func (p *pattern) forward(s string, pos, lo, hi int, e *evalCtx, steps *int) int
 				_, n := utf8.DecodeRuneInString(s[pos:])
 				pos += n
 			}
-			*steps++
+			count(steps, 1)
 		default:
 			lit, ok := p.literal(t, e)
 			if !ok {
 				return -1
 			}
-			*steps += len(lit)
+			count(steps, len(lit))
 			if !hasPrefix(s[pos:], lit, p.fold) {
 				return -1
 			}
@@ -248,13 +249,13 @@ func (p *pattern) backward(s string, min, lo, hi int, e *evalCtx, steps *int) in
 				_, n := utf8.DecodeLastRuneInString(s[min:end])
 				end -= n
 			}
-			*steps++
+			count(steps, 1)
 		default:
 			lit, ok := p.literal(t, e)
 			if !ok {
 				return -1
 			}
-			*steps += len(lit)
+			count(steps, len(lit))
 			if end-min < len(lit) || !hasPrefix(s[end-len(lit):end], lit, p.fold) {
 				return -1
 			}
@@ -283,7 +284,9 @@ func (p *pattern) search(s string, sg *segment, hi int, e *evalCtx, steps *int) 
 		return sg.srch.next(s, steps)
 	}
 	// A segment with variables (or a part of one, when reporting a
-	// missing key): build the automaton for the request's values.
+	// missing key): build the automaton for the request's values, in
+	// buffers on the stack when the segment is short, as it is for a
+	// ${aws:username} between two stars.
 	for i := sg.lo; i < hi; i++ {
 		if t := &p.toks[i]; t.kind == tokVar {
 			if _, ok := p.value(t, e); !ok {
@@ -291,11 +294,20 @@ func (p *pattern) search(s string, sg *segment, hi int, e *evalCtx, steps *int) 
 			}
 		}
 	}
-	srch := newSearcher(p.toks[sg.lo:hi], p.fold, func(t *token) string {
+	var buf searchBuf
+	srch := buildSearcher(p.toks[sg.lo:hi], p.fold, func(t *token) string {
 		v, _ := p.literal(t, e)
 		return v
-	})
+	}, &buf)
 	return srch.next(s, steps)
+}
+
+// count adds n to *steps when the caller counts steps (tests); the
+// authorization path passes nil and pays only the test.
+func count(steps *int, n int) {
+	if steps != nil {
+		*steps += n
+	}
 }
 
 // searcher finds the leftmost occurrence of a star-free segment.
@@ -309,13 +321,26 @@ type searcher struct {
 	// ascii[c] is the class of ASCII character c; class 0 is "a character
 	// the segment's literals do not hold", which only '?' admits.
 	ascii [128]uint16
-	// wide and wideClass map the other characters (sorted) to classes.
-	wide      []rune
-	wideClass []uint16
+	// wide holds the other characters, sorted and distinct; wide[i] has
+	// class wideBase+i.
+	wide     []rune
+	wideBase uint16
 	// masks holds w words per class: bit i is set when the segment's
 	// character i admits the class.
 	masks []uint64
 }
+
+// searchBuf is room for the searcher of a segment of up to smallSegment
+// characters, so that one built per match can live on the stack.
+type searchBuf struct {
+	chars [smallSegment]rune
+	wide  [smallSegment]rune
+	masks [smallSegment + 1]uint64
+}
+
+// smallSegment is the longest segment whose searcher fits a searchBuf: one
+// word of state, at most one class per character plus class 0.
+const smallSegment = 64
 
 // invalidRune stands for a byte that is not part of valid UTF-8, so that it
 // matches only itself, as the byte comparison of literals has it.
@@ -336,7 +361,14 @@ func decodeRune(s string) (rune, int) {
 // newSearcher compiles the star-free tokens toks; text gives a literal or
 // variable token's text.
 func newSearcher(toks []token, fold bool, text func(*token) string) *searcher {
-	sr := &searcher{fold: fold}
+	sr := buildSearcher(toks, fold, text, nil)
+	return &sr
+}
+
+// buildSearcher is newSearcher using buf (when not nil, and when the
+// segment fits it) instead of the heap.
+func buildSearcher(toks []token, fold bool, text func(*token) string, buf *searchBuf) searcher {
+	sr := searcher{fold: fold}
 	if !fold && len(toks) == 1 && toks[0].kind != tokOne {
 		if l := text(&toks[0]); len(l) <= maxIndexLit {
 			sr.lit = l
@@ -344,7 +376,10 @@ func newSearcher(toks []token, fold bool, text func(*token) string) *searcher {
 		}
 	}
 	// The segment's characters; -1 is '?'.
-	var chars []rune
+	var chars, wide []rune
+	if buf != nil {
+		chars, wide = buf.chars[:0], buf.wide[:0]
+	}
 	for i := range toks {
 		if toks[i].kind == tokOne {
 			chars = append(chars, -1)
@@ -357,39 +392,30 @@ func newSearcher(toks []token, fold bool, text func(*token) string) *searcher {
 				r += 'a' - 'A'
 			}
 			chars = append(chars, r)
+			if r >= utf8.RuneSelf {
+				wide = append(wide, r)
+			}
 			j += n
 		}
 	}
 	sr.m = len(chars)
 	sr.w = (sr.m + 63) / 64
 	classes := 1
-	var wideSet map[rune]uint16
 	for _, r := range chars {
-		switch {
-		case r < 0:
-		case r < utf8.RuneSelf:
-			if sr.ascii[r] == 0 {
-				sr.ascii[r] = uint16(classes)
-				classes++
-			}
-		default:
-			if wideSet == nil {
-				wideSet = make(map[rune]uint16)
-			}
-			if _, ok := wideSet[r]; !ok {
-				wideSet[r] = uint16(classes)
-				classes++
-			}
+		if r >= 0 && r < utf8.RuneSelf && sr.ascii[r] == 0 {
+			sr.ascii[r] = uint16(classes)
+			classes++
 		}
 	}
-	for r := range wideSet {
-		sr.wide = append(sr.wide, r)
+	slices.Sort(wide)
+	sr.wide = slices.Compact(wide)
+	sr.wideBase = uint16(classes)
+	classes += len(sr.wide)
+	if n := classes * sr.w; buf != nil && n <= len(buf.masks) {
+		sr.masks = buf.masks[:n]
+	} else {
+		sr.masks = make([]uint64, n)
 	}
-	sortRunes(sr.wide)
-	for _, r := range sr.wide {
-		sr.wideClass = append(sr.wideClass, wideSet[r])
-	}
-	sr.masks = make([]uint64, classes*sr.w)
 	for i, r := range chars {
 		bit := uint64(1) << (i % 64)
 		if r < 0 {
@@ -401,15 +427,6 @@ func newSearcher(toks []token, fold bool, text func(*token) string) *searcher {
 		sr.masks[int(sr.class(r))*sr.w+i/64] |= bit
 	}
 	return sr
-}
-
-// sortRunes sorts a short slice in place.
-func sortRunes(rs []rune) {
-	for i := 1; i < len(rs); i++ {
-		for j := i; j > 0 && rs[j] < rs[j-1]; j-- {
-			rs[j], rs[j-1] = rs[j-1], rs[j]
-		}
-	}
 }
 
 // class returns the class of character r.
@@ -427,7 +444,7 @@ func (sr *searcher) class(r rune) uint16 {
 		}
 	}
 	if lo < len(sr.wide) && sr.wide[lo] == r {
-		return sr.wideClass[lo]
+		return sr.wideBase + uint16(lo)
 	}
 	return 0
 }
@@ -445,10 +462,10 @@ func (sr *searcher) next(s string, steps *int) int {
 	if sr.lit != "" {
 		i := strings.Index(s, sr.lit)
 		if i < 0 {
-			*steps += len(s)
+			count(steps, len(s))
 			return -1
 		}
-		*steps += i + len(sr.lit)
+		count(steps, i+len(sr.lit))
 		return i + len(sr.lit)
 	}
 	var buf [stateWords]uint64
@@ -470,7 +487,7 @@ func (sr *searcher) next(s string, steps *int) int {
 			d[k] = (x<<1 | carry) & mask[k]
 			carry = x >> 63
 		}
-		*steps += sr.w
+		count(steps, sr.w)
 		i += n
 		if d[top]&topBit != 0 {
 			return i
