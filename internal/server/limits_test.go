@@ -15,7 +15,9 @@ import (
 	"time"
 
 	"github.com/stsd/stsd/internal/apimodel/stsapi"
+	"github.com/stsd/stsd/internal/auth"
 	"github.com/stsd/stsd/internal/rpc"
+	"github.com/stsd/stsd/internal/sigv4"
 )
 
 func TestBudget(t *testing.T) {
@@ -155,9 +157,25 @@ func TestClientGone(t *testing.T) {
 	}
 }
 
+// countingAuth is fakeAuth counting the requests it is asked to verify.
+type countingAuth struct {
+	fakeAuth
+	calls *int
+}
+
+func (c countingAuth) Authenticate(ctx context.Context, r *http.Request, body []byte, now time.Time) (*auth.Principal, *sigv4.Request, error) {
+	*c.calls++
+	return c.fakeAuth.Authenticate(ctx, r, body, now)
+}
+
+// TestAllowedHosts: a request signed for a host stsd does not serve is
+// refused with SignatureDoesNotMatch before authentication (no key lookup,
+// no HMAC); an unsigned one still reaches the authenticator, which tells
+// the server it is unsigned.
 func TestAllowedHosts(t *testing.T) {
+	var calls int
 	s, err := New(Config{
-		Auth: fakeAuth{service: "sts", region: "us-east-1"},
+		Auth: countingAuth{fakeAuth{service: "sts", region: "us-east-1"}, &calls},
 		STS: []rpc.Handler{callerIdentity(func() (*stsapi.GetCallerIdentityResponse, error) {
 			return &stsapi.GetCallerIdentityResponse{Account: "123456789012"}, nil
 		})},
@@ -175,6 +193,27 @@ func TestAllowedHosts(t *testing.T) {
 		s.ServeHTTP(w, req)
 		if w.Code != want || (want == 403 && !strings.Contains(w.Body.String(), "<Code>SignatureDoesNotMatch</Code>")) {
 			t.Errorf("Host %s: %d %s", host, w.Code, w.Body.String())
+		}
+	}
+	for _, tc := range []struct {
+		name, query string
+		header      bool
+		wantCalls   int
+	}{
+		{"header", "", true, 0},
+		{"presigned", "?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Signature=00", false, 0},
+		{"unsigned", "", false, 1},
+	} {
+		calls = 0
+		req := httptest.NewRequest(http.MethodPost, "/"+tc.query, strings.NewReader("Action=GetCallerIdentity&Version=2011-06-15"))
+		req.Host = "sts.amazonaws.com"
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		if tc.header {
+			req.Header.Set("Authorization", "AWS4-HMAC-SHA256 fake")
+		}
+		s.ServeHTTP(httptest.NewRecorder(), req)
+		if calls != tc.wantCalls {
+			t.Errorf("%s request for another host: authenticator called %d times, want %d", tc.name, calls, tc.wantCalls)
 		}
 	}
 }

@@ -327,6 +327,15 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request, rec *record, now 
 		SecureTransport: r.TLS != nil,
 		Time:            now,
 	}
+	if s.hosts != nil && !s.hosts[strings.ToLower(r.Host)] && sigv4.Signed(r) {
+		// The signature covers the Host header, so it is valid for the
+		// host it names and for no other: refuse it as AWS refuses a
+		// request whose signed host is not the endpoint's. Checked before
+		// authentication, so that such a request costs no key lookup and
+		// no HMAC. Unsigned requests (the federation calls) name no host.
+		rec.model = s.guessModel(form)
+		return apierr.New(apierr.SignatureDoesNotMatch, sigv4.MsgSignatureDoesNotMatch)
+	}
 	var svc *service
 	principal, sr, err := s.auth.Authenticate(r.Context(), r, body, now)
 	switch {
@@ -344,13 +353,6 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request, rec *record, now 
 		rec.model = s.guessModel(form)
 		return err
 	default:
-		if s.hosts != nil && !s.hosts[strings.ToLower(r.Host)] {
-			// The signature covers the Host header, so it is valid for
-			// the host it names and for no other: refuse it as AWS refuses
-			// a request whose signed host is not the endpoint's.
-			rec.model = s.guessModel(form)
-			return apierr.New(apierr.SignatureDoesNotMatch, sigv4.MsgSignatureDoesNotMatch)
-		}
 		svc = s.services[sr.Service]
 		if svc == nil {
 			// The authenticator admits only the services registered here;

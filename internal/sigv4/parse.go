@@ -44,6 +44,41 @@ func Parse(r *http.Request, body []byte, now time.Time, opts Options) (*Request,
 	return req, nil
 }
 
+// Signed reports whether r carries a signature, in its Authorization
+// header or its query string, without checking it: Parse would not return
+// ErrUnsigned. A query string Parse refuses counts as unsigned, so that
+// Parse reports what is wrong with it. The server uses it to refuse a
+// request signed for a host it does not serve before spending a key lookup
+// and an HMAC on it.
+func Signed(r *http.Request) bool {
+	if len(r.Header["Authorization"]) > 0 {
+		return true
+	}
+	if r.URL == nil || r.URL.RawQuery == "" {
+		return false
+	}
+	params, aerr := parseQuery(r.URL.RawQuery)
+	if aerr != nil {
+		return false
+	}
+	hasAlg, hasSig := presignParams(params)
+	return hasAlg || hasSig
+}
+
+// presignParams reports whether the query holds X-Amz-Algorithm and
+// X-Amz-Signature.
+func presignParams(params []queryParam) (hasAlg, hasSig bool) {
+	for i := range params {
+		switch params[i].key {
+		case "X-Amz-Algorithm":
+			hasAlg = true
+		case "X-Amz-Signature":
+			hasSig = true
+		}
+	}
+	return hasAlg, hasSig
+}
+
 // errUnsignedMarker lets parse return one error type; Parse maps it back.
 var errUnsignedMarker = &apierr.Error{Code: "unsigned"}
 
@@ -56,15 +91,7 @@ func parse(r *http.Request, body []byte, now time.Time, opts Options) (*Request,
 	if aerr != nil {
 		return nil, aerr
 	}
-	hasAlg, hasSig := false, false
-	for i := range params {
-		switch params[i].key {
-		case "X-Amz-Algorithm":
-			hasAlg = true
-		case "X-Amz-Signature":
-			hasSig = true
-		}
-	}
+	hasAlg, hasSig := presignParams(params)
 	authz := r.Header["Authorization"]
 	switch {
 	case len(authz) == 0 && !hasAlg && !hasSig:
