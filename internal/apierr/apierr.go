@@ -117,3 +117,19 @@ var common = map[string]codeInfo{
 	Throttling:                  {http.StatusBadRequest, false},
 	ValidationError:             {http.StatusBadRequest, false},
 }
+
+// MsgServiceUnavailable is AWS's message for ServiceUnavailable (503), "The
+// request has failed due to a temporary failure of the server" (STS and IAM
+// API references, Common Errors).
+const MsgServiceUnavailable = "The request has failed due to a temporary failure of the server."
+
+// Unavailable is the refusal of a request stsd cannot serve now but may
+// soon: its view of the store may be out of date, the body budget is full,
+// or the data disk is. ServiceUnavailable (503) is what AWS answers for a
+// temporary failure, and the SDKs retry it (aws-sdk-go-v2 retries every
+// 500, 502, 503 and 504), perhaps on a healthy node, where ServiceFailure
+// (500, "an unknown error, exception, or failure") would not say it is
+// worth retrying.
+func Unavailable() *Error {
+	return &Error{Code: ServiceUnavailable, Message: MsgServiceUnavailable, HTTPStatus: http.StatusServiceUnavailable}
+}

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"log/slog"
-	"net/http"
 	"strings"
 	"sync"
 	"syscall"
@@ -44,15 +43,10 @@ func isDiskFull(err error) bool {
 }
 
 // errDiskFull is what a write answers while the data disk is full. IAM
-// declares no error for it; the AWS Common Errors page's ServiceUnavailable
-// ("The request has failed due to a temporary failure of the server.", HTTP
-// 503) says what it is — temporary, worth retrying — where ServiceFailure
-// (500, "an unknown error, exception, or failure") would not.
-var errDiskFull = &apierr.Error{
-	Code:       apierr.ServiceUnavailable,
-	Message:    "The request has failed due to a temporary failure of the server.",
-	HTTPStatus: http.StatusServiceUnavailable,
-}
+// declares no error for it; ServiceUnavailable says what it is: temporary,
+// worth retrying (see apierr.Unavailable). It is one value so that init
+// can tell a write that failed for want of space (errors.Is).
+var errDiskFull = apierr.Unavailable()
 
 // writeGuard is the store as the app sees it: it turns a disk-full write
 // failure into errDiskFull, remembers it so that /readyz reports writes

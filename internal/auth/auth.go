@@ -20,11 +20,6 @@ const msgExpiredToken = "The security token included in the request is expired"
 
 const msgInvalidToken = sigv4.MsgInvalidClientTokenID
 
-// msgUnavailable is the message of AWS's ServiceUnavailable common error
-// (503), "The request has failed due to a temporary failure of the server"
-// (STS and IAM API references, Common Errors).
-const msgUnavailable = "The request has failed due to a temporary failure of the server."
-
 // errUnknownKey is fromSession's refusal of a token sealed with a key the
 // ring does not hold; Authenticate may reload the ring and try again, and
 // otherwise answers it as any invalid token.
@@ -97,7 +92,8 @@ func (a *Authenticator) Authenticate(ctx context.Context, r *http.Request, body 
 		secret string
 	)
 	if a.stale != nil && (sr.SessionToken == "" || sr.Service == "iam") && a.stale() {
-		return nil, nil, unavailable()
+		// The node's view of the store may be out of date.
+		return nil, nil, apierr.Unavailable()
 	}
 	if sr.SessionToken != "" {
 		p, secret, err = a.fromSession(sr, now)
@@ -163,13 +159,6 @@ func (a *Authenticator) fromAccessKey(ctx context.Context, keyID string) (*Princ
 		AccessKeyID: k.ID,
 	}, k.Secret, nil
 }
-
-// unavailable is the answer to a request stsd cannot decide now: the
-// node's view of the store may be out of date.
-// AWS answers a temporary failure ServiceUnavailable (503), which SDKs
-// retry (aws-sdk-go-v2 retries every 500, 502, 503 and 504), perhaps on a
-// healthy node.
-func unavailable() error { return apierr.New(apierr.ServiceUnavailable, msgUnavailable) }
 
 // fromSession opens the session token. Everything needed to verify the
 // request is inside the token: no store lookup happens here.

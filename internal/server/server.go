@@ -244,7 +244,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 		if _, ok := apierr.As(err); !ok && s.unavailable != nil && s.unavailable(err) {
 			s.log.Warn("store unavailable", "request_id", rec.requestID, "action", rec.action, "err", err)
-			err = errUnavailable
+			err = apierr.Unavailable()
 		}
 		if !rec.fail(err) {
 			// The client sees only InternalFailure; the cause stays here.
@@ -450,7 +450,7 @@ func (s *Server) readBody(r *http.Request) (body []byte, release func(), err err
 		if r.Context().Err() != nil {
 			return nil, nil, errClientClosed
 		}
-		return nil, nil, errUnavailable
+		return nil, nil, apierr.Unavailable()
 	}
 	release = func() { s.budget.release(reserve) }
 	if r.ContentLength > 0 {
@@ -533,8 +533,3 @@ func (s *Server) logRequest(r *http.Request, rec *record, latency time.Duration)
 	}
 	s.log.LogAttrs(r.Context(), slog.LevelInfo, "request", attrs...)
 }
-
-// errUnavailable is a temporary refusal: "The request has failed due to a
-// temporary failure of the server." (503) is the AWS Common Errors wording
-// for ServiceUnavailable, which the SDKs retry with backoff.
-var errUnavailable = &apierr.Error{Code: apierr.ServiceUnavailable, Message: "The request has failed due to a temporary failure of the server.", HTTPStatus: http.StatusServiceUnavailable}
