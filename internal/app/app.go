@@ -172,11 +172,7 @@ func (a *App) refresh(ctx context.Context) error {
 	}
 	ctx, cancel := context.WithTimeout(ctx, poll)
 	defer cancel()
-	if err := a.cache.Refresh(ctx); err != nil {
-		return err
-	}
-	a.guard.touched()
-	return nil
+	return a.cache.Refresh(ctx)
 }
 
 // changed applies a listener report: a commit's generation, or a
@@ -283,7 +279,7 @@ func Open(ctx context.Context, cfg Config) (*App, error) {
 	if cfg.wrapBackend != nil {
 		inner = cfg.wrapBackend(backend)
 	}
-	guard := &writeGuard{Store: inner, log: log, now: now}
+	guard := &writeGuard{Store: inner, log: log}
 	c := cache.New(guard)
 	a := &App{backend: backend, guard: guard, Store: c, cache: c, log: log}
 	if cfg.Store == "postgres" {

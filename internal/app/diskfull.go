@@ -52,15 +52,14 @@ var errDiskFull = apierr.Unavailable()
 // failure into errDiskFull, remembers it so that /readyz reports writes
 // degraded, and logs entering and leaving that read-only state once each.
 // Every write is still tried, so writes resume by themselves when space
-// returns.
+// returns. When the store last answered is the cache's business
+// (Cache.Freshness), not the guard's.
 type writeGuard struct {
 	store.Store
 	log *slog.Logger
-	now func() time.Time
 
-	mu          sync.Mutex
-	full        error     // the last disk-full failure, nil once a write succeeds
-	lastContact time.Time // the last time the store itself answered
+	mu   sync.Mutex
+	full error // the last disk-full failure, nil once a write succeeds
 }
 
 // Update implements store.Store.
@@ -71,7 +70,6 @@ func (g *writeGuard) Update(ctx context.Context, fn func(tx store.Tx) error) err
 		g.mu.Lock()
 		was := g.full
 		g.full = nil
-		g.lastContact = g.now()
 		g.mu.Unlock()
 		if was != nil {
 			g.log.Info("store writes succeed again: leaving read-only mode")
@@ -90,17 +88,6 @@ func (g *writeGuard) Update(ctx context.Context, fn func(tx store.Tx) error) err
 	return err
 }
 
-// CheckRead implements server.Probe with the store's cheapest read.
-func (g *writeGuard) CheckRead(ctx context.Context) error {
-	if _, err := g.Store.Generation(ctx); err != nil {
-		return err
-	}
-	g.mu.Lock()
-	g.lastContact = g.now()
-	g.mu.Unlock()
-	return nil
-}
-
 // WriteErr implements server.Probe.
 func (g *writeGuard) WriteErr() error {
 	g.mu.Lock()
@@ -108,43 +95,36 @@ func (g *writeGuard) WriteErr() error {
 	return g.full
 }
 
-// Fresh implements server.Probe for one node: the data is fresh while the
-// store has answered within staleBound (the last successful read or
-// write of the store stands for it). A node on a shared database answers
-// with its cache's staleness bound instead (see readiness).
-func (g *writeGuard) Fresh(now time.Time) bool {
-	g.mu.Lock()
-	defer g.mu.Unlock()
-	return !g.lastContact.IsZero() && now.Sub(g.lastContact) <= staleBound
-}
-
-// touched records that the store answered (e.g. the cache's refresh read).
-func (g *writeGuard) touched() {
-	g.mu.Lock()
-	g.lastContact = g.now()
-	g.mu.Unlock()
-}
-
 // staleBound is how long after the store last answered stsd still counts
 // its cached data as current: a few cache refresh intervals, so one slow
 // query does not flap readiness.
 const staleBound = 15 * maxCacheRefreshInterval
 
-// readiness is what /readyz asks: the guard's facts, except that a node on
-// a shared database is fresh exactly while its cache is within
-// --max-staleness, the same bound past which it refuses long-term keys,
-// so readiness and refusals never disagree.
+// readiness is what /readyz asks: the guard's write failures, and the
+// cache's freshness, which the periodic refresh and the probe's own read
+// confirm. A node on a shared database is fresh exactly while its cache is
+// within --max-staleness, the same bound past which it refuses long-term
+// keys, so readiness and refusals never disagree; a lone node while the
+// store answered within staleBound.
 type readiness struct {
 	*writeGuard
 	app *App
 }
 
-// Fresh implements server.Probe.
-func (r readiness) Fresh(now time.Time) bool {
+// CheckRead implements server.Probe with the store's cheapest read, the
+// cache's generation check, which confirms the cache fresh when it
+// succeeds.
+func (r readiness) CheckRead(ctx context.Context) error {
+	return r.app.cache.Refresh(ctx)
+}
+
+// Fresh implements server.Probe. It ignores the protocol clock's now, as
+// App.stale does: freshness is the real time since the store answered.
+func (r readiness) Fresh(time.Time) bool {
 	if r.app.shared != nil {
 		return !r.app.stale()
 	}
-	return r.writeGuard.Fresh(now)
+	return !r.app.cache.Stale(time.Now(), staleBound)
 }
 
 // diskFullState is the standing write failure /readyz names.
