@@ -95,15 +95,25 @@ func (s *Service) authorizeNamed(ctx context.Context, call *rpc.Call, action str
 // escapes a policy naming it, or, for a missing one, the default path and
 // the name as given.
 func (k entityKind[E]) resource(ctx context.Context, r store.Reader, acct, name string) (string, error) {
-	e, err := k.get(r, ctx, acct, name)
+	_, _, arn, err := k.lookup(ctx, r, acct, name)
+	return arn, err
+}
+
+// lookup finds the named entity of acct and the ARN an operation on it is
+// authorized on (see resource); found is false for a missing one, which
+// is not an error here.
+func (k entityKind[E]) lookup(ctx context.Context, r store.Reader, acct, name string) (e E, found bool, arn string, err error) {
+	e, err = k.get(r, ctx, acct, name)
 	switch {
 	case err == nil:
 		path, stored := k.pathName(e)
-		return k.arn(acct, path, stored), nil
+		return e, true, k.arn(acct, path, stored), nil
 	case errors.Is(err, store.ErrNotFound):
-		return k.arn(acct, defaultPath, name), nil
+		var zero E
+		return zero, false, k.arn(acct, defaultPath, name), nil
 	default:
-		return "", err
+		var zero E
+		return zero, false, "", err
 	}
 }
 
@@ -154,15 +164,9 @@ func (k entityKind[E]) create(ctx context.Context, tx store.Tx, acct string, e *
 // name as given.
 func authorizedEntity[E any](ctx context.Context, s *Service, call *rpc.Call, k entityKind[E], action, acct, name string, extra ...contextKey) (E, error) {
 	var zero E
-	e, err := k.get(s.store, ctx, acct, name)
-	found := err == nil
-	if err != nil && !errors.Is(err, store.ErrNotFound) {
+	e, found, resource, err := k.lookup(ctx, s.store, acct, name)
+	if err != nil {
 		return zero, err
-	}
-	resource := k.arn(acct, defaultPath, name)
-	if found {
-		path, stored := k.pathName(e)
-		resource = k.arn(acct, path, stored)
 	}
 	if err := s.authorize(ctx, call, action, resource, extra...); err != nil {
 		return zero, err
