@@ -8,7 +8,9 @@ import (
 
 // testDeleteCascades checks that deleting a user, role, group or instance
 // profile deletes what belongs to it, read just before so that a cache
-// has it to forget, and leaves an MFA device unassigned.
+// has it to forget, and leaves an MFA device unassigned. (The *Leftovers
+// tests check that nothing of it passes to an entity re-created or
+// renamed to the same name later.)
 func testDeleteCascades(t *testing.T, s store.Store) {
 	seedAccounts(t, s)
 	seedUsers(t, s, acct, "Gone", "Stay")
@@ -19,11 +21,13 @@ func testDeleteCascades(t *testing.T, s store.Store) {
 	mustTx(t, s, func(tx store.Tx) []func() error {
 		w := []func() error{
 			func() error { return tx.CreateGroup(bg, group("Gone")) },
+			func() error { return tx.CreateGroup(bg, group("Stay")) },
 			func() error { return tx.CreateInstanceProfile(bg, profile("Gone")) },
 			func() error { return tx.CreateInstanceProfile(bg, profile("Stay")) },
 			func() error { return tx.CreateAccessKey(bg, key) },
 			func() error { return tx.CreateMFADevice(bg, dev) },
 			func() error { return tx.AddGroupMember(bg, acct, "Gone", "Stay") },
+			func() error { return tx.AddGroupMember(bg, acct, "Stay", "Gone") },
 			func() error { return tx.AddInstanceProfileRole(bg, acct, "Stay", "Gone") },
 			func() error { return tx.AddInstanceProfileRole(bg, acct, "Gone", "Stay") },
 		}
@@ -45,7 +49,9 @@ func testDeleteCascades(t *testing.T, s store.Store) {
 		equal(t, len(inl)+len(att), 2, "policies of "+string(kind)+" Gone before the deletes")
 	}
 	equal(t, groupsOf(t, s, "Stay"), []string{"Gone"}, "Stay's groups before the deletes")
+	equal(t, membersOf(t, s, "Stay"), []string{"Gone"}, "members of Stay before the deletes")
 	equal(t, rolesIn(t, s, "Stay"), []string{"Gone"}, "roles in Stay before the deletes")
+	equal(t, profilesOf(t, s, "Stay"), []string{"Gone"}, "Stay's profiles before the deletes")
 	n, _ := s.CountPolicyAttachments(bg, arn)
 	equal(t, n, 3, "attachments before the deletes")
 
@@ -70,7 +76,15 @@ func testDeleteCascades(t *testing.T, s store.Store) {
 	noErr(t, err, "CountPolicyAttachments")
 	equal(t, n, 0, "attachments after the deletes")
 	equal(t, groupsOf(t, s, "Stay"), []string{}, "Stay's groups after its group's delete")
+	equal(t, membersOf(t, s, "Gone"), []string{}, "members of a deleted group")
+	equal(t, membersOf(t, s, "Stay"), []string{}, "members of Stay after its member's delete")
+	equal(t, groupsOf(t, s, "Gone"), []string{}, "groups of a deleted user")
 	equal(t, rolesIn(t, s, "Stay"), []string(nil), "roles in Stay after its role's delete")
+	equal(t, profilesOf(t, s, "Gone"), []string{}, "profiles of a deleted role")
+	equal(t, profilesOf(t, s, "Stay"), []string{}, "Stay's profiles after its profile's delete")
+	all, err := s.ListInstanceProfiles(bg, acct, "", store.Page{})
+	noErr(t, err, "ListInstanceProfiles")
+	equal(t, all, []store.InstanceProfile{profile("Stay")}, "profiles after the deletes")
 	// The deleted rows are gone, not hidden: their ids are free again.
 	mustTx(t, s, func(tx store.Tx) []func() error {
 		k := accessKey(key.ID, "Stay")

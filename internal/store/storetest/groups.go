@@ -263,8 +263,9 @@ func testUserRenameMemberships(t *testing.T, s store.Store) {
 }
 
 // testGroupLeftovers checks that memberships and policies a caller left
-// when deleting a user or group go with it: they never show in reads, and
-// never pass to a user or group created or renamed to the same name later.
+// when deleting a user or group never pass to a user or group created or
+// renamed to the same name later (testDeleteCascades checks that the
+// delete itself removes them).
 func testGroupLeftovers(t *testing.T, s store.Store) {
 	seedAccounts(t, s)
 	arn := "arn:aws:iam::aws:policy/Old"
@@ -292,10 +293,6 @@ func testGroupLeftovers(t *testing.T, s store.Store) {
 
 	update(t, s, func(tx store.Tx) error { return tx.DeleteGroup(bg, acct, "Old") })
 	update(t, s, func(tx store.Tx) error { return tx.DeleteUser(bg, acct, "Gone") })
-	equal(t, groupsOf(t, s, "Ann"), []string{"Keep"}, "groups after a group's delete")
-	equal(t, membersOf(t, s, "Old"), []string{}, "members of a deleted group")
-	equal(t, membersOf(t, s, "Keep"), []string{"Ann"}, "members after a user's delete")
-	equal(t, groupsOf(t, s, "Gone"), []string{}, "groups of a deleted user")
 
 	mustTx(t, s, func(tx store.Tx) []func() error {
 		return []func() error{
