@@ -75,14 +75,18 @@ const minMaxStaleness = 100 * time.Millisecond
 
 // serveOptions are the flags of "stsd serve".
 type serveOptions struct {
-	listen, data, bootstrap, store, postgresDSN, disabledRegions        string
-	samlAudiences, samlRecipient, publicURL, maxStaleness, allowedHosts string
-	maxBodyBytesInFlight                                                int64
-	maxConnections                                                      int
+	listen, data, bootstrap, store, postgresDSN, disabledRegions string
+	samlAudiences, samlRecipient, publicURL, allowedHosts        string
+	maxStaleness                                                 time.Duration
+	maxBodyBytesInFlight                                         int64
+	maxConnections                                               int
 }
 
 func parseServeFlags(args []string, getenv func(string) string, stderr io.Writer) (serveOptions, error) {
-	var o serveOptions
+	var (
+		o            serveOptions
+		maxStaleness string
+	)
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	env := func(name, def string) string {
@@ -96,7 +100,7 @@ func parseServeFlags(args []string, getenv func(string) string, stderr io.Writer
 	fs.StringVar(&o.bootstrap, "bootstrap", env("bootstrap", ""), "bootstrap YAML file applied at every start (env STSD_BOOTSTRAP)")
 	fs.StringVar(&o.store, "store", env("store", "sqlite"), "store backend: sqlite or postgres (env STSD_STORE)")
 	fs.StringVar(&o.postgresDSN, "postgres-dsn", env("postgres-dsn", ""), "PostgreSQL connection string for --store postgres (env STSD_POSTGRES_DSN)")
-	fs.StringVar(&o.maxStaleness, "max-staleness", env("max-staleness", app.DefaultMaxStaleness.String()), "with --store postgres, how long a node serves long-term keys and IAM calls without confirming its view of IAM is current; past it they are answered ServiceUnavailable (env STSD_MAX_STALENESS)")
+	fs.StringVar(&maxStaleness, "max-staleness", env("max-staleness", app.DefaultMaxStaleness.String()), "with --store postgres, how long a node serves long-term keys and IAM calls without confirming its view of IAM is current; past it they are answered ServiceUnavailable (env STSD_MAX_STALENESS)")
 	fs.StringVar(&o.disabledRegions, "disabled-regions", env("disabled-regions", ""), "comma-separated regions in which STS is deactivated (env STSD_DISABLED_REGIONS)")
 	fs.StringVar(&o.samlAudiences, "saml-audiences", env("saml-audiences", ""), "comma-separated SAML audiences AssumeRoleWithSAML accepts instead of AWS's (env STSD_SAML_AUDIENCES)")
 	fs.StringVar(&o.samlRecipient, "saml-recipient", env("saml-recipient", ""), "SAML Recipient/Destination AssumeRoleWithSAML requires instead of AWS's (env STSD_SAML_RECIPIENT)")
@@ -116,6 +120,11 @@ func parseServeFlags(args []string, getenv func(string) string, stderr io.Writer
 	if err := fs.Parse(args); err != nil {
 		return o, err
 	}
+	d, err := time.ParseDuration(maxStaleness)
+	if err != nil || d < minMaxStaleness {
+		return o, fmt.Errorf("--max-staleness %q: want a duration of at least %s, such as 5s", maxStaleness, minMaxStaleness)
+	}
+	o.maxStaleness = d
 	if o.maxBodyBytesInFlight == 0 {
 		o.maxBodyBytesInFlight = server.DefaultMaxBodyBytesInFlight
 	}
@@ -146,10 +155,6 @@ func serve(ctx context.Context, stop func(), args []string, getenv func(string) 
 	regions, err := parseRegions(o.disabledRegions)
 	if err != nil {
 		return err
-	}
-	maxStale, err := time.ParseDuration(o.maxStaleness)
-	if err != nil || maxStale < minMaxStaleness {
-		return fmt.Errorf("--max-staleness %q: want a duration of at least %s, such as 5s", o.maxStaleness, minMaxStaleness)
 	}
 	if o.publicURL != "" {
 		// Checked before listening, like every other flag.
@@ -183,7 +188,7 @@ func serve(ctx context.Context, stop func(), args []string, getenv func(string) 
 		BootstrapFile:        o.bootstrap,
 		Store:                o.store,
 		PostgresDSN:          o.postgresDSN,
-		MaxStaleness:         maxStale,
+		MaxStaleness:         o.maxStaleness,
 		MasterKey:            getenv("STSD_MASTER_KEY"),
 		RootAccessKeyID:      getenv("STSD_ROOT_ACCESS_KEY_ID"),
 		RootSecretAccessKey:  getenv("STSD_ROOT_SECRET_ACCESS_KEY"),

@@ -184,7 +184,7 @@ func TestServeFlagsAndEnvironment(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := serveOptions{listen: "0.0.0.0:9000", data: "/var/lib/stsd", store: "postgres", postgresDSN: "postgres://x", bootstrap: "/etc/stsd.yaml", disabledRegions: "eu-south-1", publicURL: "https://sts.example.com", maxStaleness: "750ms",
+	want := serveOptions{listen: "0.0.0.0:9000", data: "/var/lib/stsd", store: "postgres", postgresDSN: "postgres://x", bootstrap: "/etc/stsd.yaml", disabledRegions: "eu-south-1", publicURL: "https://sts.example.com", maxStaleness: 750 * time.Millisecond,
 		maxBodyBytesInFlight: 16 << 20, maxConnections: 300, allowedHosts: "auto,sts.internal"}
 	if o != want {
 		t.Fatalf("from env: %+v", o)
@@ -196,7 +196,7 @@ func TestServeFlagsAndEnvironment(t *testing.T) {
 	}
 	// Defaults of the design's contract.
 	o, err = parseServeFlags(nil, envOf(nil), io.Discard)
-	if err != nil || o.listen != "127.0.0.1:7788" || o.data != "./stsd-data" || o.store != "sqlite" || o.publicURL != "" || o.maxStaleness != "5s" ||
+	if err != nil || o.listen != "127.0.0.1:7788" || o.data != "./stsd-data" || o.store != "sqlite" || o.publicURL != "" || o.maxStaleness != 5*time.Second ||
 		o.maxBodyBytesInFlight != 64<<20 || o.maxConnections != 1024 || o.allowedHosts != "" {
 		t.Fatalf("defaults: %+v %v", o, err)
 	}
@@ -207,6 +207,21 @@ func TestServeFlagsAndEnvironment(t *testing.T) {
 	}
 	if _, err := parseServeFlags(nil, envOf(map[string]string{"STSD_MAX_CONNECTIONS": "x"}), io.Discard); err == nil {
 		t.Fatal("malformed STSD_MAX_CONNECTIONS accepted")
+	}
+	// --max-staleness is refused here, like the other flags, whether given
+	// as a flag or in the environment.
+	for _, v := range []string{"5", "soon", "-1s", "0s", "99ms"} {
+		_, err := parseServeFlags([]string{"--max-staleness", v}, envOf(nil), io.Discard)
+		if err == nil || !strings.HasPrefix(err.Error(), "--max-staleness ") {
+			t.Errorf("--max-staleness %s: err = %v", v, err)
+		}
+		_, err = parseServeFlags(nil, envOf(map[string]string{"STSD_MAX_STALENESS": v}), io.Discard)
+		if err == nil || !strings.HasPrefix(err.Error(), "--max-staleness ") {
+			t.Errorf("STSD_MAX_STALENESS=%s: err = %v", v, err)
+		}
+	}
+	if o, err := parseServeFlags([]string{"--max-staleness", "100ms"}, envOf(nil), io.Discard); err != nil || o.maxStaleness != 100*time.Millisecond {
+		t.Errorf("--max-staleness 100ms: %v, %v", o.maxStaleness, err)
 	}
 	if _, err := parseServeFlags([]string{"--nope"}, envOf(nil), io.Discard); err == nil {
 		t.Fatal("unknown flag accepted")
