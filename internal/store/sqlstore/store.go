@@ -75,9 +75,15 @@ func (s *Store) checkKey(ctx context.Context) error {
 	if errors.Is(err, sql.ErrNoRows) {
 		// First start. Another node may be recording its own check at this
 		// moment: whichever insert lands first wins, and every node then
-		// verifies its key against the row that is there.
-		_, err = s.db.ExecContext(ctx, s.d.rebind(`INSERT INTO seal_check (id, value) VALUES (1, ?) ON CONFLICT (id) DO NOTHING`),
-			s.sealer.Seal(sealCheckPlain, aadSealCheck()))
+		// verifies its key against the row that is there. The insert
+		// changes nothing once a row is there, so it runs again on another
+		// connection if its pooled one was lost, as reads do.
+		insert := s.d.rebind(`INSERT INTO seal_check (id, value) VALUES (1, ?) ON CONFLICT (id) DO NOTHING`)
+		check := s.sealer.Seal(sealCheckPlain, aadSealCheck())
+		err = onLiveConn(ctx, s.db, s.d.IsConnectionLost, func() error {
+			_, err := s.db.ExecContext(ctx, insert, check)
+			return err
+		})
 		if err != nil {
 			return fmt.Errorf("%s store: recording master key check: %w", s.d.Name, err)
 		}
