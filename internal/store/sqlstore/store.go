@@ -179,6 +179,14 @@ func (s *Store) begin(ctx context.Context) (*sql.Tx, error) {
 // off every pooled connection at once, and database/sql hands them out
 // one by one (each fails at once, its server gone), so it tries each
 // connection open now and then a fresh one.
+//
+// pgx's stdlib.OptionShouldPing (ping in ResetSession before every reuse,
+// a dead connection then being discarded by database/sql) would also pass
+// the tests of a terminated pool, but costs a round trip on every
+// checkout (a Generation read went from 60 to 114 µs on loopback) and
+// still loses to a backend that dies between the ping and the statement;
+// this costs nothing until a connection is actually found dead. pgx's
+// default already pings a connection idle for over a second.
 func onLiveConn(ctx context.Context, db *sql.DB, lost func(error) bool, op func() error) error {
 	var attempts int
 	for attempt := 1; ; attempt++ {
