@@ -87,6 +87,25 @@ func (a *Authenticator) Authenticate(ctx context.Context, r *http.Request, body 
 	if err != nil {
 		return nil, nil, err
 	}
+	return a.verify(ctx, sr, now)
+}
+
+// AuthenticateHashed is Authenticate for a request whose body is known only
+// by payloadHash, the hex SHA-256 of the body or sigv4.UnsignedPayload (see
+// sigv4.ParseHashed): a request a relying party or a proxy forwards for
+// verification without its body.
+func (a *Authenticator) AuthenticateHashed(ctx context.Context, r *http.Request, payloadHash string, now time.Time) (*Principal, *sigv4.Request, error) {
+	sr, err := sigv4.ParseHashed(r, payloadHash, now, a.options)
+	if err != nil {
+		return nil, nil, err
+	}
+	return a.verify(ctx, sr, now)
+}
+
+// verify names the key's owner and checks the parsed signature with its
+// secret.
+func (a *Authenticator) verify(ctx context.Context, sr *sigv4.Request, now time.Time) (*Principal, *sigv4.Request, error) {
+	var err error
 	var (
 		p      *Principal
 		secret string

@@ -298,3 +298,20 @@ func TestRingReloadOnUnknownKey(t *testing.T) {
 		t.Fatalf("after reload: %v (reloads %d)", err, reloads)
 	}
 }
+
+// TestAuthenticateHashed: a request given only its body's hash names the
+// same caller as with its body, and a hash of another body is refused.
+func TestAuthenticateHashed(t *testing.T) {
+	a, _, _ := newTestAuth(t)
+	now := time.Now()
+	sum := sha256.Sum256([]byte("Action=GetCallerIdentity&Version=2011-06-15"))
+	p, sr, err := a.AuthenticateHashed(context.Background(), signed(t, userID, secret, "", now), hex.EncodeToString(sum[:]), now)
+	if err != nil || p.ARN != "arn:aws:iam::123456789012:user/team/alice" || sr.Service != "sts" {
+		t.Fatalf("by hash: %+v %v", p, err)
+	}
+	other := sha256.Sum256([]byte("Action=GetCallerIdentity"))
+	_, _, err = a.AuthenticateHashed(context.Background(), signed(t, userID, secret, "", now), hex.EncodeToString(other[:]), now)
+	wantCode(t, err, apierr.SignatureDoesNotMatch)
+	_, _, err = a.AuthenticateHashed(context.Background(), signed(t, userID, secret, "", now), "not-a-hash", now)
+	wantCode(t, err, sigv4.CodeInvalidArgument)
+}

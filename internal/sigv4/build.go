@@ -25,7 +25,7 @@ type builder struct {
 	f         authFields
 	t         time.Time
 	scope     string
-	payload   [64]byte
+	payload   payloadHash
 	// rawQueryLen sizes the buffer for the canonical query.
 	rawQueryLen int
 }
@@ -34,7 +34,7 @@ type builder struct {
 // scratch bytes followed by the string to sign), both in one allocation.
 func (b *builder) build(skipToken bool) (canonical, signing []byte, aerr *apierr.Error) {
 	size := 20 + len(b.r.Method) + 3*len(b.path) + 3*b.rawQueryLen + 2*len(b.f.signedHeaders) +
-		len(b.payload) + hmacBlock + 128 + len(b.scope) + 64 + len(b.r.Host)
+		b.payload.n + hmacBlock + 128 + len(b.scope) + 64 + len(b.r.Host)
 	for name := range strings.SplitSeq(b.f.signedHeaders, ";") {
 		if name = lowerName(name); name != "host" {
 			for _, v := range headerValues(b.r.Header, name) {
@@ -57,7 +57,7 @@ func (b *builder) build(skipToken bool) (canonical, signing []byte, aerr *apierr
 	buf = append(buf, '\n')
 	buf = append(buf, b.f.signedHeaders...)
 	buf = append(buf, '\n')
-	buf = append(buf, b.payload[:]...)
+	buf = append(buf, b.payload.b[:b.payload.n]...)
 	end := len(buf)
 
 	sum := sha256.Sum256(buf[:end])

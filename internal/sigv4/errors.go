@@ -33,6 +33,7 @@ const (
 	msgHostNotSigned      = "'Host' must be a 'SignedHeader' in the AWS Authorization."
 	msgReexamineQuery     = "Re-examine the query-string parameters."
 	msgContentSHAMismatch = "The provided 'x-amz-content-sha256' header does not match what was computed."
+	msgPayloadHashInvalid = "The payload hash must be the hex-encoded SHA-256 of the request body, or UNSIGNED-PAYLOAD."
 	msgContentSHAInvalid  = "x-amz-content-sha256 must be the hex-encoded SHA-256 of the request body; unsigned and streaming payloads are not accepted by this service."
 )
 

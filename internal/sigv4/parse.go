@@ -34,7 +34,45 @@ type authFields struct {
 // It returns ErrUnsigned for a request with no signature at all, an
 // *apierr.Error for any other refusal.
 func Parse(r *http.Request, body []byte, now time.Time, opts Options) (*Request, error) {
-	req, aerr := parse(r, body, now, opts)
+	payload := payloadHash{n: 64}
+	sum := sha256.Sum256(body)
+	hex.Encode(payload.b[:], sum[:])
+	return parseOrUnsigned(r, payload, now, opts)
+}
+
+// payloadHash is the canonical request's last line: the hex SHA-256 of the
+// body or UnsignedPayload. It is held by value so that parsing does not
+// allocate for it.
+type payloadHash struct {
+	b [64]byte
+	n int
+}
+
+// UnsignedPayload is the payload hash of a request whose signer left the
+// body out of the signature (x-amz-content-sha256: UNSIGNED-PAYLOAD, as S3
+// and API Gateway clients may send).
+const UnsignedPayload = "UNSIGNED-PAYLOAD"
+
+// ParseHashed is Parse for a request whose body is not at hand, only the
+// value the signer put for it in the canonical request: the hex SHA-256 of
+// the body (lower case), or UnsignedPayload. A relying party that forwards
+// a request for verification sends the hash instead of the body, and a
+// proxy forwards no body at all.
+//
+// x-amz-content-sha256, when present, must equal hash; an
+// UNSIGNED-PAYLOAD header is accepted only when hash is
+// UnsignedPayload, so a caller decides whether unsigned bodies are allowed.
+func ParseHashed(r *http.Request, hash string, now time.Time, opts Options) (*Request, error) {
+	if hash != UnsignedPayload && (len(hash) != 64 || !isLowerHex(hash)) {
+		return nil, refuse(CodeInvalidArgument, msgPayloadHashInvalid)
+	}
+	var p payloadHash
+	p.n = copy(p.b[:], hash)
+	return parseOrUnsigned(r, p, now, opts)
+}
+
+func parseOrUnsigned(r *http.Request, payload payloadHash, now time.Time, opts Options) (*Request, error) {
+	req, aerr := parse(r, payload, now, opts)
 	if aerr != nil {
 		if aerr == errUnsignedMarker {
 			return nil, ErrUnsigned
@@ -82,7 +120,9 @@ func presignParams(params []queryParam) (hasAlg, hasSig bool) {
 // errUnsignedMarker lets parse return one error type; Parse maps it back.
 var errUnsignedMarker = &apierr.Error{Code: "unsigned"}
 
-func parse(r *http.Request, body []byte, now time.Time, opts Options) (*Request, *apierr.Error) {
+// parse reads the signature of r whose body hashes to payload (hex, or
+// UnsignedPayload).
+func parse(r *http.Request, payload payloadHash, now time.Time, opts Options) (*Request, *apierr.Error) {
 	rawQuery := ""
 	if r.URL != nil {
 		rawQuery = r.URL.RawQuery
@@ -157,14 +197,12 @@ func parse(r *http.Request, body []byte, now time.Time, opts Options) (*Request,
 		}
 	}
 
-	var payload [64]byte
-	sum := sha256.Sum256(body)
-	hex.Encode(payload[:], sum[:])
 	if v := r.Header["X-Amz-Content-Sha256"]; len(v) > 0 {
-		if len(v[0]) != 64 || !isLowerHex(v[0]) {
+		unsigned := v[0] == UnsignedPayload && string(payload.b[:payload.n]) == UnsignedPayload
+		if !unsigned && (len(v[0]) != 64 || !isLowerHex(v[0])) {
 			return nil, refuse(CodeInvalidArgument, msgContentSHAInvalid)
 		}
-		if v[0] != string(payload[:]) {
+		if v[0] != string(payload.b[:payload.n]) {
 			return nil, refuse(CodeContentSHA256Mismatch, msgContentSHAMismatch)
 		}
 	}

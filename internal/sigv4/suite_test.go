@@ -1,8 +1,11 @@
 package sigv4
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
+	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
@@ -50,6 +53,7 @@ func checkVector(t *testing.T, signed, creq, sts string, alt bool) {
 	if err := req.Verify(suiteSecret+"x", nil); !isCode(err, apierr.SignatureDoesNotMatch) {
 		t.Errorf("wrong secret: got %v", err)
 	}
+	checkHashed(t, r, body, req)
 	// Any change to a signed part must be refused: here the method and
 	// the path, which every vector signs.
 	for name, mutate := range map[string]func(string) string{
@@ -69,6 +73,32 @@ func checkVector(t *testing.T, signed, creq, sts string, alt bool) {
 		if !isCode(err, apierr.SignatureDoesNotMatch) {
 			t.Errorf("tampered %s: got %v, want SignatureDoesNotMatch", name, err)
 		}
+	}
+}
+
+// checkHashed verifies the vector again through ParseHashed given only the
+// body's hash, as a relying party forwards it: the same canonical request
+// and string to sign, and a wrong hash refused.
+func checkHashed(t *testing.T, r *http.Request, body []byte, want *Request) {
+	t.Helper()
+	sum := sha256.Sum256(body)
+	req, err := ParseHashed(r, hex.EncodeToString(sum[:]), suiteTime, Options{})
+	if err != nil {
+		t.Fatalf("ParseHashed: %v", err)
+	}
+	if string(req.canonical) != string(want.canonical) || string(req.signing[hmacBlock:]) != string(want.signing[hmacBlock:]) {
+		t.Errorf("ParseHashed built another canonical request:\n%q\nwant\n%q", req.canonical, want.canonical)
+	}
+	if err := req.Verify(suiteSecret, nil); err != nil {
+		t.Errorf("ParseHashed, Verify: %v", err)
+	}
+	other := sha256.Sum256(append(body, 'x'))
+	req, err = ParseHashed(r, hex.EncodeToString(other[:]), suiteTime, Options{})
+	if err == nil {
+		err = req.Verify(suiteSecret, nil)
+	}
+	if !isCode(err, apierr.SignatureDoesNotMatch) && !isCode(err, CodeContentSHA256Mismatch) {
+		t.Errorf("ParseHashed with another body's hash: got %v, want a refusal", err)
 	}
 }
 
