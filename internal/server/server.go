@@ -90,6 +90,12 @@ type Config struct {
 	// public discovery documents and key sets of the accounts' outbound
 	// identity federation issuers, which verifiers fetch unsigned.
 	Outbound http.Handler
+	// RelyingParty, when set, answers VerifyPath and AuthorizePath (the
+	// relying-party JSON API). It authenticates its callers itself; the
+	// server reads the body within its limits and logs and counts the
+	// request under RelyingPartyService, reading the refusal's code from
+	// the ErrorTypeHeader of the answer.
+	RelyingParty http.Handler
 }
 
 // OutboundPrefix is the path below which Config.Outbound serves.
@@ -132,6 +138,7 @@ type Server struct {
 	metrics     Observer
 	scrape      http.Handler
 	outbound    http.Handler
+	relying     http.Handler
 }
 
 type service struct {
@@ -151,6 +158,7 @@ func New(cfg Config) (*Server, error) {
 		metrics:     cfg.Metrics,
 		scrape:      cfg.MetricsHandler,
 		outbound:    cfg.Outbound,
+		relying:     cfg.RelyingParty,
 		disabled:    map[string]bool{},
 		services: map[string]*service{
 			"sts": {model: apimodel.STS, handlers: map[string]*rpc.Handler{}},
@@ -226,7 +234,11 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			s.log.Error("panic serving request", "request_id", rec.requestID, "panic", fmt.Sprint(v))
 			rec.status = http.StatusInternalServerError
 			rec.errCode = apierr.InternalFailure
-			awsquery.WriteError(w, rec.model, rec.requestID, errors.New("panic"))
+			if rec.json {
+				writeJSONError(w, rec, errors.New("panic"))
+			} else {
+				awsquery.WriteError(w, rec.model, rec.requestID, errors.New("panic"))
+			}
 		}
 		latency := s.now().Sub(start)
 		s.logRequest(r, rec, latency)
@@ -250,6 +262,10 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			// The client sees only InternalFailure; the cause stays here.
 			s.log.Error("internal failure", "request_id", rec.requestID, "action", rec.action, "err", err)
 		}
+		if rec.json {
+			writeJSONError(w, rec, err)
+			return
+		}
 		awsquery.WriteError(w, rec.model, rec.requestID, err)
 	}
 }
@@ -267,6 +283,8 @@ type record struct {
 	// operation, set once the request is known to name them.
 	service string
 	op      string
+	// json marks a relying-party API call, whose refusals are JSON.
+	json bool
 }
 
 // metricLabels returns the Observer's arguments for this request.
@@ -306,6 +324,9 @@ func (rec *record) fail(err error) bool {
 }
 
 func (s *Server) serve(w http.ResponseWriter, r *http.Request, rec *record, now time.Time) error {
+	if s.relying != nil && relyingPartyOp(r.URL.Path) != "" {
+		return s.serveRelyingParty(w, r, rec)
+	}
 	if r.Method != http.MethodPost && r.Method != http.MethodGet {
 		return &apierr.Error{Code: codeMethodNotAllowed, Message: "The requested method is not allowed for this resource.", HTTPStatus: http.StatusMethodNotAllowed}
 	}
