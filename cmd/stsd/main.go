@@ -5,6 +5,7 @@
 //	           [--postgres-dsn DSN] [--max-staleness DURATION]
 //	           [--disabled-regions r1,r2] [--public-url URL]
 //	           [--max-body-bytes-in-flight N] [--max-connections N] [--allowed-hosts auto,h1,...]
+//	           [--authz-listen ADDR] [--authz-allow-unsigned-payload]
 //
 // Every flag can also be set with an environment variable STSD_<FLAG>
 // (upper case, dashes as underscores); a flag on the command line wins.
@@ -77,6 +78,8 @@ const minMaxStaleness = 100 * time.Millisecond
 type serveOptions struct {
 	listen, data, bootstrap, store, postgresDSN, disabledRegions string
 	samlAudiences, samlRecipient, publicURL, allowedHosts        string
+	authzListen                                                  string
+	authzAllowUnsignedPayload                                    bool
 	maxStaleness                                                 time.Duration
 	maxBodyBytesInFlight                                         int64
 	maxConnections                                               int
@@ -108,9 +111,11 @@ func parseServeFlags(args []string, getenv func(string) string, stderr io.Writer
 	fs.Int64Var(&o.maxBodyBytesInFlight, "max-body-bytes-in-flight", 0, fmt.Sprintf("request-body bytes held in memory at once; beyond it requests wait briefly, then get 503 ServiceUnavailable (default %d; env STSD_MAX_BODY_BYTES_IN_FLIGHT)", server.DefaultMaxBodyBytesInFlight))
 	fs.IntVar(&o.maxConnections, "max-connections", 0, fmt.Sprintf("connections open at once; further clients wait in the accept queue (default %d; env STSD_MAX_CONNECTIONS)", server.DefaultMaxConnections))
 	fs.StringVar(&o.allowedHosts, "allowed-hosts", env("allowed-hosts", ""), "comma-separated hosts signed requests must be signed for, others get SignatureDoesNotMatch; \"auto\" stands for the --public-url host and the listening address; empty accepts any host (env STSD_ALLOWED_HOSTS)")
-	// The numeric flags take their environment value through fs.Set, so
-	// that a malformed one is refused like a malformed flag.
-	for _, name := range []string{"max-body-bytes-in-flight", "max-connections"} {
+	fs.StringVar(&o.authzListen, "authz-listen", env("authz-listen", ""), "address of the Envoy ext_authz / nginx auth_request check (/ext-authz/{api-id}/{stage}/...), a listener of its own for the proxy only; off when empty (env STSD_AUTHZ_LISTEN)")
+	fs.BoolVar(&o.authzAllowUnsignedPayload, "authz-allow-unsigned-payload", false, "let the ext_authz check accept requests whose body the signature does not cover (no x-amz-content-sha256 hash, or UNSIGNED-PAYLOAD) (env STSD_AUTHZ_ALLOW_UNSIGNED_PAYLOAD)")
+	// The numeric and boolean flags take their environment value through
+	// fs.Set, so that a malformed one is refused like a malformed flag.
+	for _, name := range []string{"max-body-bytes-in-flight", "max-connections", "authz-allow-unsigned-payload"} {
 		if v := env(name, ""); v != "" {
 			if err := fs.Set(name, v); err != nil {
 				return o, fmt.Errorf("STSD_%s: %w", strings.ToUpper(strings.ReplaceAll(name, "-", "_")), err)
@@ -146,7 +151,7 @@ func parseServeFlags(args []string, getenv func(string) string, stderr io.Writer
 // serve runs the endpoint until ctx is cancelled, then lets in-flight
 // requests finish. stop, when not nil, is called as shutdown begins (it
 // restores default signal handling). ready, when not nil, receives the
-// bound address.
+// bound address, then the ext_authz listener's when --authz-listen is set.
 func serve(ctx context.Context, stop func(), args []string, getenv func(string) string, stdout, stderr io.Writer, ready chan<- string) error {
 	o, err := parseServeFlags(args, getenv, stderr)
 	if err != nil {
@@ -183,6 +188,14 @@ func serve(ctx context.Context, stop func(), args []string, getenv func(string) 
 	if err != nil {
 		return err
 	}
+	var authzLn net.Listener
+	if o.authzListen != "" {
+		if authzLn, err = net.Listen("tcp", o.authzListen); err != nil {
+			return fmt.Errorf("--authz-listen: %w", err)
+		}
+		authzLn = server.LimitListener(authzLn, o.maxConnections)
+		defer authzLn.Close()
+	}
 	a, err := app.Open(ctx, app.Config{
 		DataDir:              o.data,
 		BootstrapFile:        o.bootstrap,
@@ -199,6 +212,8 @@ func serve(ctx context.Context, stop func(), args []string, getenv func(string) 
 		MaxBodyBytesInFlight: o.maxBodyBytesInFlight,
 		AllowedHosts:         allowedHosts,
 		Logger:               logger,
+
+		AuthzAllowUnsignedPayload: o.authzAllowUnsignedPayload,
 	})
 	if err != nil {
 		return err
@@ -212,19 +227,20 @@ func serve(ctx context.Context, stop func(), args []string, getenv func(string) 
 	if a.Created != nil {
 		printFirstStart(stdout, a.Created, endpoint)
 	}
-	srv := &http.Server{
-		Handler:           a.Handler,
-		ReadHeaderTimeout: 10 * time.Second,
-		ReadTimeout:       30 * time.Second,
-		WriteTimeout:      30 * time.Second,
-		IdleTimeout:       120 * time.Second,
-		MaxHeaderBytes:    64 << 10,
-		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
-	}
-	errc := make(chan error, 1)
+	srv := httpServer(a.Handler, logger)
+	errc := make(chan error, 2)
 	go func() { errc <- srv.Serve(ln) }()
+	var authzSrv *http.Server
+	if authzLn != nil {
+		authzSrv = httpServer(a.ExtAuthz, logger)
+		logger.Info("ext_authz check listening", "endpoint", "http://"+displayAddr(authzLn.Addr())+"/ext-authz/", "allow_unsigned_payload", o.authzAllowUnsignedPayload)
+		go func() { errc <- authzSrv.Serve(authzLn) }()
+	}
 	if ready != nil {
 		ready <- ln.Addr().String()
+		if authzLn != nil {
+			ready <- authzLn.Addr().String()
+		}
 	}
 	select {
 	case err := <-errc:
@@ -237,10 +253,29 @@ func serve(ctx context.Context, stop func(), args []string, getenv func(string) 
 	logger.Info("shutting down: waiting for in-flight requests")
 	shutdownCtx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
+	if authzSrv != nil {
+		if err := authzSrv.Shutdown(shutdownCtx); err != nil {
+			return fmt.Errorf("shutdown of the ext_authz listener: %w", err)
+		}
+	}
 	if err := srv.Shutdown(shutdownCtx); err != nil {
 		return fmt.Errorf("shutdown: %w", err)
 	}
 	return nil
+}
+
+// httpServer is the http.Server of each listener, with the timeouts and
+// header bound every connection gets.
+func httpServer(h http.Handler, logger *slog.Logger) *http.Server {
+	return &http.Server{
+		Handler:           h,
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       30 * time.Second,
+		WriteTimeout:      30 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		MaxHeaderBytes:    64 << 10,
+		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
+	}
 }
 
 // parseRegions reads --disabled-regions. US East (N. Virginia) cannot be

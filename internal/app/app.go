@@ -20,6 +20,7 @@ import (
 	"github.com/stsd/stsd/internal/auth"
 	"github.com/stsd/stsd/internal/authmsg"
 	"github.com/stsd/stsd/internal/authz"
+	"github.com/stsd/stsd/internal/authzapi"
 	"github.com/stsd/stsd/internal/bootstrap"
 	"github.com/stsd/stsd/internal/federation/outbound"
 	"github.com/stsd/stsd/internal/iam"
@@ -93,6 +94,9 @@ type Config struct {
 	// AllowedHosts, when not empty, are the only hosts (Host header values)
 	// signed requests are accepted for; see server.Config.AllowedHosts.
 	AllowedHosts []string
+	// AuthzAllowUnsignedPayload lets the ext_authz check (App.ExtAuthz)
+	// accept requests whose body the signature does not cover.
+	AuthzAllowUnsignedPayload bool
 	// Logger receives the request log and start-up messages.
 	Logger *slog.Logger
 	// Now is the clock; nil means time.Now.
@@ -108,6 +112,11 @@ type App struct {
 	// Handler serves STS, IAM, /healthz, /readyz, /metrics and the outbound
 	// federation issuers' documents under /outbound/.
 	Handler http.Handler
+	// ExtAuthz is the Envoy ext_authz / nginx auth_request check
+	// (/ext-authz/{api-id}/{stage}/..., /healthz), to be served on a
+	// listener of its own that only the proxy reaches; the main Handler
+	// does not serve it.
+	ExtAuthz http.Handler
 	// Store is the (cached) store the services use.
 	Store store.Store
 	// Created describes the root key made on this start, if any.
@@ -367,6 +376,7 @@ func (a *App) init(ctx context.Context, cfg Config, boot *bootstrap.File, now fu
 	if a.shared != nil {
 		unavailable = postgres.Unreachable
 	}
+	rp := &decider{store: a.Store, authz: authorizer, policies: policies}
 	srv, err := server.New(server.Config{
 		Auth:        authn,
 		Unavailable: unavailable,
@@ -402,12 +412,38 @@ func (a *App) init(ctx context.Context, cfg Config, boot *bootstrap.File, now fu
 		Metrics:              requestMetrics,
 		MetricsHandler:       requestMetrics.Handler(),
 		Outbound:             outbound.NewEndpoints(a.Store, cfg.PublicURL, issuers),
+		RelyingParty: authzapi.New(authzapi.Config{
+			Callers: a.authenticator(keys, sigv4.Options{Services: []string{server.RelyingPartyService}}),
+			// A forwarded request may be for any service; a presigned URL
+			// expires after its X-Amz-Expires, as S3 and API Gateway
+			// enforce it.
+			Requests:    a.authenticator(keys, sigv4.Options{}),
+			Decider:     rp,
+			Now:         now,
+			Unavailable: unavailable,
+			Logger:      log,
+		}),
 	})
 	if err != nil {
 		return err
 	}
 	a.Handler = srv
+	a.ExtAuthz = authzapi.NewExtAuthz(authzapi.ExtAuthzConfig{
+		Requests:             a.authenticator(keys, sigv4.Options{Services: []string{authzapi.ExecuteAPIService}}),
+		Decider:              rp,
+		AllowUnsignedPayload: cfg.AuthzAllowUnsignedPayload,
+		Now:                  now,
+		Unavailable:          unavailable,
+		Logger:               log,
+		Metrics:              requestMetrics,
+	})
 	return nil
+}
+
+// authenticator is an Authenticator with the usual hooks for the
+// relying-party surfaces, which verify other services' requests.
+func (a *App) authenticator(keys *tokenkeys.Manager, opts sigv4.Options) *auth.Authenticator {
+	return auth.New(a.Store, keys.Ring, opts, a.authOptions(keys)...)
 }
 
 // authOptions are the Authenticator's hooks: last-used notes, ring

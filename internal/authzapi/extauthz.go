@@ -1,0 +1,302 @@
+package authzapi
+
+import (
+	"context"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/stsd/stsd/internal/apierr"
+	"github.com/stsd/stsd/internal/auth"
+	"github.com/stsd/stsd/internal/server"
+	"github.com/stsd/stsd/internal/sigv4"
+)
+
+// ExtAuthzPrefix is the path below which the check answers:
+// /ext-authz/{api-id}/{stage}/<original path>.
+const ExtAuthzPrefix = "/ext-authz/"
+
+// The check's answer headers, naming the principal of an allowed request.
+const (
+	HeaderPrincipalARN = "x-stsd-principal-arn"
+	HeaderAccount      = "x-stsd-account"
+	HeaderUserID       = "x-stsd-user-id"
+)
+
+// The API Gateway convention the check applies: requests signed for
+// ExecuteAPIService are authorized for ActionInvoke on the method's ARN.
+const (
+	ExecuteAPIService = "execute-api"
+	ActionInvoke      = "execute-api:Invoke"
+)
+
+// maxIDBytes bounds an api id or stage name.
+const maxIDBytes = 128
+
+// Observer is told the outcome of each check, as server.Observer is told
+// of the main endpoint's requests; *metrics.Metrics is the implementation.
+type Observer interface {
+	ObserveRequest(service, action, code string, latency time.Duration)
+}
+
+// ExtAuthzConfig is what the check needs.
+type ExtAuthzConfig struct {
+	// Requests verifies the checked requests; it should accept only
+	// service ExecuteAPIService.
+	Requests Authenticator
+	// Decider decides execute-api:Invoke.
+	Decider Decider
+	// AllowUnsignedPayload accepts requests whose body the signature does
+	// not cover (no x-amz-content-sha256 with the body's hash, or
+	// UNSIGNED-PAYLOAD); the proxy forwards headers, not always the body.
+	AllowUnsignedPayload bool
+	// Now is the clock; nil means time.Now.
+	Now func() time.Time
+	// MaxBodyBytes bounds a check request's body (a proxy may forward the
+	// original body); 0 means server.MaxBodyBytes.
+	MaxBodyBytes int64
+	// Unavailable, when set, reports whether an internal error means the
+	// store could not be reached.
+	Unavailable func(error) bool
+	// Logger receives one line per check; Metrics, when set, is told the
+	// outcome under service "stsd", action "ExtAuthz".
+	Logger  *slog.Logger
+	Metrics Observer
+}
+
+// ExtAuthz is the Envoy ext_authz (HTTP service) and nginx auth_request
+// compatible check. It belongs on a listener of its own, reachable only by
+// the proxy: anyone who can reach it can learn who signed a request.
+type ExtAuthz struct {
+	cfg ExtAuthzConfig
+}
+
+// NewExtAuthz returns the check of cfg.
+func NewExtAuthz(cfg ExtAuthzConfig) *ExtAuthz {
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	if cfg.MaxBodyBytes == 0 {
+		cfg.MaxBodyBytes = server.MaxBodyBytes
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.New(slog.DiscardHandler)
+	}
+	return &ExtAuthz{cfg: cfg}
+}
+
+// checkLog is what the log line and metrics report of one check.
+type checkLog struct {
+	principal, region, code string
+	status                  int
+}
+
+// ServeHTTP implements http.Handler.
+func (x *ExtAuthz) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if r.URL.Path == "/healthz" {
+		w.Header().Set("Content-Type", "text/plain")
+		_, _ = w.Write([]byte("ok\n"))
+		return
+	}
+	start := x.cfg.Now()
+	var rec checkLog
+	defer func() { x.record(r, &rec, x.cfg.Now().Sub(start)) }()
+	p, encoded, err := x.check(r, &rec, start)
+	if err != nil {
+		ae, _ := apierr.As(err)
+		status := http.StatusUnauthorized
+		switch {
+		case ae == nil || ae.HTTPStatus >= http.StatusInternalServerError || ae.Code == apierr.ServiceUnavailable || ae.Code == codeNotFound:
+			// An internal failure, an unreachable store or a path the
+			// check does not serve: neither the signer's fault nor a
+			// deny, answered as it is.
+			status = 0
+		case ae.Code == apierr.AccessDenied && encoded != nil:
+			status = http.StatusForbidden
+		case ae.Code == CodeInvalidRequest:
+			status = http.StatusBadRequest
+		}
+		if status != 0 {
+			err = &apierr.Error{Code: ae.Code, Message: ae.Message, HTTPStatus: status}
+		}
+		sw := &codeWriter{ResponseWriter: w}
+		writeError(sw, r, err, x.cfg.Unavailable, x.cfg.Logger, encoded)
+		rec.status, rec.code = sw.status, w.Header().Get(server.ErrorTypeHeader)
+		return
+	}
+	h := w.Header()
+	h[http.CanonicalHeaderKey(HeaderPrincipalARN)] = []string{p.ARN}
+	h[http.CanonicalHeaderKey(HeaderAccount)] = []string{p.AccountID}
+	h[http.CanonicalHeaderKey(HeaderUserID)] = []string{p.UserID}
+	h.Set("Content-Length", "0")
+	w.WriteHeader(http.StatusOK)
+	rec.status = http.StatusOK
+}
+
+// codeWriter remembers the status written.
+type codeWriter struct {
+	http.ResponseWriter
+	status int
+}
+
+func (w *codeWriter) WriteHeader(status int) {
+	w.status = status
+	w.ResponseWriter.WriteHeader(status)
+}
+
+// check verifies and authorizes the request the proxy forwarded. A deny
+// returns AccessDenied with the encoded message (possibly empty).
+func (x *ExtAuthz) check(r *http.Request, rec *checkLog, now time.Time) (*auth.Principal, *string, error) {
+	if !strings.HasPrefix(r.URL.Path, ExtAuthzPrefix) {
+		return nil, nil, errNotFound()
+	}
+	apiID, stage, rawPath, ok := splitCheckPath(r)
+	if !ok {
+		return nil, nil, invalid("The check path must be %s{api-id}/{stage}/<original path>, with api-id and stage of letters, digits, '.', '_' and '-'.", ExtAuthzPrefix)
+	}
+	orig := *r
+	orig.RequestURI = rawPath
+	if r.URL.RawQuery != "" {
+		orig.RequestURI += "?" + r.URL.RawQuery
+	}
+	u := *r.URL
+	u.Path, u.RawPath = "", ""
+	if dec, err := url.PathUnescape(rawPath); err == nil {
+		u.Path = dec
+	}
+	orig.URL = &u
+	p, sr, err := x.verify(r.Context(), &orig, now)
+	if err != nil {
+		return nil, nil, err
+	}
+	rec.principal, rec.region = p.ARN, sr.Region
+	path := strings.TrimPrefix(u.Path, "/")
+	if u.Path == "" {
+		path = strings.TrimPrefix(rawPath, "/")
+	}
+	resource := "arn:aws:execute-api:" + sr.Region + ":" + p.AccountID + ":" + apiID + "/" + stage + "/" + strings.ToUpper(r.Method) + "/" + path
+	q := &Question{
+		Principal: p, Action: ActionInvoke, Resource: resource, ResourceAccount: p.AccountID,
+		SourceIP: forwardedFor(r), SecureTransport: strings.EqualFold(r.Header.Get("X-Forwarded-Proto"), "https"),
+		UserAgent: r.UserAgent(), Region: sr.Region, Time: now,
+	}
+	ans, err := x.cfg.Decider.Decide(r.Context(), q)
+	if err != nil {
+		return nil, nil, err
+	}
+	if ans.Decision != Allow {
+		encoded := ans.EncodedMessage
+		return nil, &encoded, apierr.New(apierr.AccessDenied, "%s", deniedMessage(p.ARN, ActionInvoke, resource, ans))
+	}
+	return p, nil, nil
+}
+
+// verify checks the signature over what the proxy forwarded. The body is
+// covered by the x-amz-content-sha256 header's hash; without it (or with
+// UNSIGNED-PAYLOAD) the request is refused unless unsigned payloads are
+// allowed, and then the check request's own body, if the proxy forwarded
+// one, stands for the original.
+func (x *ExtAuthz) verify(ctx context.Context, r *http.Request, now time.Time) (*auth.Principal, *sigv4.Request, error) {
+	var (
+		p   *auth.Principal
+		sr  *sigv4.Request
+		err error
+	)
+	hash := r.Header.Get("X-Amz-Content-Sha256")
+	switch {
+	case len(hash) == 64 && strings.Trim(hash, "0123456789abcdef") == "":
+		p, sr, err = x.cfg.Requests.AuthenticateHashed(ctx, r, hash, now)
+	case !x.cfg.AllowUnsignedPayload:
+		return nil, nil, apierr.New(apierr.IncompleteSignature, "The request body is not covered by the signature: sign an x-amz-content-sha256 header holding the hex SHA-256 of the body.")
+	case hash == sigv4.UnsignedPayload:
+		p, sr, err = x.cfg.Requests.AuthenticateHashed(ctx, r, sigv4.UnsignedPayload, now)
+	default:
+		body, rerr := readAll(r.Body, x.cfg.MaxBodyBytes)
+		if rerr != nil {
+			return nil, nil, rerr
+		}
+		p, sr, err = x.cfg.Requests.Authenticate(ctx, r, body, now)
+	}
+	if err == sigv4.ErrUnsigned {
+		err = apierr.New(apierr.MissingAuthenticationToken, sigv4.MsgMissingAuthenticationToken)
+	}
+	return p, sr, err
+}
+
+// splitCheckPath reads /ext-authz/{api-id}/{stage}/<rest> from the raw
+// request target and returns the original path ("/" + rest, as received).
+func splitCheckPath(r *http.Request) (apiID, stage, rawPath string, ok bool) {
+	raw := r.RequestURI
+	if !strings.HasPrefix(raw, "/") {
+		raw = r.URL.EscapedPath()
+	}
+	raw, _, _ = strings.Cut(raw, "?")
+	rest, ok := strings.CutPrefix(raw, ExtAuthzPrefix)
+	if !ok {
+		return "", "", "", false
+	}
+	apiID, rest, _ = strings.Cut(rest, "/")
+	stage, rest, _ = strings.Cut(rest, "/")
+	if !isID(apiID) || !isID(stage) {
+		return "", "", "", false
+	}
+	return apiID, stage, "/" + rest, true
+}
+
+// isID accepts an api id or stage name: it goes into an ARN, so no ':',
+// '/', '*' or '?'.
+func isID(s string) bool {
+	if s == "" || len(s) > maxIDBytes {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '-' || c == '_' || c == '.') {
+			return false
+		}
+	}
+	return true
+}
+
+// forwardedFor is the client address the proxy reports: the last
+// X-Forwarded-For entry (the one the proxy itself appended; earlier ones
+// come from the client), else the proxy's own address.
+func forwardedFor(r *http.Request) string {
+	xff := r.Header.Values("X-Forwarded-For")
+	if len(xff) > 0 {
+		last := xff[len(xff)-1]
+		if i := strings.LastIndexByte(last, ','); i >= 0 {
+			last = last[i+1:]
+		}
+		if last = strings.TrimSpace(last); last != "" {
+			return last
+		}
+	}
+	return sourceIP(r.RemoteAddr)
+}
+
+// record writes the check's log line and metrics.
+func (x *ExtAuthz) record(r *http.Request, rec *checkLog, latency time.Duration) {
+	code := rec.code
+	if code == "" {
+		code = server.LabelOK
+	}
+	if x.cfg.Metrics != nil {
+		x.cfg.Metrics.ObserveRequest(server.RelyingPartyService, "ExtAuthz", code, latency)
+	}
+	attrs := []slog.Attr{
+		slog.String("method", r.Method),
+		slog.String("action", "ExtAuthz"),
+		slog.String("principal", rec.principal),
+		slog.String("region", rec.region),
+		slog.Int("status", rec.status),
+		slog.Float64("latency_ms", float64(latency.Microseconds())/1000),
+		slog.String("remote", sourceIP(r.RemoteAddr)),
+	}
+	if rec.code != "" {
+		attrs = append(attrs, slog.String("error", rec.code))
+	}
+	x.cfg.Logger.LogAttrs(r.Context(), slog.LevelInfo, "request", attrs...)
+}
