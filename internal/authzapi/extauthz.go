@@ -23,6 +23,11 @@ const (
 	HeaderPrincipalARN = "x-stsd-principal-arn"
 	HeaderAccount      = "x-stsd-account"
 	HeaderUserID       = "x-stsd-user-id"
+	// HeaderContentLength, sent by the proxy, is the original request's
+	// Content-Length, which a check request without the body cannot carry
+	// as its own (nginx: proxy_set_header x-stsd-content-length
+	// $content_length).
+	HeaderContentLength = "X-Stsd-Content-Length"
 )
 
 // The API Gateway convention the check applies: requests signed for
@@ -108,7 +113,7 @@ func (x *ExtAuthz) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		ae, _ := apierr.As(err)
 		status := http.StatusUnauthorized
 		switch {
-		case ae == nil || ae.HTTPStatus >= http.StatusInternalServerError || ae.Code == apierr.ServiceUnavailable || ae.Code == codeNotFound:
+		case ae == nil || ae.HTTPStatus >= http.StatusInternalServerError || ae.Code == apierr.ServiceUnavailable || ae.Code == codeNotFound || ae.Code == apierr.RequestEntityTooLarge:
 			// An internal failure, an unreachable store or a path the
 			// check does not serve: neither the signer's fault nor a
 			// deny, answered as it is.
@@ -194,18 +199,38 @@ func (x *ExtAuthz) check(r *http.Request, rec *checkLog, now time.Time) (*auth.P
 }
 
 // verify checks the signature over what the proxy forwarded. The body is
-// covered by the x-amz-content-sha256 header's hash; without it (or with
+// covered by the x-amz-content-sha256 header's hash, and checked against it
+// when the proxy forwards the whole body; without the header (or with
 // UNSIGNED-PAYLOAD) the request is refused unless unsigned payloads are
-// allowed, and then the check request's own body, if the proxy forwarded
-// one, stands for the original.
+// allowed, and then the check request's own body, if any, stands for the
+// original.
 func (x *ExtAuthz) verify(ctx context.Context, r *http.Request, now time.Time) (*auth.Principal, *sigv4.Request, error) {
 	var (
-		p   *auth.Principal
-		sr  *sigv4.Request
-		err error
+		p  *auth.Principal
+		sr *sigv4.Request
 	)
+	if r.Header.Get("Authorization") == "" && !strings.Contains(r.URL.RawQuery, "X-Amz-Signature=") {
+		// Not signed at all: say so before anything about its body.
+		return nil, nil, apierr.New(apierr.MissingAuthenticationToken, sigv4.MsgMissingAuthenticationToken)
+	}
+	if n := r.Header.Get(HeaderContentLength); n != "" {
+		// The proxy could not forward the original Content-Length (its
+		// check request has no body); the signature may cover it.
+		r.Header = r.Header.Clone()
+		r.Header.Del(HeaderContentLength)
+		r.Header["Content-Length"] = []string{n}
+	}
+	body, err := readAll(r.Body, x.cfg.MaxBodyBytes)
+	if err != nil {
+		return nil, nil, err
+	}
+	// Envoy's with_request_body forwards the body, marked when cut short.
+	whole := len(body) > 0 && r.Header.Get("X-Envoy-Auth-Partial-Body") != "true"
 	hash := r.Header.Get("X-Amz-Content-Sha256")
 	switch {
+	case len(hash) == 64 && strings.Trim(hash, "0123456789abcdef") == "" && whole:
+		// The forwarded body must hash to what the signature covers.
+		p, sr, err = x.cfg.Requests.Authenticate(ctx, r, body, now)
 	case len(hash) == 64 && strings.Trim(hash, "0123456789abcdef") == "":
 		p, sr, err = x.cfg.Requests.AuthenticateHashed(ctx, r, hash, now)
 	case !x.cfg.AllowUnsignedPayload:
@@ -213,10 +238,6 @@ func (x *ExtAuthz) verify(ctx context.Context, r *http.Request, now time.Time) (
 	case hash == sigv4.UnsignedPayload:
 		p, sr, err = x.cfg.Requests.AuthenticateHashed(ctx, r, sigv4.UnsignedPayload, now)
 	default:
-		body, rerr := readAll(r.Body, x.cfg.MaxBodyBytes)
-		if rerr != nil {
-			return nil, nil, rerr
-		}
 		p, sr, err = x.cfg.Requests.Authenticate(ctx, r, body, now)
 	}
 	if err == sigv4.ErrUnsigned {
