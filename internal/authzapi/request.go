@@ -117,7 +117,10 @@ func jsonError(err error) error {
 		if typ.Field == "" {
 			return invalid("The request body must be a JSON object.")
 		}
-		return invalid("Field '%s' must be %s, not a JSON %s.", clip(typ.Field), jsonType(typ.Type.String()), typ.Value)
+		// Fields of the embedded structs come prefixed with their type's
+		// name, which is not part of the wire format.
+		field := strings.NewReplacer("SignedRequest.", "", "Check.", "").Replace(typ.Field)
+		return invalid("Field '%s' must be %s, not a JSON %s.", clip(field), jsonType(typ.Type.String()), typ.Value)
 	case errors.Is(err, io.ErrUnexpectedEOF):
 		return invalid("The request body is not valid JSON (it ends too early).")
 	}
