@@ -179,13 +179,17 @@ func TestServeFlagsAndEnvironment(t *testing.T) {
 		"STSD_MAX_BODY_BYTES_IN_FLIGHT": "16777216",
 		"STSD_MAX_CONNECTIONS":          "300",
 		"STSD_ALLOWED_HOSTS":            "auto,sts.internal",
+
+		"STSD_AUTHZ_LISTEN":                 "127.0.0.1:7789",
+		"STSD_AUTHZ_ALLOW_UNSIGNED_PAYLOAD": "true",
 	})
 	o, err := parseServeFlags(nil, env, io.Discard)
 	if err != nil {
 		t.Fatal(err)
 	}
 	want := serveOptions{listen: "0.0.0.0:9000", data: "/var/lib/stsd", store: "postgres", postgresDSN: "postgres://x", bootstrap: "/etc/stsd.yaml", disabledRegions: "eu-south-1", publicURL: "https://sts.example.com", maxStaleness: 750 * time.Millisecond,
-		maxBodyBytesInFlight: 16 << 20, maxConnections: 300, allowedHosts: "auto,sts.internal"}
+		maxBodyBytesInFlight: 16 << 20, maxConnections: 300, allowedHosts: "auto,sts.internal",
+		authzListen: "127.0.0.1:7789", authzAllowUnsignedPayload: true}
 	if o != want {
 		t.Fatalf("from env: %+v", o)
 	}
@@ -197,7 +201,7 @@ func TestServeFlagsAndEnvironment(t *testing.T) {
 	// Defaults of the design's contract.
 	o, err = parseServeFlags(nil, envOf(nil), io.Discard)
 	if err != nil || o.listen != "127.0.0.1:7788" || o.data != "./stsd-data" || o.store != "sqlite" || o.publicURL != "" || o.maxStaleness != 5*time.Second ||
-		o.maxBodyBytesInFlight != 64<<20 || o.maxConnections != 1024 || o.allowedHosts != "" {
+		o.maxBodyBytesInFlight != 64<<20 || o.maxConnections != 1024 || o.allowedHosts != "" || o.authzListen != "" || o.authzAllowUnsignedPayload {
 		t.Fatalf("defaults: %+v %v", o, err)
 	}
 	for _, bad := range [][]string{{"--max-body-bytes-in-flight", "1048576"}, {"--max-connections", "-1"}, {"--max-connections", "many"}} {
@@ -222,6 +226,9 @@ func TestServeFlagsAndEnvironment(t *testing.T) {
 	}
 	if o, err := parseServeFlags([]string{"--max-staleness", "100ms"}, envOf(nil), io.Discard); err != nil || o.maxStaleness != 100*time.Millisecond {
 		t.Errorf("--max-staleness 100ms: %v, %v", o.maxStaleness, err)
+	}
+	if _, err := parseServeFlags(nil, envOf(map[string]string{"STSD_AUTHZ_ALLOW_UNSIGNED_PAYLOAD": "maybe"}), io.Discard); err == nil {
+		t.Fatal("malformed STSD_AUTHZ_ALLOW_UNSIGNED_PAYLOAD accepted")
 	}
 	if _, err := parseServeFlags([]string{"--nope"}, envOf(nil), io.Discard); err == nil {
 		t.Fatal("unknown flag accepted")
@@ -309,5 +316,51 @@ func TestParseAllowedHosts(t *testing.T) {
 	}
 	if _, err := parseAllowedHosts("https://x/", "http://x", "y"); err == nil {
 		t.Fatal("a URL accepted as a host")
+	}
+}
+
+// --authz-listen starts the ext_authz check on a second listener: it
+// answers there, and the main endpoint does not serve it.
+func TestServeAuthzListen(t *testing.T) {
+	var stdout, stderr syncBuffer
+	ctx, cancel := context.WithCancel(context.Background())
+	ready := make(chan string, 2)
+	done := make(chan error, 1)
+	env := envOf(map[string]string{"STSD_DATA": filepath.Join(t.TempDir(), "data")})
+	go func() {
+		done <- serve(ctx, nil, []string{"--listen", "127.0.0.1:0", "--authz-listen", "127.0.0.1:0"}, env, &stdout, &stderr, ready)
+	}()
+	var addrs []string
+	for len(addrs) < 2 {
+		select {
+		case a := <-ready:
+			addrs = append(addrs, a)
+		case err := <-done:
+			t.Fatalf("serve ended: %v\n%s", err, stderr.String())
+		case <-time.After(30 * time.Second):
+			t.Fatal("serve did not start")
+		}
+	}
+	get := func(url string) int {
+		t.Helper()
+		resp, err := http.Get(url)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		return resp.StatusCode
+	}
+	if s := get("http://" + addrs[1] + "/healthz"); s != http.StatusOK {
+		t.Fatalf("check listener /healthz: %d", s)
+	}
+	if s := get("http://" + addrs[1] + "/ext-authz/api/stage/x"); s != http.StatusUnauthorized {
+		t.Fatalf("check listener, unsigned: %d, want 401", s)
+	}
+	if s := get("http://" + addrs[0] + "/ext-authz/api/stage/x"); s == http.StatusUnauthorized || s == http.StatusOK {
+		t.Fatalf("main endpoint answered the check: %d", s)
+	}
+	cancel()
+	if err := <-done; err != nil {
+		t.Fatal(err)
 	}
 }
