@@ -120,6 +120,12 @@ func fetch(t *testing.T, method, url string) (int, http.Header, []byte) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	return send(t, req)
+}
+
+// send does req and returns the status, headers and body of the answer.
+func send(t *testing.T, req *http.Request) (int, http.Header, []byte) {
+	t.Helper()
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
 		t.Fatal(err)

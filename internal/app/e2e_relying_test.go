@@ -191,25 +191,17 @@ func (e *rpEnv) post(c creds, path string, body []byte) (int, map[string]any) {
 
 func doJSON(t *testing.T, r *http.Request) (int, map[string]any) {
 	t.Helper()
-	resp, err := http.DefaultClient.Do(r)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	b, err := io.ReadAll(resp.Body)
-	if err != nil {
-		t.Fatal(err)
-	}
+	status, header, b := send(t, r)
 	out := map[string]any{}
 	if len(b) > 0 {
 		if err := json.Unmarshal(b, &out); err != nil {
-			t.Fatalf("answer %d is not JSON: %q", resp.StatusCode, b)
+			t.Fatalf("answer %d is not JSON: %q", status, b)
 		}
 	}
-	if resp.StatusCode >= 400 && resp.Header.Get("Content-Type") != "application/json" {
-		t.Fatalf("refusal %d with Content-Type %q", resp.StatusCode, resp.Header.Get("Content-Type"))
+	if status >= 400 && header.Get("Content-Type") != "application/json" {
+		t.Fatalf("refusal %d with Content-Type %q", status, header.Get("Content-Type"))
 	}
-	return resp.StatusCode, out
+	return status, out
 }
 
 // wantRefusal checks a JSON refusal's status, code, about and message

@@ -71,16 +71,22 @@ type API struct {
 
 // New returns the API of cfg.
 func New(cfg Config) *API {
-	if cfg.Now == nil {
-		cfg.Now = time.Now
-	}
-	if cfg.MaxBodyBytes == 0 {
-		cfg.MaxBodyBytes = server.MaxBodyBytes
-	}
-	if cfg.Logger == nil {
-		cfg.Logger = slog.New(slog.DiscardHandler)
-	}
+	setDefaults(&cfg.Now, &cfg.MaxBodyBytes, &cfg.Logger)
 	return &API{cfg: cfg}
+}
+
+// setDefaults fills in the clock, body limit and logger both surfaces
+// default alike.
+func setDefaults(now *func() time.Time, maxBody *int64, log **slog.Logger) {
+	if *now == nil {
+		*now = time.Now
+	}
+	if *maxBody == 0 {
+		*maxBody = server.MaxBodyBytes
+	}
+	if *log == nil {
+		*log = slog.New(slog.DiscardHandler)
+	}
 }
 
 // Principal is a principal as the API describes it.
@@ -453,9 +459,9 @@ func (a *API) fail(w http.ResponseWriter, r *http.Request, err error) {
 	writeError(w, r, err, a.cfg.Unavailable, a.cfg.Logger, nil)
 }
 
-// writeError answers err as JSON; encoded, when not nil, is the
-// encoded_message field.
-func writeError(w http.ResponseWriter, r *http.Request, err error, unavailable func(error) bool, log *slog.Logger, encoded *string) {
+// writeError answers err as JSON and returns the status and code written;
+// encoded, when not nil, is the encoded_message field.
+func writeError(w http.ResponseWriter, r *http.Request, err error, unavailable func(error) bool, log *slog.Logger, encoded *string) (status int, code string) {
 	body := ErrorResponse{EncodedMessage: encoded}
 	var ae *apierr.Error
 	var rf *refusal
@@ -476,6 +482,7 @@ func writeError(w http.ResponseWriter, r *http.Request, err error, unavailable f
 	body.Code, body.Message = ae.Code, ae.Message
 	w.Header()[server.ErrorTypeHeader] = []string{ae.Code}
 	writeJSON(w, statusOf(ae), &body)
+	return statusOf(ae), ae.Code
 }
 
 // statusOf is the HTTP status of a refusal: its own, else the common

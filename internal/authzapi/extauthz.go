@@ -80,15 +80,7 @@ type ExtAuthz struct {
 
 // NewExtAuthz returns the check of cfg.
 func NewExtAuthz(cfg ExtAuthzConfig) *ExtAuthz {
-	if cfg.Now == nil {
-		cfg.Now = time.Now
-	}
-	if cfg.MaxBodyBytes == 0 {
-		cfg.MaxBodyBytes = server.MaxBodyBytes
-	}
-	if cfg.Logger == nil {
-		cfg.Logger = slog.New(slog.DiscardHandler)
-	}
+	setDefaults(&cfg.Now, &cfg.MaxBodyBytes, &cfg.Logger)
 	return &ExtAuthz{cfg: cfg}
 }
 
@@ -126,9 +118,7 @@ func (x *ExtAuthz) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		if status != 0 {
 			err = &apierr.Error{Code: ae.Code, Message: ae.Message, HTTPStatus: status}
 		}
-		sw := &codeWriter{ResponseWriter: w}
-		writeError(sw, r, err, x.cfg.Unavailable, x.cfg.Logger, encoded)
-		rec.status, rec.code = sw.status, w.Header().Get(server.ErrorTypeHeader)
+		rec.status, rec.code = writeError(w, r, err, x.cfg.Unavailable, x.cfg.Logger, encoded)
 		return
 	}
 	h := w.Header()
@@ -138,17 +128,6 @@ func (x *ExtAuthz) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	h.Set("Content-Length", "0")
 	w.WriteHeader(http.StatusOK)
 	rec.status = http.StatusOK
-}
-
-// codeWriter remembers the status written.
-type codeWriter struct {
-	http.ResponseWriter
-	status int
-}
-
-func (w *codeWriter) WriteHeader(status int) {
-	w.status = status
-	w.ResponseWriter.WriteHeader(status)
 }
 
 // check verifies and authorizes the request the proxy forwarded. A deny
