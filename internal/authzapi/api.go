@@ -378,9 +378,7 @@ func (a *API) authorize(ctx context.Context, c *call) (any, error) {
 			return nil, err
 		}
 		base.Principal, base.Region = principal, sr.Region
-		if ua := in.Headers["User-Agent"]; len(ua) > 0 {
-			base.UserAgent = ua[0]
-		}
+		base.UserAgent = in.header("User-Agent")
 	} else if !sameAccount(in.PrincipalARN, c.caller.AccountID) {
 		// A what-if question needs no credentials of the principal, so
 		// it is limited to the caller's own account, as IAM's

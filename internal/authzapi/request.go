@@ -246,6 +246,17 @@ func (s *SignedRequest) httpRequest(p payload) *http.Request {
 	return r
 }
 
+// header returns the first value of the named header, matched without
+// regard to case as HTTP names are.
+func (s *SignedRequest) header(name string) string {
+	for k, v := range s.Headers {
+		if strings.EqualFold(k, name) && len(v) > 0 {
+			return v[0]
+		}
+	}
+	return ""
+}
+
 // isToken reports whether s is an HTTP token (RFC 9110 tchar), as header
 // names and methods are.
 func isToken(s string) bool {

@@ -121,3 +121,10 @@ func TestArnAccount(t *testing.T) {
 		}
 	}
 }
+
+func TestHeaderLookup(t *testing.T) {
+	in := SignedRequest{Headers: map[string][]string{"user-agent": {"sdk/1"}, "X-Empty": {}}}
+	if in.header("User-Agent") != "sdk/1" || in.header("x-empty") != "" || in.header("nope") != "" {
+		t.Fatal("header lookup")
+	}
+}
