@@ -1,6 +1,9 @@
 package authzapi
 
 import (
+	"net/http"
+	"net/url"
+	"strings"
 	"testing"
 
 	"github.com/stsd/stsd/internal/apierr"
@@ -37,6 +40,26 @@ func FuzzDecodeAuthorize(f *testing.F) {
 			if e, ok := apierr.As(err); !ok || e.Code != CodeInvalidRequest || e.HTTPStatus != 400 {
 				t.Fatalf("refusal %v is not a 400 InvalidRequest", err)
 			}
+		}
+	})
+}
+
+// FuzzCheckPath feeds arbitrary request targets and X-Forwarded-For values
+// to the ext_authz check's parsing: no panic, and an accepted path yields
+// an api id and stage that cannot break out of the execute-api ARN.
+func FuzzCheckPath(f *testing.F) {
+	for _, s := range []string{"/ext-authz/api/prod/pets/1?x=y", "/ext-authz/a/b", "/ext-authz//", "/ext-authz/a:b/c/d", "/other", "ext-authz/a/b/c"} {
+		f.Add(s, "192.0.2.1, 10.0.0.1")
+	}
+	f.Fuzz(func(t *testing.T, target, xff string) {
+		r := &http.Request{RequestURI: target, URL: &url.URL{Path: target}, Header: http.Header{"X-Forwarded-For": {xff}}, RemoteAddr: "127.0.0.1:1"}
+		_ = forwardedFor(r)
+		api, stage, path, ok := splitCheckPath(r)
+		if !ok {
+			return
+		}
+		if strings.ContainsAny(api+stage, ":/*?") || api == "" || stage == "" || !strings.HasPrefix(path, "/") {
+			t.Fatalf("accepted %q as api %q stage %q path %q", target, api, stage, path)
 		}
 	})
 }
