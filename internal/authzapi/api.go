@@ -215,6 +215,7 @@ func (a *API) serve(w http.ResponseWriter, r *http.Request, op func(context.Cont
 	if err != nil {
 		return about(AboutCaller, err)
 	}
+	server.NoteCaller(r.Context(), caller.ARN, sr.Region)
 	out, err := op(r.Context(), &call{caller: caller, sr: sr, body: body, now: now, r: r})
 	if err != nil {
 		return err

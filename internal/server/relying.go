@@ -2,6 +2,7 @@ package server
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"io"
 	"net/http"
@@ -55,7 +56,7 @@ func (s *Server) serveRelyingParty(w http.ResponseWriter, r *http.Request, rec *
 	r.ContentLength = int64(len(body))
 	w.Header()["X-Amzn-Requestid"] = []string{rec.requestID}
 	sw := &statusWriter{ResponseWriter: w, status: http.StatusOK}
-	s.relying.ServeHTTP(sw, r)
+	s.relying.ServeHTTP(sw, r.WithContext(context.WithValue(r.Context(), callerKey{}, rec)))
 	rec.status = sw.status
 	if sw.status >= http.StatusBadRequest {
 		rec.errCode = w.Header().Get(ErrorTypeHeader)
@@ -64,6 +65,20 @@ func (s *Server) serveRelyingParty(w http.ResponseWriter, r *http.Request, rec *
 		}
 	}
 	return nil
+}
+
+// callerKey carries a relying-party call's record in its context, for
+// NoteCaller.
+type callerKey struct{}
+
+// NoteCaller tells the request log who made the relying-party call whose
+// context ctx is, once the handler has verified it: the same principal and
+// region fields every other request's log line has. Outside such a call it
+// does nothing.
+func NoteCaller(ctx context.Context, principalARN, region string) {
+	if rec, ok := ctx.Value(callerKey{}).(*record); ok {
+		rec.principal, rec.region = principalARN, region
+	}
 }
 
 // statusWriter remembers the status a handler answered.

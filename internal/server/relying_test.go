@@ -25,6 +25,7 @@ func TestRelyingPartyRoute(t *testing.T) {
 		RelyingParty: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			b, _ := io.ReadAll(r.Body)
 			bodies = append(bodies, r.URL.Path+" "+string(b))
+			NoteCaller(r.Context(), "arn:aws:iam::123456789012:user/rp", "eu-west-1")
 			if w.Header().Get("X-Amzn-Requestid") == "" {
 				t.Error("no request id for the handler")
 			}
@@ -65,7 +66,7 @@ func TestRelyingPartyRoute(t *testing.T) {
 	if len(bodies) != 2 || bodies[0] != VerifyPath+" {}" || bodies[1] != AuthorizePath+" deny" {
 		t.Fatalf("handler saw %q", bodies)
 	}
-	if !strings.Contains(logBuf.String(), `"action":"Authorize"`) || !strings.Contains(logBuf.String(), `"error":"AccessDenied"`) {
+	if !strings.Contains(logBuf.String(), `"action":"Authorize","principal":"arn:aws:iam::123456789012:user/rp","region":"eu-west-1"`) || !strings.Contains(logBuf.String(), `"error":"AccessDenied"`) {
 		t.Fatalf("log:\n%s", logBuf.String())
 	}
 	// Any other /v1/ path is not the relying party's.

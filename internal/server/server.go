@@ -91,10 +91,11 @@ type Config struct {
 	// identity federation issuers, which verifiers fetch unsigned.
 	Outbound http.Handler
 	// RelyingParty, when set, answers VerifyPath and AuthorizePath (the
-	// relying-party JSON API). It authenticates its callers itself; the
-	// server reads the body within its limits and logs and counts the
-	// request under RelyingPartyService, reading the refusal's code from
-	// the ErrorTypeHeader of the answer.
+	// relying-party JSON API). It authenticates its callers itself (and
+	// names them to the log with NoteCaller); the server reads the body
+	// within its limits and logs and counts the request under
+	// RelyingPartyService, reading the refusal's code from the
+	// ErrorTypeHeader of the answer.
 	RelyingParty http.Handler
 }
 
