@@ -5,6 +5,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
+	"path"
 	"strings"
 	"time"
 
@@ -156,11 +157,7 @@ func (x *ExtAuthz) check(r *http.Request, rec *checkLog, now time.Time) (*auth.P
 		return nil, nil, err
 	}
 	rec.principal, rec.region = p.ARN, sr.Region
-	path := strings.TrimPrefix(u.Path, "/")
-	if u.Path == "" {
-		path = strings.TrimPrefix(rawPath, "/")
-	}
-	resource := "arn:aws:execute-api:" + sr.Region + ":" + p.AccountID + ":" + apiID + "/" + stage + "/" + strings.ToUpper(r.Method) + "/" + path
+	resource := invokeResource(sr.Region, p.AccountID, apiID, stage, r.Method, rawPath)
 	q := &Question{
 		Principal: p, Action: ActionInvoke, Resource: resource, ResourceAccount: p.AccountID,
 		SourceIP: forwardedFor(r), SecureTransport: strings.EqualFold(r.Header.Get("X-Forwarded-Proto"), "https"),
@@ -175,6 +172,20 @@ func (x *ExtAuthz) check(r *http.Request, rec *checkLog, now time.Time) (*auth.P
 		return nil, &encoded, apierr.New(apierr.AccessDenied, "%s", deniedMessage(p.ARN, ActionInvoke, resource, ans))
 	}
 	return p, nil, nil
+}
+
+// invokeResource is the execute-api ARN of a call: the method upper case,
+// the path decoded and without its leading slash. Dot segments and
+// repeated slashes are resolved first, as the signature's canonical path
+// resolves them and as the service behind the proxy will, so that
+// "/public/../admin" is decided as "admin", not under "public/*".
+func invokeResource(region, account, apiID, stage, method, rawPath string) string {
+	p := rawPath
+	if dec, err := url.PathUnescape(rawPath); err == nil {
+		p = dec
+	}
+	p = strings.TrimPrefix(path.Clean("/"+p), "/")
+	return "arn:aws:execute-api:" + region + ":" + account + ":" + apiID + "/" + stage + "/" + strings.ToUpper(method) + "/" + p
 }
 
 // verify checks the signature over what the proxy forwarded. The body is

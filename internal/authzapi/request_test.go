@@ -128,3 +128,18 @@ func TestHeaderLookup(t *testing.T) {
 		t.Fatal("header lookup")
 	}
 }
+
+func TestInvokeResource(t *testing.T) {
+	for raw, want := range map[string]string{
+		"/pets/1":              "arn:aws:execute-api:eu-west-1:111111111111:api/prod/GET/pets/1",
+		"/":                    "arn:aws:execute-api:eu-west-1:111111111111:api/prod/GET/",
+		"/public/../admin":     "arn:aws:execute-api:eu-west-1:111111111111:api/prod/GET/admin",
+		"/public/%2e%2e/admin": "arn:aws:execute-api:eu-west-1:111111111111:api/prod/GET/admin",
+		"//a///b/./c/":         "arn:aws:execute-api:eu-west-1:111111111111:api/prod/GET/a/b/c",
+		"/a%20b":               "arn:aws:execute-api:eu-west-1:111111111111:api/prod/GET/a b",
+	} {
+		if got := invokeResource("eu-west-1", "111111111111", "api", "prod", "get", raw); got != want {
+			t.Errorf("%s: %s, want %s", raw, got, want)
+		}
+	}
+}
