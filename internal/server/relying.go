@@ -7,8 +7,10 @@ import (
 	"io"
 	"net/http"
 	"strconv"
+	"strings"
 
 	"github.com/stsd/stsd/internal/apierr"
+	"github.com/stsd/stsd/internal/sigv4"
 )
 
 // Paths of the relying-party API that Config.RelyingParty answers, and the
@@ -46,6 +48,12 @@ func (s *Server) serveRelyingParty(w http.ResponseWriter, r *http.Request, rec *
 	rec.action = rec.op
 	if r.Method != http.MethodPost {
 		return &apierr.Error{Code: codeMethodNotAllowed, Message: "The requested method is not allowed for this resource.", HTTPStatus: http.StatusMethodNotAllowed}
+	}
+	if s.hosts != nil && !s.hosts[strings.ToLower(r.Host)] {
+		// As for STS and IAM: a call signed for another host is not one
+		// for this endpoint (the handler verifies the signature itself,
+		// after this).
+		return apierr.New(apierr.SignatureDoesNotMatch, sigv4.MsgSignatureDoesNotMatch)
 	}
 	body, release, err := s.readBody(r)
 	if err != nil {

@@ -6,6 +6,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 )
@@ -72,5 +73,30 @@ func TestRelyingPartyRoute(t *testing.T) {
 	// Any other /v1/ path is not the relying party's.
 	if w := do(s, http.MethodPost, "/v1/other", "Action=GetCallerIdentity&Version=2011-06-15", false); w.Code != 403 || !strings.Contains(w.Body.String(), "<ErrorResponse") {
 		t.Fatalf("/v1/other: %d %s", w.Code, w.Body.String())
+	}
+}
+
+// A relying-party call for a host the endpoint does not serve is refused
+// as a Query call for one is.
+func TestRelyingPartyAllowedHosts(t *testing.T) {
+	served := 0
+	s, err := New(Config{
+		Auth:         fakeAuth{service: "sts", region: "us-east-1"},
+		AllowedHosts: []string{"sts.example"},
+		RelyingParty: http.HandlerFunc(func(http.ResponseWriter, *http.Request) { served++ }),
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	req := httptest.NewRequest(http.MethodPost, "http://other.example"+VerifyPath, strings.NewReader("{}"))
+	w := httptest.NewRecorder()
+	s.ServeHTTP(w, req)
+	if w.Code != 403 || w.Header().Get(ErrorTypeHeader) != "SignatureDoesNotMatch" || served != 0 {
+		t.Fatalf("other host: %d %s, served %d", w.Code, w.Body.String(), served)
+	}
+	req = httptest.NewRequest(http.MethodPost, "http://STS.example"+VerifyPath, strings.NewReader("{}"))
+	s.ServeHTTP(httptest.NewRecorder(), req)
+	if served != 1 {
+		t.Fatal("allowed host not served")
 	}
 }
