@@ -1,10 +1,8 @@
 package server
 
 import (
-	"bytes"
 	"encoding/json"
 	"io"
-	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -16,13 +14,8 @@ import (
 // service stsd with the code the handler names; its own refusals there are
 // JSON; other paths keep the Query protocol.
 func TestRelyingPartyRoute(t *testing.T) {
-	var logBuf bytes.Buffer
-	obs := &observed{}
 	var bodies []string
-	s, err := New(Config{
-		Auth:    fakeAuth{service: "sts", region: "us-east-1"},
-		Logger:  slog.New(slog.NewJSONHandler(&logBuf, nil)),
-		Metrics: obs,
+	s, logBuf, obs := watchedServer(t, Config{
 		RelyingParty: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			b, _ := io.ReadAll(r.Body)
 			bodies = append(bodies, r.URL.Path+" "+string(b))
@@ -36,9 +29,6 @@ func TestRelyingPartyRoute(t *testing.T) {
 			}
 		}),
 	})
-	if err != nil {
-		t.Fatal(err)
-	}
 	steps := []struct {
 		method, target, body string
 		status               int

@@ -314,26 +314,32 @@ func TestMetricsLabels(t *testing.T) {
 	}
 }
 
+// watchedServer is a server of cfg (its Auth, Logger and Metrics set
+// here) whose request log and observed metrics the test reads.
+func watchedServer(t *testing.T, cfg Config) (*Server, *bytes.Buffer, *observed) {
+	t.Helper()
+	logBuf, obs := &bytes.Buffer{}, &observed{}
+	cfg.Auth = fakeAuth{service: "sts", region: "us-east-1"}
+	cfg.Logger, cfg.Metrics = slog.New(slog.NewJSONHandler(logBuf, nil)), obs
+	s, err := New(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s, logBuf, obs
+}
+
 // TestOutboundRoute checks that every path under /outbound/, whatever its
 // method and even signed, goes to the outbound handler untouched, and that
 // it is neither logged nor counted as an STS/IAM request; other paths keep
 // their Query-protocol handling.
 func TestOutboundRoute(t *testing.T) {
-	var logBuf bytes.Buffer
-	obs := &observed{}
 	var got []string
-	s, err := New(Config{
-		Auth:    fakeAuth{service: "sts", region: "us-east-1"},
-		Logger:  slog.New(slog.NewJSONHandler(&logBuf, nil)),
-		Metrics: obs,
+	s, logBuf, obs := watchedServer(t, Config{
 		Outbound: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			got = append(got, r.Method+" "+r.URL.RequestURI())
 			w.WriteHeader(http.StatusTeapot)
 		}),
 	})
-	if err != nil {
-		t.Fatal(err)
-	}
 	routed := []struct{ method, target string }{
 		{http.MethodGet, "/outbound/7c0e5f0a-3b8e-4d0c-9a51-2f6f1d3c4b5a/.well-known/jwks.json"},
 		{http.MethodHead, "/outbound/x/.well-known/openid-configuration?a=b"},
