@@ -376,7 +376,7 @@ func (a *App) init(ctx context.Context, cfg Config, boot *bootstrap.File, now fu
 	if a.shared != nil {
 		unavailable = postgres.Unreachable
 	}
-	rp := &decider{store: a.Store, authz: authorizer, policies: policies}
+	rp := &decider{authz: authorizer, policies: policies, messages: a.messages}
 	srv, err := server.New(server.Config{
 		Auth:        authn,
 		Unavailable: unavailable,

@@ -1,62 +1,64 @@
 package app
 
-// This file is the relying-party API's Decider over today's authz
-// (Subject, GlobalContext, PolicySet) and policy.Evaluate. It is to be
-// replaced by authz's single decision function (issue 11 item 1), which
-// also names the matched statements' policies and makes the encoded
-// authorization messages; until then EncodedMessage stays empty and a
-// matched statement's policy is named by its kind and index.
-
 import (
 	"context"
 	"errors"
 	"net/http"
-	"strconv"
 
 	"github.com/stsd/stsd/internal/apierr"
-	"github.com/stsd/stsd/internal/arn"
 	"github.com/stsd/stsd/internal/auth"
+	"github.com/stsd/stsd/internal/authmsg"
 	"github.com/stsd/stsd/internal/authz"
 	"github.com/stsd/stsd/internal/authzapi"
 	"github.com/stsd/stsd/internal/policy"
-	"github.com/stsd/stsd/internal/session"
-	"github.com/stsd/stsd/internal/store"
 )
 
-// decider answers the relying parties' questions.
+// decider answers the relying parties' questions with authz's decision
+// function, and seals every denial into an encoded authorization message
+// that sts:DecodeAuthorizationMessage opens. It only translates: the
+// decision is authz.Decide's, the message format authmsg's.
 type decider struct {
-	store    store.Reader
 	authz    *authz.Authorizer
 	policies *policy.Cache
+	messages *authmsg.Codec
 }
 
 // Decide implements authzapi.Decider.
 func (d *decider) Decide(ctx context.Context, q *authzapi.Question) (*authzapi.Answer, error) {
 	ans := &authzapi.Answer{}
-	p := q.Principal
-	if p == nil {
-		var err error
-		if p, ans.Principal, err = d.resolve(ctx, q.PrincipalARN); err != nil {
-			return nil, err
+	var (
+		subject *authz.Subject
+		err     error
+	)
+	if q.Principal != nil {
+		subject, err = d.authz.Subject(ctx, q.Principal)
+	} else {
+		subject, err = d.authz.SubjectFor(ctx, q.PrincipalARN)
+		if unknown := (*authz.UnknownPrincipalError)(nil); errors.As(err, &unknown) {
+			return nil, &apierr.Error{Code: "NoSuchEntity", Message: "The principal " + q.PrincipalARN + " cannot be found.", HTTPStatus: http.StatusNotFound}
+		}
+		if err == nil {
+			ans.Principal = whatIf(subject)
 		}
 	}
-	subject, err := d.authz.Subject(ctx, p)
 	if err != nil {
 		return nil, err
 	}
-	var reqCtx policy.Context
-	subject.GlobalContext(&reqCtx, authz.Facts{
-		SourceIP: q.SourceIP, UserAgent: q.UserAgent, SecureTransport: q.SecureTransport,
-		Time: q.Time, Region: q.Region,
-	})
-	for k, vs := range q.Context {
-		if len(vs) == 1 {
-			reqCtx.Set(k, vs[0])
-		} else {
-			reqCtx.SetList(k, vs...)
-		}
+	query := &authz.Query{
+		Action:          q.Action,
+		Resource:        q.Resource,
+		ResourceAccount: q.ResourceAccount,
+		Facts: authz.Facts{
+			Time: q.Time, SourceIP: q.SourceIP, SecureTransport: q.SecureTransport,
+			UserAgent: q.UserAgent, Region: q.Region,
+		},
+		Keys: make([]authz.Key, 0, len(q.Context)),
 	}
-	var resource []*policy.Policy
+	for k, vs := range q.Context {
+		// One value is an ordinary key; several are a multivalued key,
+		// which only the set operators compare.
+		query.Keys = append(query.Keys, authz.Key{Name: k, Values: vs, List: len(vs) > 1})
+	}
 	if q.ResourcePolicy != "" {
 		rp, err := d.policies.Parse(q.ResourcePolicy, policy.KindResource)
 		if err != nil {
@@ -66,85 +68,115 @@ func (d *decider) Decide(ctx context.Context, q *authzapi.Question) (*authzapi.A
 			}
 			return nil, &apierr.Error{Code: authzapi.CodeInvalidRequest, Message: "Field 'resource_policy' is not a valid resource-based policy: " + msg, HTTPStatus: http.StatusBadRequest}
 		}
-		resource = []*policy.Policy{rp}
+		query.ResourcePolicy = &authz.ResourcePolicy{
+			Policy:  rp,
+			Ref:     authz.PolicyRef{Kind: authz.PolicyResource, Owner: q.Resource, Name: "resource_policy"},
+			Account: q.ResourceAccount,
+		}
 	}
-	account := q.ResourceAccount
-	if account == "" {
-		account = p.AccountID
+	var dec authz.Decision
+	authz.Decide(subject, query, &dec)
+	ans.Decision = dec.Outcome().String()
+	ans.Reason = dec.Result.DenialReason(q.Action)
+	ans.Matched = make([]authzapi.MatchedStatement, len(dec.Matched))
+	for i, m := range dec.Matched {
+		ans.Matched[i] = authzapi.MatchedStatement{
+			Source: sourceName(m.Source), Policy: m.Policy.String(),
+			StatementIndex: m.Index, Sid: m.Sid, Effect: m.Effect.String(),
+		}
 	}
-	req := &policy.Request{
-		Principal:       subject.PolicyPrincipal(),
-		Action:          q.Action,
-		Resource:        q.Resource,
-		ResourceAccount: account,
-		Context:         reqCtx,
-	}
-	res := policy.Evaluate(subject.PolicySet(resource, false), req)
-	ans.Decision = res.Decision.String()
-	ans.Reason = res.DenialReason(q.Action)
-	ans.Matched = make([]authzapi.MatchedStatement, len(res.Matched))
-	for i, m := range res.Matched {
-		src, name := matchSource(m)
-		ans.Matched[i] = authzapi.MatchedStatement{Source: src, Policy: name, StatementIndex: m.Statement, Sid: m.Sid, Effect: m.Effect.String()}
+	if !dec.Allowed() {
+		if ans.EncodedMessage, err = d.messages.Encode(authmsg.Build(describe(subject, query, &dec)), q.Time); err != nil {
+			return nil, err
+		}
 	}
 	return ans, nil
 }
 
-// matchSource names a matched statement's source and policy.
-func matchSource(m policy.Match) (source, name string) {
-	switch m.Source {
+// sourceName is the contract's name for a policy source.
+func sourceName(s policy.Source) string {
+	switch s {
 	case policy.SourceIdentity:
-		return "identity", "identity/" + strconv.Itoa(m.Policy)
+		return "identity"
 	case policy.SourceResource:
-		return "resource", "resource_policy"
+		return "resource"
 	case policy.SourceBoundary:
-		return "boundary", "permissions_boundary"
+		return "boundary"
 	case policy.SourceSession:
-		return "session", "session/" + strconv.Itoa(m.Policy)
+		return "session"
 	}
-	return "none", ""
+	return "none"
 }
 
-// resolve turns a what-if principal ARN (account root, user or role) into
-// the principal its policies are evaluated for; a role stands for a
-// session of it with no session policies.
-func (d *decider) resolve(ctx context.Context, principalARN string) (*auth.Principal, *authzapi.Principal, error) {
-	noSuch := &apierr.Error{Code: "NoSuchEntity", Message: "The principal " + principalARN + " cannot be found.", HTTPStatus: http.StatusNotFound}
-	res, err := arn.ParseIAM(principalARN)
-	if err != nil {
-		return nil, nil, &apierr.Error{Code: authzapi.CodeInvalidRequest, Message: "Field 'principal_arn' must be the ARN of an account root, an IAM user or a role.", HTTPStatus: http.StatusBadRequest}
+// describe is a decision as an encoded authorization message tells it:
+// the outcome, each statement that applied with its policy, the caller,
+// and the request context the policies saw.
+func describe(s *authz.Subject, q *authz.Query, dec *authz.Decision) authmsg.Decision {
+	out := authmsg.Decision{
+		Allowed:      dec.Allowed(),
+		ExplicitDeny: dec.Outcome() == policy.DecisionExplicitDeny,
+		PrincipalARN: dec.PrincipalARN,
+		Action:       dec.Action,
+		Resource:     dec.Resource,
+		Conditions:   map[string][]string{},
 	}
-	switch res.Type {
-	case arn.TypeRoot:
-		if _, err := d.store.GetAccount(ctx, res.AccountID); errors.Is(err, store.ErrNotFound) {
-			return nil, nil, noSuch
-		} else if err != nil {
-			return nil, nil, err
-		}
-		p := &auth.Principal{Type: auth.Root, AccountID: res.AccountID, ARN: arn.Root(res.AccountID), UserID: res.AccountID}
-		return p, &authzapi.Principal{ARN: p.ARN, Account: p.AccountID, UserID: p.UserID, Type: "root"}, nil
-	case arn.TypeUser:
-		u, err := d.store.GetUser(ctx, res.AccountID, res.Name)
-		if errors.Is(err, store.ErrNotFound) {
-			return nil, nil, noSuch
-		} else if err != nil {
-			return nil, nil, err
-		}
-		p := &auth.Principal{Type: auth.User, AccountID: u.AccountID, ARN: arn.User(u.AccountID, u.Path, u.Name), UserID: u.ID, Name: u.Name}
-		return p, &authzapi.Principal{ARN: p.ARN, Account: p.AccountID, UserID: p.UserID, Type: "user"}, nil
-	case arn.TypeRole:
-		r, err := d.store.GetRole(ctx, res.AccountID, res.Name)
-		if errors.Is(err, store.ErrNotFound) {
-			return nil, nil, noSuch
-		} else if err != nil {
-			return nil, nil, err
-		}
-		roleARN := arn.Role(r.AccountID, r.Path, r.Name)
-		p := &auth.Principal{
-			Type: auth.AssumedRole, AccountID: r.AccountID, ARN: roleARN, UserID: r.ID, Name: r.Name,
-			Session: &session.Claims{PrincipalType: session.AssumedRole, AccountID: r.AccountID, RoleName: r.Name, RoleID: r.ID, PrincipalARN: roleARN, PrincipalID: r.ID, SourceARN: roleARN},
-		}
-		return p, &authzapi.Principal{ARN: roleARN, Account: r.AccountID, UserID: r.ID, Type: "role"}, nil
+	if s.Principal != nil {
+		out.PrincipalID = s.Principal.UserID
 	}
-	return nil, nil, &apierr.Error{Code: authzapi.CodeInvalidRequest, Message: "Field 'principal_arn' must be the ARN of an account root, an IAM user or a role.", HTTPStatus: http.StatusBadRequest}
+	for i, m := range dec.Matched {
+		ms := authmsg.MatchedStatement{SourcePolicy: m.Policy.String(), Index: m.Index, Sid: m.Sid, Effect: m.Effect.String()}
+		if st := s.StatementOf(dec.Result.Matched[i], q.ResourcePolicy); st != nil {
+			ms.Actions, ms.Resources = elements(st.Action, st.NotAction), elements(st.Resource, st.NotResource)
+			ms.Principals = principals(st.Principal)
+		}
+		out.Statements = append(out.Statements, ms)
+	}
+	for k, vs := range dec.Context().All() {
+		out.Conditions[k] = vs
+	}
+	return out
+}
+
+// elements returns a statement's positive element, or its negated one
+// marked as such, for the message's actions and resources lists.
+func elements(positive, negated []string) []string {
+	if positive != nil || negated == nil {
+		return positive
+	}
+	out := make([]string, len(negated))
+	for i, v := range negated {
+		out[i] = "NOT " + v
+	}
+	return out
+}
+
+// principals lists the principals a statement's Principal element names.
+func principals(p *policy.Principals) []string {
+	if p == nil {
+		return nil
+	}
+	var out []string
+	if p.Any {
+		out = append(out, "*")
+	}
+	out = append(out, p.AWS...)
+	out = append(out, p.Federated...)
+	out = append(out, p.Service...)
+	return append(out, p.CanonicalUser...)
+}
+
+// whatIf describes the principal an administrator asked about by ARN: a
+// role ARN stands for the role itself, not one of its sessions.
+func whatIf(s *authz.Subject) *authzapi.Principal {
+	p := s.Principal
+	out := &authzapi.Principal{ARN: p.ARN, Account: p.AccountID, UserID: p.UserID}
+	switch p.Type {
+	case auth.AssumedRole:
+		out.Type = "role"
+	case auth.Root:
+		out.Type = "root"
+	default:
+		out.Type = "user"
+	}
+	return out
 }

@@ -476,12 +476,15 @@ func TestRelyingAuthorize(t *testing.T) {
 
 	status, out = e.authorize(alice, "s3:PutObject", "arn:aws:s3:::bucket/k", nil)
 	wantDecision(t, status, out, "ImplicitDeny")
+	e.decodeRoundTrip(out, "s3:PutObject", false)
 
 	status, out = e.authorize(alice, "s3:DeleteObject", "arn:aws:s3:::bucket/k", nil)
 	wantDecision(t, status, out, "ExplicitDeny")
-	if m := out["matched_statements"].([]any)[0].(map[string]any); m["sid"] != "NoDelete" || m["effect"] != "Deny" || m["statement_index"] != 2.0 {
+	if m := out["matched_statements"].([]any)[0].(map[string]any); m["sid"] != "NoDelete" || m["effect"] != "Deny" || m["statement_index"] != 2.0 ||
+		m["policy"] != "user/alice inline policy alice" {
 		t.Fatalf("matched %v", m)
 	}
+	e.decodeRoundTrip(out, "s3:DeleteObject", true)
 
 	// Session policy narrowing: the role allows PutObject, the session
 	// policy only GetObject.
@@ -728,4 +731,50 @@ func mustDo(t *testing.T, r *http.Request) *http.Response {
 	_, _ = io.Copy(io.Discard, resp.Body)
 	resp.Body.Close()
 	return resp
+}
+
+// decodeRoundTrip decodes a denial's encoded_message through the real STS
+// client as the account root, who may (the root's implicit allow-all);
+// checks it tells the denied action, resource and kind of deny; and checks
+// the refusals: alice, whose policies do not allow
+// sts:DecodeAuthorizationMessage, gets AccessDenied, and a message with one
+// character changed is InvalidAuthorizationMessageException.
+func (e *rpEnv) decodeRoundTrip(out map[string]any, action string, explicit bool) {
+	e.t.Helper()
+	ctx := context.Background()
+	encoded, _ := out["encoded_message"].(string)
+	if encoded == "" {
+		e.t.Fatalf("deny of %s without encoded_message: %v", action, out)
+	}
+	root, alice := e.key("root1"), e.key("alice")
+	dec, err := e.h.stsClient(root.id, root.secret, "").DecodeAuthorizationMessage(ctx, &sts.DecodeAuthorizationMessageInput{EncodedMessage: aws.String(encoded)})
+	if err != nil {
+		e.t.Fatalf("DecodeAuthorizationMessage: %v", err)
+	}
+	var msg struct {
+		Allowed      bool `json:"allowed"`
+		ExplicitDeny bool `json:"explicitDeny"`
+		Context      struct {
+			Principal struct{ ARN string } `json:"principal"`
+			Action    string               `json:"action"`
+			Resource  string               `json:"resource"`
+		} `json:"context"`
+	}
+	if err := json.Unmarshal([]byte(aws.ToString(dec.DecodedMessage)), &msg); err != nil {
+		e.t.Fatalf("decoded message is not JSON: %v: %s", err, aws.ToString(dec.DecodedMessage))
+	}
+	if msg.Allowed || msg.ExplicitDeny != explicit || msg.Context.Action != action ||
+		msg.Context.Resource != "arn:aws:s3:::bucket/k" || msg.Context.Principal.ARN != "arn:aws:iam::111111111111:user/eng/alice" {
+		e.t.Fatalf("decoded message %s", aws.ToString(dec.DecodedMessage))
+	}
+	_, err = e.h.stsClient(alice.id, alice.secret, "").DecodeAuthorizationMessage(ctx, &sts.DecodeAuthorizationMessageInput{EncodedMessage: aws.String(encoded)})
+	apiError(e.t, err, "AccessDenied", "User: arn:aws:iam::111111111111:user/eng/alice is not authorized to perform: sts:DecodeAuthorizationMessage", 403)
+	i := len(encoded) / 2
+	flipped := byte('A')
+	if encoded[i] == 'A' {
+		flipped = 'B'
+	}
+	tampered := encoded[:i] + string(flipped) + encoded[i+1:]
+	_, err = e.h.stsClient(root.id, root.secret, "").DecodeAuthorizationMessage(ctx, &sts.DecodeAuthorizationMessageInput{EncodedMessage: aws.String(tampered)})
+	apiError(e.t, err, "InvalidAuthorizationMessageException", "", 400)
 }

@@ -190,3 +190,30 @@ func (s *Subject) ref(m policy.Match, rp *ResourcePolicy) PolicyRef {
 	}
 	return PolicyRef{}
 }
+
+// StatementOf returns the statement a match of a decision made for s
+// refers to (rp is the query's resource policy), so that a decision can be
+// described statement by statement; nil if m names no policy of s.
+func (s *Subject) StatementOf(m policy.Match, rp *ResourcePolicy) *policy.Statement {
+	var p *policy.Policy
+	switch m.Source {
+	case policy.SourceIdentity:
+		if m.Policy < len(s.Identity) {
+			p = s.Identity[m.Policy]
+		}
+	case policy.SourceBoundary:
+		p = s.Boundary
+	case policy.SourceSession:
+		if m.Policy < len(s.Session) {
+			p = s.Session[m.Policy]
+		}
+	case policy.SourceResource:
+		if rp != nil {
+			p = rp.Policy
+		}
+	}
+	if p == nil || m.Statement >= len(p.Statements) {
+		return nil
+	}
+	return &p.Statements[m.Statement]
+}

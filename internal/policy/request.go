@@ -1,6 +1,9 @@
 package policy
 
-import "strings"
+import (
+	"iter"
+	"strings"
+)
 
 // Principal describes who makes a request, in the terms a Principal element
 // can name.
@@ -126,6 +129,19 @@ func (c *Context) Delete(key string) {
 func (c *Context) isList(lkey string) bool {
 	_, ok := c.lists[lkey]
 	return ok
+}
+
+// All yields every key (lower-cased) with its values, in no set order,
+// for describing a request (an encoded authorization message lists them).
+// The values must not be modified.
+func (c *Context) All() iter.Seq2[string, []string] {
+	return func(yield func(string, []string) bool) {
+		for k, v := range c.m {
+			if !yield(k, v) {
+				return
+			}
+		}
+	}
 }
 
 // Len is the number of keys.
