@@ -20,7 +20,6 @@ import (
 	"github.com/stsd/stsd/internal/auth"
 	"github.com/stsd/stsd/internal/authmsg"
 	"github.com/stsd/stsd/internal/authz"
-	"github.com/stsd/stsd/internal/authzapi"
 	"github.com/stsd/stsd/internal/bootstrap"
 	"github.com/stsd/stsd/internal/federation/outbound"
 	"github.com/stsd/stsd/internal/iam"
@@ -29,6 +28,7 @@ import (
 	"github.com/stsd/stsd/internal/metrics"
 	"github.com/stsd/stsd/internal/mfa"
 	"github.com/stsd/stsd/internal/policy"
+	"github.com/stsd/stsd/internal/relying"
 	"github.com/stsd/stsd/internal/seal"
 	"github.com/stsd/stsd/internal/server"
 	"github.com/stsd/stsd/internal/sigv4"
@@ -412,7 +412,7 @@ func (a *App) init(ctx context.Context, cfg Config, boot *bootstrap.File, now fu
 		Metrics:              requestMetrics,
 		MetricsHandler:       requestMetrics.Handler(),
 		Outbound:             outbound.NewEndpoints(a.Store, cfg.PublicURL, issuers),
-		RelyingParty: authzapi.New(authzapi.Config{
+		RelyingParty: relying.New(relying.Config{
 			Callers: a.authenticator(keys, sigv4.Options{Services: []string{server.RelyingPartyService}}),
 			// A forwarded request may be for any service; a presigned URL
 			// expires after its X-Amz-Expires, as S3 and API Gateway
@@ -428,8 +428,8 @@ func (a *App) init(ctx context.Context, cfg Config, boot *bootstrap.File, now fu
 		return err
 	}
 	a.Handler = srv
-	a.ExtAuthz = authzapi.NewExtAuthz(authzapi.ExtAuthzConfig{
-		Requests:             a.authenticator(keys, sigv4.Options{Services: []string{authzapi.ExecuteAPIService}}),
+	a.ExtAuthz = relying.NewExtAuthz(relying.ExtAuthzConfig{
+		Requests:             a.authenticator(keys, sigv4.Options{Services: []string{relying.ExecuteAPIService}}),
 		Decider:              rp,
 		AllowUnsignedPayload: cfg.AuthzAllowUnsignedPayload,
 		Now:                  now,

@@ -9,8 +9,8 @@ import (
 	"github.com/stsd/stsd/internal/auth"
 	"github.com/stsd/stsd/internal/authmsg"
 	"github.com/stsd/stsd/internal/authz"
-	"github.com/stsd/stsd/internal/authzapi"
 	"github.com/stsd/stsd/internal/policy"
+	"github.com/stsd/stsd/internal/relying"
 )
 
 // decider answers the relying parties' questions with authz's decision
@@ -23,9 +23,9 @@ type decider struct {
 	messages *authmsg.Codec
 }
 
-// Decide implements authzapi.Decider.
-func (d *decider) Decide(ctx context.Context, q *authzapi.Question) (*authzapi.Answer, error) {
-	ans := &authzapi.Answer{}
+// Decide implements relying.Decider.
+func (d *decider) Decide(ctx context.Context, q *relying.Question) (*relying.Answer, error) {
+	ans := &relying.Answer{}
 	var (
 		subject *authz.Subject
 		err     error
@@ -66,7 +66,7 @@ func (d *decider) Decide(ctx context.Context, q *authzapi.Question) (*authzapi.A
 			if e, ok := apierr.As(err); ok {
 				msg = e.Message
 			}
-			return nil, &apierr.Error{Code: authzapi.CodeInvalidRequest, Message: "Field 'resource_policy' is not a valid resource-based policy: " + msg, HTTPStatus: http.StatusBadRequest}
+			return nil, &apierr.Error{Code: relying.CodeInvalidRequest, Message: "Field 'resource_policy' is not a valid resource-based policy: " + msg, HTTPStatus: http.StatusBadRequest}
 		}
 		query.ResourcePolicy = &authz.ResourcePolicy{
 			Policy:  rp,
@@ -78,9 +78,9 @@ func (d *decider) Decide(ctx context.Context, q *authzapi.Question) (*authzapi.A
 	authz.Decide(subject, query, &dec)
 	ans.Decision = dec.Outcome().String()
 	ans.Reason = dec.Result.DenialReason(q.Action)
-	ans.Matched = make([]authzapi.MatchedStatement, len(dec.Matched))
+	ans.Matched = make([]relying.MatchedStatement, len(dec.Matched))
 	for i, m := range dec.Matched {
-		ans.Matched[i] = authzapi.MatchedStatement{
+		ans.Matched[i] = relying.MatchedStatement{
 			Source: sourceName(m.Source), Policy: m.Policy.String(),
 			StatementIndex: m.Index, Sid: m.Sid, Effect: m.Effect.String(),
 		}
@@ -167,9 +167,9 @@ func principals(p *policy.Principals) []string {
 
 // whatIf describes the principal an administrator asked about by ARN: a
 // role ARN stands for the role itself, not one of its sessions.
-func whatIf(s *authz.Subject) *authzapi.Principal {
+func whatIf(s *authz.Subject) *relying.Principal {
 	p := s.Principal
-	out := &authzapi.Principal{ARN: p.ARN, Account: p.AccountID, UserID: p.UserID}
+	out := &relying.Principal{ARN: p.ARN, Account: p.AccountID, UserID: p.UserID}
 	switch p.Type {
 	case auth.AssumedRole:
 		out.Type = "role"

@@ -1,4 +1,4 @@
-package authzapi
+package relying
 
 import (
 	"bytes"
@@ -139,7 +139,7 @@ func jsonType(goType string) string {
 		return "an object"
 	case strings.HasPrefix(goType, "[]"):
 		return "a list"
-	case strings.HasPrefix(goType, "authzapi."):
+	case strings.HasPrefix(goType, "relying."):
 		return "an object"
 	}
 	return "a " + goType

@@ -1,4 +1,4 @@
-// Package authzapi is stsd's surface for relying parties: other services
+// Package relying is stsd's surface for relying parties: other services
 // that accept requests signed with stsd's credentials and ask stsd who
 // signed them and whether the signer may do what it asks. It serves the
 // JSON API of the main endpoint (POST /v1/verify, POST /v1/authorize), whose
@@ -6,7 +6,7 @@
 // Envoy ext_authz / nginx auth_request check of the separate authorization
 // listener (/ext-authz/{api-id}/{stage}/...). It verifies signatures
 // through the authenticator and leaves every decision to a Decider.
-package authzapi
+package relying
 
 import (
 	"context"

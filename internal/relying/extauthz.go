@@ -1,4 +1,4 @@
-package authzapi
+package relying
 
 import (
 	"context"
