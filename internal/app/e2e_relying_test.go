@@ -316,6 +316,33 @@ func TestRelyingVerifySessions(t *testing.T) {
 			tc.check(t, s)
 		})
 	}
+
+	// The same sessions through /v1/authorize: each is allowed what its
+	// policies allow (the federated session only what its session policy
+	// allows of alice's) and denied the rest with an encoded message.
+	for _, tc := range []struct {
+		name             string
+		c                creds
+		allowed, refused string
+	}{
+		{"root", e.key("root1"), "s3:DeleteObject", ""},
+		{"assumed-role", stsCreds(role.Credentials), "s3:PutObject", "s3:DeleteObject"},
+		{"federated-user", stsCreds(fed.Credentials), "s3:GetObject", "s3:PutObject"},
+		{"web-identity", stsCreds(web.Credentials), "s3:GetObject", "s3:PutObject"},
+	} {
+		t.Run("authorize "+tc.name, func(t *testing.T) {
+			status, out := e.authorize(tc.c, tc.allowed, "arn:aws:s3:::bucket/k", nil)
+			wantDecision(t, status, out, "Allow")
+			if tc.refused == "" {
+				return
+			}
+			status, out = e.authorize(tc.c, tc.refused, "arn:aws:s3:::bucket/k", nil)
+			wantDecision(t, status, out, "ImplicitDeny")
+			if out["encoded_message"] == nil {
+				t.Fatalf("deny without encoded_message: %v", out)
+			}
+		})
+	}
 }
 
 func TestRelyingVerifyForms(t *testing.T) {
