@@ -12,6 +12,7 @@ import (
 	"strings"
 
 	"github.com/stsd/stsd/internal/apierr"
+	"github.com/stsd/stsd/internal/sigv4"
 )
 
 // CodeInvalidRequest is the code of a call whose JSON is malformed, has an
@@ -220,8 +221,28 @@ func (s *SignedRequest) validate() (payload, error) {
 			return p, invalid("Field 'body_sha256' must be the hex SHA-256 of the body (64 hex digits).")
 		}
 		p.hash = h
+	default:
+		// Neither given: a signer that sent x-amz-content-sha256 signed
+		// that hash, not the body, so it is the payload hash of the
+		// canonical request. The body is then the relying party's to check
+		// against it (as pkg/stsdauth does), as it would be for a request
+		// sent with UNSIGNED-PAYLOAD.
+		if h := contentSHA256(s.Headers); h == sigv4.UnsignedPayload || len(h) == 64 && strings.Trim(h, "0123456789abcdef") == "" {
+			p.hash = h
+		}
 	}
 	return p, nil
+}
+
+// contentSHA256 is the first x-amz-content-sha256 value among headers,
+// whatever the case of its name; "" when there is none.
+func contentSHA256(headers map[string][]string) string {
+	for name, values := range headers {
+		if len(values) > 0 && strings.EqualFold(name, "x-amz-content-sha256") {
+			return values[0]
+		}
+	}
+	return ""
 }
 
 // httpRequest rebuilds the request the signer sent, as net/http's server
