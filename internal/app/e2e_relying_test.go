@@ -674,6 +674,11 @@ func TestExtAuthz(t *testing.T) {
 	status, out = doJSON(t, e.checkRequest(srv, alice, "POST", "/pets", []byte(`{"n":1}`), true))
 	wantRefusal(t, status, out, 403, "AccessDenied", "", "User: arn:aws:iam::111111111111:user/eng/alice is not authorized to perform: execute-api:Invoke on resource: arn:aws:execute-api:eu-west-1:111111111111:api1/prod/POST/pets")
 
+	// An encoded '/' in the original path is refused: decoded it resolves
+	// elsewhere than where a proxy routing on the raw path sends it.
+	status, out = doJSON(t, e.checkRequest(srv, alice, "GET", "/public%2F..%2Fpets/1", nil, true))
+	wantRefusal(t, status, out, 400, "InvalidRequest", "", "The original path must not hold an encoded '/'")
+
 	// Bad and missing signatures: 401 with the AWS code.
 	bad := e.checkRequest(srv, alice, "GET", "/pets/1", nil, true)
 	bad.URL.Path = "/ext-authz/api1/prod/pets/2"

@@ -141,6 +141,12 @@ func (x *ExtAuthz) check(r *http.Request, rec *checkLog, now time.Time) (*auth.P
 	if !ok {
 		return nil, nil, invalid("The check path must be %s{api-id}/{stage}/<original path>, with api-id and stage of letters, digits, '.', '_' and '-'.", ExtAuthzPrefix)
 	}
+	if hasEncodedSeparator(rawPath) {
+		// Decoded, "/admin%2F..%2Fpublic" resolves to "public"; a proxy or
+		// service that routes on the raw path sends it under "admin". No
+		// one reading of it is safe, so it is decided by none.
+		return nil, nil, invalid("The original path must not hold an encoded '/' or '\\' (%%2F, %%5C).")
+	}
 	orig := *r
 	orig.RequestURI = rawPath
 	if r.URL.RawQuery != "" {
@@ -254,6 +260,21 @@ func splitCheckPath(r *http.Request) (apiID, stage, rawPath string, ok bool) {
 		return "", "", "", false
 	}
 	return apiID, stage, "/" + rest, true
+}
+
+// hasEncodedSeparator reports whether a raw path holds a percent-encoded
+// '/' or '\', which decoding would turn into a segment separator.
+func hasEncodedSeparator(rawPath string) bool {
+	for i := 0; i+2 < len(rawPath); i++ {
+		if rawPath[i] != '%' {
+			continue
+		}
+		switch rawPath[i+1 : i+3] {
+		case "2F", "2f", "5C", "5c":
+			return true
+		}
+	}
+	return false
 }
 
 // isID accepts an api id or stage name: it goes into an ARN, so no ':',

@@ -129,6 +129,17 @@ func TestHeaderLookup(t *testing.T) {
 	}
 }
 
+func TestEncodedSeparators(t *testing.T) {
+	for raw, want := range map[string]bool{
+		"/admin%2F..%2Fpublic": true, "/a%2fb": true, "/a%5Cb": true, "/a%5cb": true,
+		"/a%20b": false, "/public/%2e%2e/admin": false, "/pets/1": false, "/%2": false, "/%": false,
+	} {
+		if got := hasEncodedSeparator(raw); got != want {
+			t.Errorf("%s: %v, want %v", raw, got, want)
+		}
+	}
+}
+
 func TestInvokeResource(t *testing.T) {
 	for raw, want := range map[string]string{
 		"/pets/1":              "arn:aws:execute-api:eu-west-1:111111111111:api/prod/GET/pets/1",
