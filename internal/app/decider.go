@@ -3,7 +3,9 @@ package app
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
+	"time"
 
 	"github.com/stsd/stsd/internal/apierr"
 	"github.com/stsd/stsd/internal/auth"
@@ -77,7 +79,7 @@ func (d *decider) Decide(ctx context.Context, q *relying.Question) (*relying.Ans
 	var dec authz.Decision
 	authz.Decide(subject, query, &dec)
 	ans.Decision = dec.Outcome().String()
-	ans.Reason = dec.Result.DenialReason(q.Action)
+
 	ans.Matched = make([]relying.MatchedStatement, len(dec.Matched))
 	for i, m := range dec.Matched {
 		ans.Matched[i] = relying.MatchedStatement{
@@ -86,11 +88,29 @@ func (d *decider) Decide(ctx context.Context, q *relying.Question) (*relying.Ans
 		}
 	}
 	if !dec.Allowed() {
-		if ans.EncodedMessage, err = d.messages.Encode(authmsg.Build(describe(subject, query, &dec)), q.Time); err != nil {
-			return nil, err
+		ans.Message = dec.AccessDeniedMessage()
+		if !q.NoEncodedMessage {
+			if ans.EncodedMessage, err = d.encode(describe(subject, query, &dec), q.Time); err != nil {
+				return nil, err
+			}
 		}
 	}
 	return ans, nil
+}
+
+// encode seals a denial's description. A description too large for a
+// message (a caller's context can be) loses its condition keys first,
+// then its statements: the outcome, the caller, the action and the
+// resource always fit, and a deny never turns into a failure.
+func (d *decider) encode(desc authmsg.Decision, now time.Time) (string, error) {
+	for _, trim := range []func(){func() {}, func() { desc.Conditions = nil }, func() { desc.Statements = nil }} {
+		trim()
+		s, err := d.messages.Encode(authmsg.Build(desc), now)
+		if !errors.Is(err, authmsg.ErrTooLarge) {
+			return s, err
+		}
+	}
+	return "", fmt.Errorf("relying party: a denial of %s on %s is too large for an authorization message even bare", desc.Action, desc.Resource)
 }
 
 // sourceName is the contract's name for a policy source.

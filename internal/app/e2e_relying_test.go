@@ -3,6 +3,7 @@ package app_test
 import (
 	"bytes"
 	"context"
+	"crypto/rand"
 	"crypto/sha256"
 	"encoding/base32"
 	"encoding/base64"
@@ -556,6 +557,18 @@ func TestRelyingAuthorize(t *testing.T) {
 	wantDecision(t, status, out, "ExplicitDeny")
 	status, out = e.authorize(alice, "s3:GetObject", "arn:aws:s3:::bucket/k", map[string]any{"resource_policy": ipOnly, "context": map[string][]string{"aws:SourceIp": {"10.1.2.3"}}})
 	wantDecision(t, status, out, "Allow")
+
+	// A deny whose context is too large for an encoded message is still a
+	// deny with a message (without the context), not a failure.
+	big := map[string][]string{}
+	for i := range 40 {
+		v := make([]byte, 500)
+		_, _ = rand.Read(v)
+		big[fmt.Sprintf("app:key%d", i)] = []string{hex.EncodeToString(v)}
+	}
+	status, out = e.authorize(alice, "s3:PutObject", "arn:aws:s3:::bucket/k", map[string]any{"context": big})
+	wantDecision(t, status, out, "ImplicitDeny")
+	e.decodeRoundTrip(out, "s3:PutObject", false)
 
 	// A resource policy that does not parse names the field.
 	status, out = e.authorize(alice, "s3:GetObject", "*", map[string]any{"resource_policy": "{"})

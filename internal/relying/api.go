@@ -244,25 +244,15 @@ func (a *API) permit(ctx context.Context, c *call, action string) error {
 	ans, err := a.cfg.Decider.Decide(ctx, &Question{
 		Principal: c.caller, Action: action, Resource: "*",
 		SourceIP: sourceIP(c.r.RemoteAddr), SecureTransport: c.r.TLS != nil, UserAgent: c.r.UserAgent(),
-		Region: c.sr.Region, Time: c.now,
+		Region: c.sr.Region, Time: c.now, NoEncodedMessage: true,
 	})
 	if err != nil {
 		return about(AboutCaller, err)
 	}
 	if ans.Decision != Allow {
-		return &refusal{err: apierr.New(apierr.AccessDenied, "%s", deniedMessage(c.caller.ARN, action, "*", ans)), about: AboutCaller}
+		return &refusal{err: apierr.New(apierr.AccessDenied, "%s", ans.Message), about: AboutCaller}
 	}
 	return nil
-}
-
-// deniedMessage is AWS's AccessDenied wording: "User: ARN is not
-// authorized to perform: ACTION on resource: RESOURCE REASON".
-func deniedMessage(principalARN, action, resource string, ans *Answer) string {
-	msg := "User: " + principalARN + " is not authorized to perform: " + action + " on resource: " + resource
-	if ans.Reason != "" {
-		msg += " " + ans.Reason
-	}
-	return msg
 }
 
 func (a *API) verify(ctx context.Context, c *call) (any, error) {

@@ -37,11 +37,11 @@ type fakeDecider struct {
 	err      error
 }
 
-func (d fakeDecider) Decide(context.Context, *Question) (*Answer, error) {
+func (d fakeDecider) Decide(_ context.Context, q *Question) (*Answer, error) {
 	if d.err != nil {
 		return nil, d.err
 	}
-	return &Answer{Decision: d.decision, Reason: "because no identity-based policy allows the x action"}, nil
+	return &Answer{Decision: d.decision, Message: "User: " + q.Principal.ARN + " is not authorized to perform: " + q.Action + " on resource: " + q.Resource + " because no identity-based policy allows the " + q.Action + " action"}, nil
 }
 
 var rpPrincipal = &auth.Principal{Type: auth.User, AccountID: "111111111111", ARN: "arn:aws:iam::111111111111:user/rp", UserID: "AIDARP"}

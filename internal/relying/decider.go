@@ -44,20 +44,24 @@ type Question struct {
 	UserAgent       string
 	Region          string
 	Time            time.Time
+	// NoEncodedMessage asks for no encoded authorization message on a
+	// deny: the relying party's own permission checks throw it away.
+	NoEncodedMessage bool
 }
 
 // Answer is a Decider's decision.
 type Answer struct {
 	// Decision is Allow, ExplicitDeny or ImplicitDeny.
 	Decision string
-	// Reason is, for a deny, the clause AWS ends its AccessDenied message
-	// with: "because no identity-based policy allows the ACTION action",
-	// "with an explicit deny in a permissions boundary", and so on.
-	Reason string
+	// Message is, for a deny, AWS's AccessDenied message: "User: ARN is
+	// not authorized to perform: ACTION on resource: RESOURCE because no
+	// identity-based policy allows the ACTION action", and so on.
+	Message string
 	// Matched lists the statements that applied, in evaluation order.
 	Matched []MatchedStatement
 	// EncodedMessage, on a deny, is an encoded authorization message that
-	// sts:DecodeAuthorizationMessage decodes; empty when none is made.
+	// sts:DecodeAuthorizationMessage decodes; empty when none is made
+	// (Question.NoEncodedMessage).
 	EncodedMessage string
 	// Principal is, for a PrincipalARN question, the principal it named.
 	Principal *Principal

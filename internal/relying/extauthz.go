@@ -175,7 +175,7 @@ func (x *ExtAuthz) check(r *http.Request, rec *checkLog, now time.Time) (*auth.P
 	}
 	if ans.Decision != Allow {
 		encoded := ans.EncodedMessage
-		return nil, &encoded, apierr.New(apierr.AccessDenied, "%s", deniedMessage(p.ARN, ActionInvoke, resource, ans))
+		return nil, &encoded, apierr.New(apierr.AccessDenied, "%s", ans.Message)
 	}
 	return p, nil, nil
 }
