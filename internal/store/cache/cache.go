@@ -37,8 +37,10 @@ type Cache struct {
 
 	// mu guards everything below. A hit takes it exclusively, not shared:
 	// it moves the entry to the front of its kind's recency list.
-	mu      sync.Mutex
-	epoch   uint64 // bumped by every invalidation
+	mu sync.Mutex
+	// epoch is bumped by every invalidation, always under mu; Epoch reads
+	// it without the lock, as authz does on every request.
+	epoch   atomic.Uint64
 	gen     uint64 // backend generation seen by the last Refresh or notice
 	haveGen bool
 	// now is the clock confirmations are read from.
@@ -200,7 +202,7 @@ func (t *table[V]) keys() []string { return append(t.found.Keys(), t.misses.Keys
 func lookup[V any](c *Cache, t *table[V], key string, clone func(V) V, load func() (V, error)) (V, error) {
 	c.mu.Lock()
 	e, ok := t.get(key)
-	epoch := c.epoch
+	epoch := c.epoch.Load()
 	c.mu.Unlock()
 	if ok {
 		if e.err != nil {
@@ -214,7 +216,7 @@ func lookup[V any](c *Cache, t *table[V], key string, clone func(V) V, load func
 		return v, err // transient failures are not cached
 	}
 	c.mu.Lock()
-	if c.epoch == epoch {
+	if c.epoch.Load() == epoch {
 		t.add(key, entry[V]{v: v, err: err})
 	}
 	c.mu.Unlock()
@@ -236,7 +238,7 @@ func (c *Cache) Update(ctx context.Context, fn func(tx store.Tx) error) error {
 	})
 	if rec != nil {
 		c.mu.Lock()
-		c.epoch++
+		c.epoch.Add(1)
 		for _, inv := range rec.inv {
 			inv(c)
 		}
@@ -267,7 +269,7 @@ func (c *Cache) Refresh(ctx context.Context) error {
 // Invalidate drops every cached entry.
 func (c *Cache) Invalidate() {
 	c.mu.Lock()
-	c.epoch++
+	c.epoch.Add(1)
 	c.clearAll()
 	c.mu.Unlock()
 }

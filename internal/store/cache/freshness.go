@@ -36,7 +36,7 @@ func (c *Cache) Observe(g uint64) {
 // confirmed at at. Callers hold mu.
 func (c *Cache) advance(g uint64, at time.Time) {
 	if !c.haveGen || g != c.gen {
-		c.epoch++
+		c.epoch.Add(1)
 		c.clearAll()
 		c.gen, c.haveGen = g, true
 	}
@@ -66,9 +66,7 @@ func (c *Cache) Stale(now time.Time, maxAge time.Duration) bool {
 // Epoch counts the invalidations the cache has made. A value derived from
 // cached reads taken while the epoch was e is as current as the cache while
 // Epoch still returns e: every write, Refresh or notice that could change
-// it moves the epoch first. authz keeps gathered subjects by it.
-func (c *Cache) Epoch() uint64 {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.epoch
-}
+// it moves the epoch first. authz keeps gathered subjects by it, so it
+// takes no lock: the epoch moves under the cache's lock, together with the
+// invalidations it stands for, and is read atomically.
+func (c *Cache) Epoch() uint64 { return c.epoch.Load() }
