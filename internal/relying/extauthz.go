@@ -2,6 +2,7 @@ package relying
 
 import (
 	"context"
+	"errors"
 	"log/slog"
 	"net/http"
 	"net/url"
@@ -196,14 +197,15 @@ func invokeResource(region, account, apiID, stage, method, rawPath string) strin
 
 // verify checks the signature over what the proxy forwarded. The body is
 // covered by the x-amz-content-sha256 header's hash, and checked against it
-// when the proxy forwards the whole body; without the header (or with
-// UNSIGNED-PAYLOAD) the request is refused unless unsigned payloads are
-// allowed, and then the check request's own body, if any, stands for the
-// original.
+// when the proxy forwards the whole body (the only case in which the body
+// is read); without the header (or with UNSIGNED-PAYLOAD) the request is
+// refused unless unsigned payloads are allowed, and then the check
+// request's own body, if any, stands for the original.
 func (x *ExtAuthz) verify(ctx context.Context, r *http.Request, now time.Time) (*auth.Principal, *sigv4.Request, error) {
 	var (
-		p  *auth.Principal
-		sr *sigv4.Request
+		p   *auth.Principal
+		sr  *sigv4.Request
+		err error
 	)
 	if r.Header.Get("Authorization") == "" && !strings.Contains(r.URL.RawQuery, "X-Amz-Signature=") {
 		// Not signed at all: say so before anything about its body.
@@ -216,31 +218,41 @@ func (x *ExtAuthz) verify(ctx context.Context, r *http.Request, now time.Time) (
 		r.Header.Del(HeaderContentLength)
 		r.Header["Content-Length"] = []string{n}
 	}
-	body, err := readAll(r.Body, x.cfg.MaxBodyBytes)
-	if err != nil {
-		return nil, nil, err
-	}
-	// Envoy's with_request_body forwards the body, marked when cut short.
-	whole := len(body) > 0 && r.Header.Get("X-Envoy-Auth-Partial-Body") != "true"
 	hash := r.Header.Get("X-Amz-Content-Sha256")
+	hexHash := len(hash) == 64 && strings.Trim(hash, "0123456789abcdef") == ""
 	switch {
-	case len(hash) == 64 && strings.Trim(hash, "0123456789abcdef") == "" && whole:
-		// The forwarded body must hash to what the signature covers.
-		p, sr, err = x.cfg.Requests.Authenticate(ctx, r, body, now)
-	case len(hash) == 64 && strings.Trim(hash, "0123456789abcdef") == "":
-		p, sr, err = x.cfg.Requests.AuthenticateHashed(ctx, r, hash, now)
-	case !x.cfg.AllowUnsignedPayload:
-		return nil, nil, apierr.New(apierr.IncompleteSignature, "The request body is not covered by the signature: sign an x-amz-content-sha256 header holding the hex SHA-256 of the body.")
+	case !hexHash && hash != sigv4.UnsignedPayload && !x.cfg.AllowUnsignedPayload:
+		return nil, nil, errNotCovered
+	case hash == sigv4.UnsignedPayload && !x.cfg.AllowUnsignedPayload:
+		return nil, nil, errNotCovered
 	case hash == sigv4.UnsignedPayload:
 		p, sr, err = x.cfg.Requests.AuthenticateHashed(ctx, r, sigv4.UnsignedPayload, now)
+	case hexHash && r.Header.Get("X-Envoy-Auth-Partial-Body") == "true":
+		// Envoy cut the body short: only the hash can be checked.
+		p, sr, err = x.cfg.Requests.AuthenticateHashed(ctx, r, hash, now)
 	default:
-		p, sr, err = x.cfg.Requests.Authenticate(ctx, r, body, now)
+		// The body is read only here, where it is checked: Envoy's
+		// with_request_body forwards it, and it must hash to what the
+		// signature covers; without one, the hash stands for it.
+		body, rerr := readAll(r.Body, x.cfg.MaxBodyBytes)
+		switch {
+		case rerr != nil:
+			return nil, nil, rerr
+		case hexHash && len(body) == 0:
+			p, sr, err = x.cfg.Requests.AuthenticateHashed(ctx, r, hash, now)
+		default:
+			p, sr, err = x.cfg.Requests.Authenticate(ctx, r, body, now)
+		}
 	}
-	if err == sigv4.ErrUnsigned {
+	if errors.Is(err, sigv4.ErrUnsigned) {
 		err = apierr.New(apierr.MissingAuthenticationToken, sigv4.MsgMissingAuthenticationToken)
 	}
 	return p, sr, err
 }
+
+// errNotCovered refuses a request whose body its signature does not cover
+// when unsigned payloads are not allowed.
+var errNotCovered = apierr.New(apierr.IncompleteSignature, "The request body is not covered by the signature: sign an x-amz-content-sha256 header holding the hex SHA-256 of the body.")
 
 // splitCheckPath reads /ext-authz/{api-id}/{stage}/<rest> from the raw
 // request target and returns the original path ("/" + rest, as received).
