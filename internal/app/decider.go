@@ -72,7 +72,7 @@ func (d *decider) Decide(ctx context.Context, q *relying.Question) (*relying.Ans
 		}
 		query.ResourcePolicy = &authz.ResourcePolicy{
 			Policy:  rp,
-			Ref:     authz.PolicyRef{Kind: authz.PolicyResource, Owner: q.Resource, Name: "resource_policy"},
+			Ref:     authz.PolicyRef{Kind: authz.PolicyResource, Owner: q.Resource},
 			Account: q.ResourceAccount,
 		}
 	}

@@ -123,15 +123,10 @@ func rootARNAccount(v string) (string, bool) {
 	return a.AccountID, true
 }
 
-// roleNamesSession reports whether role ARN v (arn:P:iam::A:role/PATH/NAME)
-// is the role of session ARN s (arn:P:sts::A:assumed-role/NAME/SESSION).
-// Role names are unique in an account, so the name identifies the role.
-func roleNamesSession(v, s string) bool {
-	sess, err := arn.ParseIAM(s)
-	return err == nil && sess.Type == arn.TypeAssumedRole && roleOfSession(v, sess)
-}
-
-// roleOfSession is roleNamesSession with the session already taken apart.
+// roleOfSession reports whether role ARN v (arn:P:iam::A:role/PATH/NAME)
+// is the role of session sess (arn:P:sts::A:assumed-role/NAME/SESSION,
+// taken apart once per evaluation). Role names are unique in an account,
+// so the name identifies the role.
 func roleOfSession(v string, sess arn.IAMResource) bool {
 	role, err := arn.ParseIAM(v)
 	return err == nil && role.Type == arn.TypeRole && role.Partition == sess.Partition &&

@@ -1,6 +1,10 @@
 package policy
 
-import "testing"
+import (
+	"testing"
+
+	"github.com/stsd/stsd/internal/arn"
+)
 
 // TestPrincipalARNForms pins which principal ARNs policy validation accepts
 // and how a role ARN is recognised as a session's role, now that both take
@@ -76,8 +80,10 @@ func TestPrincipalARNForms(t *testing.T) {
 		{"arn:aws:iam::123456789012:user/app", session, false},
 		{"arn:aws:iam::123456789012:role/app", "arn:aws:iam::123456789012:user/app", false},
 	} {
-		if got := roleNamesSession(tt.role, tt.session); got != tt.want {
-			t.Errorf("roleNamesSession(%q, %q) = %v, want %v", tt.role, tt.session, got, tt.want)
+		sess, err := arn.ParseIAM(tt.session)
+		got := err == nil && sess.Type == arn.TypeAssumedRole && roleOfSession(tt.role, sess)
+		if got != tt.want {
+			t.Errorf("role %q of session %q = %v, want %v", tt.role, tt.session, got, tt.want)
 		}
 	}
 }

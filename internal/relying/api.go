@@ -20,6 +20,7 @@ import (
 	"time"
 
 	"github.com/stsd/stsd/internal/apierr"
+	"github.com/stsd/stsd/internal/arn"
 	"github.com/stsd/stsd/internal/auth"
 	"github.com/stsd/stsd/internal/server"
 	"github.com/stsd/stsd/internal/sigv4"
@@ -425,20 +426,12 @@ func sameAccount(arn, account string) bool {
 }
 
 // arnAccount is the account field of an ARN, "" when it has none.
-func arnAccount(arn string) string {
-	parts := 0
-	start := 0
-	for i := 0; i < len(arn); i++ {
-		if arn[i] == ':' {
-			parts++
-			if parts == 4 {
-				start = i + 1
-			} else if parts == 5 {
-				return arn[start:i]
-			}
-		}
+func arnAccount(s string) string {
+	a, err := arn.Split(s)
+	if err != nil {
+		return ""
 	}
-	return ""
+	return a.AccountID
 }
 
 // fail writes err: a refusal with its code and status, anything else as
