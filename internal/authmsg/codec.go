@@ -11,10 +11,10 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
-	"sync"
 	"sync/atomic"
 	"time"
 
+	"github.com/stsd/stsd/internal/dictflate"
 	"github.com/stsd/stsd/internal/session"
 )
 
@@ -119,7 +119,7 @@ type Codec struct {
 	// keys caches the message AEADs of the current ring's keys; a new ring
 	// (after a rotation) replaces the cache on first use.
 	keys  atomic.Pointer[ringKeys]
-	flate flatePools
+	flate *dictflate.Codec
 }
 
 // ringKeys are the message AEADs derived from one ring, by key id.
@@ -134,7 +134,7 @@ type ringKeys struct {
 // (tokenkeys.Manager's ReloadForUnknownKey): another node sharing the store
 // may have rotated to a key this one has not loaded yet.
 func New(ring func() *session.Ring, reload func(context.Context) bool) *Codec {
-	return &Codec{ring: ring, reload: reload}
+	return &Codec{ring: ring, reload: reload, flate: dictflate.New(dictionary, maxJSONLen)}
 }
 
 // Encode seals m under the ring's active key with now as its issue time.
@@ -150,7 +150,7 @@ func (c *Codec) Encode(m *Message, now time.Time) (string, error) {
 	body := append(make([]byte, 0, 1+len(doc)), bodyRaw)
 	body = append(body, doc...)
 	if len(doc) > compressAbove {
-		if z := c.flate.compress(doc); len(z) < len(body) {
+		if z := c.flate.Compress(bodyDeflate, doc); len(z) < len(body) {
 			body = z
 		}
 	}
@@ -223,7 +223,7 @@ func (c *Codec) Decode(ctx context.Context, s string, now time.Time) (string, er
 		}
 		return string(body[1:]), nil
 	case bodyDeflate:
-		doc, err := c.flate.decompress(body[1:])
+		doc, err := c.flate.Decompress(body[1:])
 		if err != nil {
 			return "", &InvalidError{"bad compressed body"}
 		}
@@ -264,11 +264,4 @@ func (c *Codec) aead(ring *session.Ring, id uint32) (cipher.AEAD, error) {
 	// A lost race only costs the loser's derivation next time.
 	c.keys.CompareAndSwap(cur, next)
 	return aead, nil
-}
-
-// flatePools reuse DEFLATE state, which costs hundreds of kilobytes to set
-// up, across Encode and Decode calls.
-type flatePools struct {
-	writers sync.Pool
-	readers sync.Pool
 }

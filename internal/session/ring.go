@@ -9,6 +9,8 @@ import (
 	"encoding/base64"
 	"encoding/binary"
 	"fmt"
+
+	"github.com/stsd/stsd/internal/dictflate"
 )
 
 // Token format constants.
@@ -72,7 +74,7 @@ type Ring struct {
 	// prks are the keys' HKDF pseudorandom keys, from which PurposeKey
 	// derives keys for uses other than session tokens.
 	prks  map[uint32][]byte
-	flate flatePools
+	flate *dictflate.Codec
 }
 
 // NewRing builds a ring that seals with active and opens tokens of active
@@ -82,6 +84,7 @@ type Ring struct {
 // expanded.
 func NewRing(active Key, others ...Key) (*Ring, error) {
 	r := &Ring{
+		flate:    dictflate.New(dictionary, maxBodyLen),
 		activeID: active.ID,
 		aeads:    make(map[uint32]cipher.AEAD, 1+len(others)),
 		prks:     make(map[uint32][]byte, 1+len(others)),
@@ -161,7 +164,7 @@ func (r *Ring) Seal(c *Claims) (string, error) {
 		return "", &TooLargeError{Len: b64.EncodedLen(headerLen + len(body) + tagLen), Max: MaxSealedLen}
 	}
 	if len(body)-1 > compressAbove {
-		if z := r.flate.compress(body[1:]); len(z) < len(body) {
+		if z := r.flate.Compress(bodyDeflate, body[1:]); len(z) < len(body) {
 			body = z
 		}
 	}
@@ -215,7 +218,7 @@ func (r *Ring) Open(token string) (*Claims, error) {
 	case bodyRaw:
 		return decodeClaims(string(body[1:]))
 	case bodyDeflate:
-		plain, err := r.flate.decompress(body[1:])
+		plain, err := r.flate.Decompress(body[1:])
 		if err != nil {
 			return nil, ErrMalformed
 		}
