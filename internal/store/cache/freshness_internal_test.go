@@ -1,6 +1,7 @@
 package cache
 
 import (
+	"fmt"
 	"testing"
 	"time"
 )
@@ -14,16 +15,36 @@ func TestStaleTakesNoLock(t *testing.T) {
 	c := &Cache{}
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if _, ok := c.Freshness(); ok || !c.Stale(at, time.Second) {
-		t.Fatal("a cache never confirmed counts as fresh")
-	}
-	c.confirm(at)
-	c.confirm(at.Add(-time.Hour)) // never moves back
-	if got, ok := c.Freshness(); !ok || !got.Equal(at) {
-		t.Fatalf("Freshness = %v, %v; want %v", got, ok, at)
-	}
-	if c.Stale(at.Add(time.Second), time.Second) || !c.Stale(at.Add(time.Second+1), time.Second) {
-		t.Fatal("Stale does not compare the age with maxAge")
+	// With the lock held here, a Stale, Freshness or Epoch that took it
+	// would block: the checks run apart, and a blocked one fails the test
+	// at the deadline instead of hanging it.
+	failure := make(chan string, 1)
+	go func() {
+		switch {
+		case func() bool { _, ok := c.Freshness(); return ok }() || !c.Stale(at, time.Second):
+			failure <- "a cache never confirmed counts as fresh"
+			return
+		}
+		c.confirm(at)
+		c.confirm(at.Add(-time.Hour)) // never moves back
+		if got, ok := c.Freshness(); !ok || !got.Equal(at) {
+			failure <- fmt.Sprintf("Freshness = %v, %v; want %v", got, ok, at)
+			return
+		}
+		if c.Stale(at.Add(time.Second), time.Second) || !c.Stale(at.Add(time.Second+1), time.Second) {
+			failure <- "Stale does not compare the age with maxAge"
+			return
+		}
+		_ = c.Epoch()
+		failure <- ""
+	}()
+	select {
+	case msg := <-failure:
+		if msg != "" {
+			t.Fatal(msg)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("Stale, Freshness or Epoch waited for the cache's lock")
 	}
 }
 
