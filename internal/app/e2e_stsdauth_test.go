@@ -89,36 +89,32 @@ func startForStsdauth(t *testing.T) (url string) {
 // refusal is the protected service's JSON answer to a refused request.
 type refusal struct{ Code, Message, EncodedMessage string }
 
-// callThroughStsdauth signs a request for execute-api with creds and sends it.
+// callThroughStsdauth signs a request for execute-api with creds and sends
+// it.
 func callThroughStsdauth(t *testing.T, creds aws.Credentials, method, url string, body []byte) (int, []byte) {
 	t.Helper()
-	req, err := http.NewRequest(method, url, bytes.NewReader(body))
-	if err != nil {
-		t.Fatal(err)
-	}
-	sum := sha256.Sum256(body)
-	if err := v4.NewSigner().SignHTTP(context.Background(), creds, req, hex.EncodeToString(sum[:]), "execute-api", "us-east-1", time.Now()); err != nil {
-		t.Fatal(err)
-	}
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	raw, _ := io.ReadAll(resp.Body)
-	return resp.StatusCode, raw
+	return sendSigned(t, creds, method, url, body, body, false)
 }
 
 // callWithContentHash POSTs sent to url, signed for execute-api with an
 // x-amz-content-sha256 header holding the hash of signed.
 func callWithContentHash(t *testing.T, creds aws.Credentials, url string, signed, sent []byte) (int, []byte) {
 	t.Helper()
-	req, err := http.NewRequest("POST", url, bytes.NewReader(sent))
+	return sendSigned(t, creds, "POST", url, signed, sent, true)
+}
+
+// sendSigned sends sent to url, signed for execute-api over the hash of
+// signed, which an x-amz-content-sha256 header carries when header is set.
+func sendSigned(t *testing.T, creds aws.Credentials, method, url string, signed, sent []byte, header bool) (int, []byte) {
+	t.Helper()
+	req, err := http.NewRequest(method, url, bytes.NewReader(sent))
 	if err != nil {
 		t.Fatal(err)
 	}
 	sum := sha256.Sum256(signed)
-	req.Header.Set("X-Amz-Content-Sha256", hex.EncodeToString(sum[:]))
+	if header {
+		req.Header.Set("X-Amz-Content-Sha256", hex.EncodeToString(sum[:]))
+	}
 	if err := v4.NewSigner().SignHTTP(context.Background(), creds, req, hex.EncodeToString(sum[:]), "execute-api", "us-east-1", time.Now()); err != nil {
 		t.Fatal(err)
 	}
