@@ -20,7 +20,6 @@ import (
 	"github.com/stsd/stsd/internal/apierr"
 	"github.com/stsd/stsd/internal/apimodel/iamapi"
 	"github.com/stsd/stsd/internal/arn"
-	"github.com/stsd/stsd/internal/auth"
 	"github.com/stsd/stsd/internal/authz"
 	"github.com/stsd/stsd/internal/policy"
 	"github.com/stsd/stsd/internal/rpc"
@@ -32,9 +31,10 @@ type Config struct {
 	// Store is the store, normally the cache over the backend: reads are
 	// cached and writes invalidate.
 	Store store.Store
-	// Authz loads callers' policies.
+	// Authz decides every call; nil means one over Store and Policies.
 	Authz *authz.Authorizer
-	// Policies compiles and validates policy documents.
+	// Policies compiles and validates policy documents; nil means a cache
+	// of its own.
 	Policies *policy.Cache
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
@@ -57,11 +57,21 @@ type Service struct {
 // New returns the IAM service.
 func New(cfg Config) *Service {
 	s := &Service{store: cfg.Store, authz: cfg.Authz, policies: cfg.Policies, now: cfg.Now, publicURL: cfg.PublicURL}
+	if s.policies == nil {
+		s.policies = policy.NewCache(defaultPolicyCacheSize)
+	}
+	if s.authz == nil {
+		s.authz = authz.New(s.store, s.policies)
+	}
 	if s.now == nil {
 		s.now = time.Now
 	}
 	return s
 }
+
+// defaultPolicyCacheSize bounds the compiled documents of a Service given no
+// policy cache of its own.
+const defaultPolicyCacheSize = 1000
 
 // Handlers lists the operations this service implements, by group.
 func (s *Service) Handlers() []rpc.Handler {
@@ -118,14 +128,11 @@ func (s *Service) authorize(ctx context.Context, call *rpc.Call, action, resourc
 
 // evaluate is authorize's decision without the refusal, for operations
 // that add an account-level grant of their own to the caller's policies
-// (the password policy's AllowUsersToChangePassword). The root's own
-// requests are allowed without gathering anything (the root's implicit
-// allow-all would allow them in authz.Decide too).
+// (the password policy's AllowUsersToChangePassword). The root's requests
+// are decided like everyone's: its implicit allow-all is one of the
+// policies authz gathers.
 func (s *Service) evaluate(ctx context.Context, call *rpc.Call, action, resource string, extra ...contextKey) (policy.Result, error) {
 	p := call.Principal
-	if p.Type == auth.Root && p.Session == nil {
-		return policy.Result{Decision: policy.DecisionAllow}, nil
-	}
 	subject, err := s.authz.Subject(ctx, p)
 	if err != nil {
 		return policy.Result{}, err
