@@ -21,6 +21,7 @@ package s3auth
 import (
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"unicode/utf8"
 )
@@ -362,7 +363,7 @@ func fits(sp *spec, q url.Values) bool {
 		}
 	}
 	for name := range q {
-		if authParams[name] || contains(sp.required, name) || contains(sp.allowed, name) {
+		if authParams[name] || slices.Contains(sp.required, name) || slices.Contains(sp.allowed, name) {
 			continue
 		}
 		if name == "versionId" && sp.versionAction != "" {
@@ -371,15 +372,6 @@ func fits(sp *spec, q url.Values) bool {
 		return false
 	}
 	return true
-}
-
-func contains(list []string, s string) bool {
-	for _, v := range list {
-		if v == s {
-			return true
-		}
-	}
-	return false
 }
 
 // refusedHeaders need permissions (object lock, governance bypass, requester
@@ -547,20 +539,12 @@ func requestTagConditions(v string) ([]Condition, error) {
 		}
 		keys = append(keys, k)
 	}
-	sortStrings(keys)
+	slices.Sort(keys) // deterministic order for tests and logs
 	out := make([]Condition, 0, len(keys)+1)
 	for _, k := range keys {
 		out = append(out, Condition{Key: "s3:RequestObjectTag/" + k, Values: q[k]})
 	}
 	return append(out, Condition{Key: "s3:RequestObjectTagKeys", Values: keys}), nil
-}
-
-func sortStrings(s []string) {
-	for i := 1; i < len(s); i++ {
-		for j := i; j > 0 && s[j] < s[j-1]; j-- {
-			s[j], s[j-1] = s[j-1], s[j]
-		}
-	}
 }
 
 // ObjectID names one object of a DeleteObjects body.
