@@ -284,6 +284,10 @@ func Map(req Request) (Mapping, error) {
 			return Mapping{}, err
 		}
 		m.Operation = map[string]string{"PutObject": "CopyObject", "UploadPart": "UploadPartCopy"}[sp.op]
+		// The value is the decoded "bucket/key" without a leading slash or
+		// version, the form policies match it against ("Bucket policy
+		// examples using condition keys",
+		// https://docs.aws.amazon.com/AmazonS3/latest/userguide/amazon-s3-policy-keys.html).
 		conds = append(conds, Condition{Key: "s3:x-amz-copy-source", Values: []string{srcBucket + "/" + srcKey}})
 		if d := req.Header.Get("X-Amz-Metadata-Directive"); d != "" && sp.op == "PutObject" {
 			conds = append(conds, Condition{Key: "s3:x-amz-metadata-directive", Values: []string{d}})
@@ -327,8 +331,10 @@ func Map(req Request) (Mapping, error) {
 	m.Questions = append(make([]Question, 0, 1+len(extra)+2), Question{Action: action, Resource: resource, Conditions: conds})
 	m.Questions = append(m.Questions, extra...)
 	// Setting an ACL or tags while writing an object also needs the
-	// permission to set them separately (PutObject's "Permissions" section
-	// in the S3 API reference).
+	// permission to set them separately (the "Permissions" section of
+	// PutObject in the S3 API reference,
+	// https://docs.aws.amazon.com/AmazonS3/latest/API/API_PutObject.html).
+	// Asking more than AWS might refuses more; asking less would not.
 	if sp.flags&condWrite != 0 {
 		if aclSet {
 			m.Questions = append(m.Questions, Question{Action: "s3:PutObjectAcl", Resource: resource, Conditions: conds})
