@@ -259,6 +259,9 @@ func Map(req Request) (Mapping, error) {
 	conds := append(make([]Condition, 0, len(common)+4), common...)
 	if sp.flags&condVersion != 0 {
 		if v, ok := req.Query["versionId"]; ok {
+			if v[0] == "" {
+				return Mapping{}, unmapped("empty versionId")
+			}
 			action = sp.versionAction
 			conds = append(conds, Condition{Key: "s3:VersionId", Values: v})
 		}
@@ -301,22 +304,24 @@ func Map(req Request) (Mapping, error) {
 	} else if req.Header.Get("X-Amz-Metadata-Directive") != "" || req.Header.Get("X-Amz-Tagging-Directive") != "" {
 		return Mapping{}, unmapped("copy directive without x-amz-copy-source")
 	}
-	aclSet := hasACLHeaders(req.Header)
+	aclConds, err := aclConditions(req.Header)
+	if err != nil {
+		return Mapping{}, err
+	}
+	aclSet := len(aclConds) > 0
 	if aclSet && sp.flags&(condWrite|condACLWrite) == 0 {
 		return Mapping{}, unmapped("ACL headers on " + m.Operation)
 	}
-	if sp.flags&(condWrite|condACLWrite) != 0 {
-		if v := req.Header.Values("X-Amz-Acl"); len(v) > 0 {
-			conds = append(conds, Condition{Key: "s3:x-amz-acl", Values: v})
-		}
-	}
+	conds = append(conds, aclConds...)
 	tagging := req.Header.Get("X-Amz-Tagging")
 	if tagging != "" && sp.flags&condWrite == 0 {
 		return Mapping{}, unmapped("x-amz-tagging on " + m.Operation)
 	}
 	if sp.flags&condWrite != 0 {
-		if v := req.Header.Values("X-Amz-Server-Side-Encryption"); len(v) > 0 {
-			conds = append(conds, Condition{Key: "s3:x-amz-server-side-encryption", Values: v})
+		for _, h := range writeHeaders {
+			if v := req.Header.Values(h.header); len(v) > 0 {
+				conds = append(conds, Condition{Key: h.key, Values: v})
+			}
 		}
 		if tagging != "" {
 			tc, err := requestTagConditions(tagging)
@@ -325,8 +330,12 @@ func Map(req Request) (Mapping, error) {
 			}
 			conds = append(conds, tc...)
 		}
-	} else if req.Header.Get("X-Amz-Server-Side-Encryption") != "" {
-		return Mapping{}, unmapped("x-amz-server-side-encryption on " + m.Operation)
+	} else {
+		for _, h := range writeHeaders {
+			if len(req.Header.Values(h.header)) > 0 && !h.anyOp {
+				return Mapping{}, unmapped(h.header + " on " + m.Operation)
+			}
+		}
 	}
 	m.Questions = append(make([]Question, 0, 1+len(extra)+2), Question{Action: action, Resource: resource, Conditions: conds})
 	m.Questions = append(m.Questions, extra...)
@@ -399,16 +408,52 @@ func checkHeaders(h http.Header) error {
 	return nil
 }
 
-func hasACLHeaders(h http.Header) bool {
-	if len(h.Values("X-Amz-Acl")) > 0 {
-		return true
-	}
-	for name := range h {
-		if len(name) > 12 && strings.EqualFold(name[:12], "x-amz-grant-") {
-			return true
+// aclHeaders are the headers that set an ACL, with their condition keys
+// (sar: s3:x-amz-acl, s3:x-amz-grant-*).
+var aclHeaders = []struct{ header, key string }{
+	{"X-Amz-Acl", "s3:x-amz-acl"},
+	{"X-Amz-Grant-Read", "s3:x-amz-grant-read"},
+	{"X-Amz-Grant-Write", "s3:x-amz-grant-write"},
+	{"X-Amz-Grant-Read-Acp", "s3:x-amz-grant-read-acp"},
+	{"X-Amz-Grant-Write-Acp", "s3:x-amz-grant-write-acp"},
+	{"X-Amz-Grant-Full-Control", "s3:x-amz-grant-full-control"},
+}
+
+// aclConditions returns the ACL condition keys the headers set. An unknown
+// x-amz-grant-* header is refused: it would set an ACL no key describes.
+func aclConditions(h http.Header) ([]Condition, error) {
+	var out []Condition
+	for _, a := range aclHeaders {
+		if v := h.Values(a.header); len(v) > 0 {
+			out = append(out, Condition{Key: a.key, Values: v})
 		}
 	}
-	return false
+	known := len(out)
+	if h.Values("X-Amz-Acl") != nil {
+		known--
+	}
+	grants := 0
+	for name := range h {
+		if len(name) > 12 && strings.EqualFold(name[:12], "x-amz-grant-") {
+			grants++
+		}
+	}
+	if grants != known {
+		return nil, unmapped("unknown x-amz-grant- header")
+	}
+	return out, nil
+}
+
+// writeHeaders are headers of object writes that policies test with
+// condition keys (sar). anyOp marks those that may appear on other
+// operations too without carrying a key there (SSE-C on reads).
+var writeHeaders = []struct {
+	header, key string
+	anyOp       bool
+}{
+	{"X-Amz-Server-Side-Encryption", "s3:x-amz-server-side-encryption", false},
+	{"X-Amz-Storage-Class", "s3:x-amz-storage-class", false},
+	{"X-Amz-Server-Side-Encryption-Customer-Algorithm", "s3:x-amz-server-side-encryption-customer-algorithm", true},
 }
 
 // authConditions are the S3 signature keys every question carries.
@@ -423,9 +468,15 @@ func authConditions(req Request) []Condition {
 	}
 	if strings.HasPrefix(req.Header.Get("Authorization"), signatureV4+" ") {
 		out := make([]Condition, 0, 6)
-		return append(out,
+		out = append(out,
 			Condition{Key: "s3:authType", Values: []string{authTypeHeader}},
 			Condition{Key: "s3:signatureversion", Values: []string{signatureV4}})
+		// sigv4keys: s3:x-amz-content-sha256 comes from the header only,
+		// never from a query parameter.
+		if v := req.Header.Values("X-Amz-Content-Sha256"); len(v) > 0 {
+			out = append(out, Condition{Key: "s3:x-amz-content-sha256", Values: v})
+		}
+		return out
 	}
 	return nil
 }

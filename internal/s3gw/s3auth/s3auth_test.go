@@ -148,6 +148,15 @@ func TestMap(t *testing.T) {
 			[]Question{q("s3:AbortMultipartUpload", "arn:aws:s3:::my-bucket/k", with())}},
 		{"ListParts", "perms: s3:ListMultipartUploadParts", req("GET", "/my-bucket/k?uploadId=u&max-parts=3"), "ListParts",
 			[]Question{q("s3:ListMultipartUploadParts", "arn:aws:s3:::my-bucket/k", with())}},
+		{"PutObject grants, storage class, payload hash", "sar: s3:x-amz-grant-read, s3:x-amz-storage-class; sigv4keys: s3:x-amz-content-sha256",
+			req("PUT", "/my-bucket/k", "x-amz-grant-read", "id=1", "x-amz-storage-class", "STANDARD_IA", "x-amz-content-sha256", "UNSIGNED-PAYLOAD"), "PutObject",
+			func() []Question {
+				cs := with(c("s3:x-amz-content-sha256", "UNSIGNED-PAYLOAD"), c("s3:x-amz-grant-read", "id=1"), c("s3:x-amz-storage-class", "STANDARD_IA"))
+				r := "arn:aws:s3:::my-bucket/k"
+				return []Question{q("s3:PutObject", r, cs), q("s3:PutObjectAcl", r, cs)}
+			}()},
+		{"GetObject SSE-C", "SSE-C algorithm header is allowed on reads", req("GET", "/my-bucket/k", "x-amz-server-side-encryption-customer-algorithm", "AES256"), "GetObject",
+			[]Question{q("s3:GetObject", "arn:aws:s3:::my-bucket/k", with())}},
 		{"anonymous", "no signature: no signature keys", Request{Method: "GET", EscapedPath: "/my-bucket/k", Query: url.Values{}, Header: http.Header{}}, "GetObject",
 			[]Question{q("s3:GetObject", "arn:aws:s3:::my-bucket/k", nil)}},
 	}
@@ -288,6 +297,9 @@ func TestUnmappedRefused(t *testing.T) {
 		"grant header on delete":         req("DELETE", "/my-bucket/k", "x-amz-grant-read", "id=1"),
 		"tagging header on part":         req("PUT", "/my-bucket/k?partNumber=1&uploadId=u", "x-amz-tagging", "a=b"),
 		"sse on GET":                     req("GET", "/my-bucket/k", "x-amz-server-side-encryption", "AES256"),
+		"unknown grant header":           req("PUT", "/my-bucket/k", "x-amz-grant-everything", "id=1"),
+		"empty versionId":                req("GET", "/my-bucket/k?versionId="),
+		"storage class on GET":           req("GET", "/my-bucket/k", "x-amz-storage-class", "GLACIER"),
 		"bad tagging":                    req("PUT", "/my-bucket/k", "x-amz-tagging", "a=%zz"),
 		"repeated tag":                   req("PUT", "/my-bucket/k", "x-amz-tagging", "a=1&a=2"),
 		"too many tags":                  req("PUT", "/my-bucket/k", "x-amz-tagging", "a=1&b=1&c=1&d=1&e=1&f=1&g=1&h=1&i=1&j=1&k=1"),
