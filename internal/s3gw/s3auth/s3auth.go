@@ -10,6 +10,13 @@
 // broader or narrower action. A request mapped to the wrong action would be a
 // privilege escalation; a refused request is only an inconvenience.
 //
+// Not modelled, hence refused: S3 Select, restore, object lock and legal
+// hold, website, replication, logging, notification, encryption and the
+// other bucket configurations not in the table below, SSE-KMS key choice,
+// browser POST uploads, and access points. Condition keys that need stored
+// state (s3:ExistingObjectTag/<key>) or connection facts (s3:TlsVersion,
+// s3:signatureAge, aws:*) are the caller's to add.
+//
 // The mapping follows AWS's "Required permissions for Amazon S3 API
 // operations" (https://docs.aws.amazon.com/AmazonS3/latest/userguide/using-with-s3-policy-actions.html),
 // "Actions, resources, and condition keys for Amazon S3"
@@ -58,7 +65,8 @@ type Request struct {
 type Condition struct {
 	// Key is the condition key, e.g. "s3:prefix".
 	Key string
-	// Values are the key's values; most keys have exactly one.
+	// Values are the key's values; most keys have exactly one. They may
+	// share memory with the Request's Query and Header: read-only.
 	Values []string
 }
 
@@ -120,6 +128,7 @@ const (
 	condCopy                 // x-amz-copy-source allowed: adds the source's GetObject
 	condACLWrite             // x-amz-acl / x-amz-grant-* allowed (CreateBucket, Put*Acl)
 	bodyKeys                 // DeleteObjects: questions come from the body
+	condIfMatch              // s3:if-match, s3:if-none-match (conditional writes)
 )
 
 // spec describes one S3 operation: the method and level it answers, the
@@ -184,7 +193,7 @@ var specs = []spec{
 
 	{op: "GetObject", method: http.MethodGet, level: levelObject, allowed: getObjectParams, action: "s3:GetObject", versionAction: "s3:GetObjectVersion", flags: condVersion},
 	{op: "HeadObject", method: http.MethodHead, level: levelObject, allowed: getObjectParams, action: "s3:GetObject", versionAction: "s3:GetObjectVersion", flags: condVersion},
-	{op: "PutObject", method: http.MethodPut, level: levelObject, action: "s3:PutObject", flags: condWrite | condCopy},
+	{op: "PutObject", method: http.MethodPut, level: levelObject, action: "s3:PutObject", flags: condWrite | condCopy | condIfMatch},
 	{op: "DeleteObject", method: http.MethodDelete, level: levelObject, action: "s3:DeleteObject", versionAction: "s3:DeleteObjectVersion", flags: condVersion},
 	{op: "GetObjectTagging", method: http.MethodGet, level: levelObject, required: []string{"tagging"}, action: "s3:GetObjectTagging", versionAction: "s3:GetObjectVersionTagging", flags: condVersion},
 	{op: "PutObjectTagging", method: http.MethodPut, level: levelObject, required: []string{"tagging"}, action: "s3:PutObjectTagging", versionAction: "s3:PutObjectVersionTagging", flags: condVersion},
@@ -193,7 +202,7 @@ var specs = []spec{
 	{op: "PutObjectAcl", method: http.MethodPut, level: levelObject, required: []string{"acl"}, action: "s3:PutObjectAcl", versionAction: "s3:PutObjectVersionAcl", flags: condVersion | condACLWrite},
 	{op: "CreateMultipartUpload", method: http.MethodPost, level: levelObject, required: []string{"uploads"}, action: "s3:PutObject", flags: condWrite},
 	{op: "UploadPart", method: http.MethodPut, level: levelObject, required: []string{"partNumber", "uploadId"}, action: "s3:PutObject", flags: condCopy},
-	{op: "CompleteMultipartUpload", method: http.MethodPost, level: levelObject, required: []string{"uploadId"}, action: "s3:PutObject"},
+	{op: "CompleteMultipartUpload", method: http.MethodPost, level: levelObject, required: []string{"uploadId"}, action: "s3:PutObject", flags: condIfMatch},
 	{op: "AbortMultipartUpload", method: http.MethodDelete, level: levelObject, required: []string{"uploadId"}, action: "s3:AbortMultipartUpload"},
 	{op: "ListParts", method: http.MethodGet, level: levelObject, required: []string{"uploadId"}, allowed: []string{"max-parts", "part-number-marker"}, action: "s3:ListMultipartUploadParts"},
 }
@@ -335,6 +344,23 @@ func Map(req Request) (Mapping, error) {
 			if len(req.Header.Values(h.header)) > 0 && !h.anyOp {
 				return Mapping{}, unmapped(h.header + " on " + m.Operation)
 			}
+		}
+	}
+	if sp.flags&condIfMatch != 0 {
+		// "Enforce conditional writes on Amazon S3 buckets"
+		// (https://docs.aws.amazon.com/AmazonS3/latest/userguide/conditional-writes-enforce.html):
+		// PutObject and CompleteMultipartUpload carry s3:if-match and
+		// s3:if-none-match; CopyObject does not take the headers (AWS
+		// answers 501), so a copy with them is refused here.
+		for _, h := range [...]struct{ header, key string }{{"If-Match", "s3:if-match"}, {"If-None-Match", "s3:if-none-match"}} {
+			v := req.Header.Values(h.header)
+			if len(v) == 0 {
+				continue
+			}
+			if copySource != "" {
+				return Mapping{}, unmapped(h.header + " on " + m.Operation)
+			}
+			conds = append(conds, Condition{Key: h.key, Values: v})
 		}
 	}
 	m.Questions = append(make([]Question, 0, 1+len(extra)+2), Question{Action: action, Resource: resource, Conditions: conds})

@@ -157,6 +157,10 @@ func TestMap(t *testing.T) {
 			}()},
 		{"GetObject SSE-C", "SSE-C algorithm header is allowed on reads", req("GET", "/my-bucket/k", "x-amz-server-side-encryption-customer-algorithm", "AES256"), "GetObject",
 			[]Question{q("s3:GetObject", "arn:aws:s3:::my-bucket/k", with())}},
+		{"PutObject if-none-match", "conditional-writes-enforce: s3:if-none-match", req("PUT", "/my-bucket/k", "If-None-Match", "*"), "PutObject",
+			[]Question{q("s3:PutObject", "arn:aws:s3:::my-bucket/k", with(c("s3:if-none-match", "*")))}},
+		{"CompleteMultipartUpload if-match", "conditional-writes-enforce: s3:if-match", req("POST", "/my-bucket/k?uploadId=u", "If-Match", `"e"`), "CompleteMultipartUpload",
+			[]Question{q("s3:PutObject", "arn:aws:s3:::my-bucket/k", with(c("s3:if-match", `"e"`)))}},
 		{"anonymous", "no signature: no signature keys", Request{Method: "GET", EscapedPath: "/my-bucket/k", Query: url.Values{}, Header: http.Header{}}, "GetObject",
 			[]Question{q("s3:GetObject", "arn:aws:s3:::my-bucket/k", nil)}},
 	}
@@ -297,6 +301,7 @@ func TestUnmappedRefused(t *testing.T) {
 		"grant header on delete":         req("DELETE", "/my-bucket/k", "x-amz-grant-read", "id=1"),
 		"tagging header on part":         req("PUT", "/my-bucket/k?partNumber=1&uploadId=u", "x-amz-tagging", "a=b"),
 		"sse on GET":                     req("GET", "/my-bucket/k", "x-amz-server-side-encryption", "AES256"),
+		"CopyObject if-match":            req("PUT", "/my-bucket/k", "x-amz-copy-source", "src-bucket/s", "If-Match", "*"),
 		"unknown grant header":           req("PUT", "/my-bucket/k", "x-amz-grant-everything", "id=1"),
 		"empty versionId":                req("GET", "/my-bucket/k?versionId="),
 		"storage class on GET":           req("GET", "/my-bucket/k", "x-amz-storage-class", "GLACIER"),
