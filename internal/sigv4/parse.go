@@ -62,13 +62,26 @@ const UnsignedPayload = "UNSIGNED-PAYLOAD"
 // x-amz-content-sha256, when present, must equal hash; an
 // UNSIGNED-PAYLOAD header is accepted only when hash is
 // UnsignedPayload, so a caller decides whether unsigned bodies are allowed.
+// The same holds for the streaming values (StreamingSignedPayload and the
+// trailer forms): a caller that decodes aws-chunked bodies passes the
+// header's value as hash and then verifies the body with StreamSeed.
 func ParseHashed(r *http.Request, hash string, now time.Time, opts Options) (*Request, error) {
-	if hash != UnsignedPayload && (len(hash) != 64 || !isLowerHex(hash)) {
+	if !literalHash(hash) && (len(hash) != 64 || !isLowerHex(hash)) {
 		return nil, refuse(CodeInvalidArgument, msgPayloadHashInvalid)
 	}
 	var p payloadHash
 	p.n = copy(p.b[:], hash)
 	return parseOrUnsigned(r, p, now, opts)
+}
+
+// literalHash reports whether s is one of the non-hash payload values a
+// caller may accept through ParseHashed.
+func literalHash(s string) bool {
+	switch s {
+	case UnsignedPayload, StreamingSignedPayload, StreamingSignedPayloadTrailer, StreamingUnsignedPayloadTrailer:
+		return true
+	}
+	return false
 }
 
 func parseOrUnsigned(r *http.Request, payload payloadHash, now time.Time, opts Options) (*Request, error) {
@@ -198,7 +211,7 @@ func parse(r *http.Request, payload payloadHash, now time.Time, opts Options) (*
 	}
 
 	if v := r.Header["X-Amz-Content-Sha256"]; len(v) > 0 {
-		unsigned := v[0] == UnsignedPayload && string(payload.b[:payload.n]) == UnsignedPayload
+		unsigned := literalHash(v[0]) && string(payload.b[:payload.n]) == v[0]
 		if !unsigned && (len(v[0]) != 64 || !isLowerHex(v[0])) {
 			return nil, refuse(CodeInvalidArgument, msgContentSHAInvalid)
 		}
