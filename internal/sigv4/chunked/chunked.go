@@ -84,6 +84,7 @@ type Reader struct {
 	mac    hash.Hash // HMAC-SHA256 with the signing key; nil when unsigned
 	prev   [2 * sha256.Size]byte
 	sts    []byte // scratch for strings to sign
+	macOut [sha256.Size]byte
 	digest hash.Hash
 	alg    checksumAlg
 
@@ -120,7 +121,7 @@ func NewReader(body io.Reader, cfg Config) (*Reader, error) {
 	if cfg.Mode.signed() {
 		r.mac = hmac.New(sha256.New, cfg.Seed.Key[:])
 		hex.Encode(r.prev[:], cfg.Seed.Signature[:])
-		r.sts = make([]byte, 0, 256)
+		r.sts = make([]byte, 0, 512)
 	}
 	return r, nil
 }
@@ -286,9 +287,10 @@ func (r *Reader) verify(alg, extra string, sum [sha256.Size]byte, sig []byte) bo
 	r.sts = s
 	r.mac.Reset()
 	r.mac.Write(s)
-	var want [sha256.Size]byte
+	// The MAC output lives in r so that the interface call does not make
+	// it escape (one allocation per chunk otherwise).
 	var wantHex [2 * sha256.Size]byte
-	hex.Encode(wantHex[:], r.mac.Sum(want[:0]))
+	hex.Encode(wantHex[:], r.mac.Sum(r.macOut[:0]))
 	if !hmac.Equal(wantHex[:], sig) {
 		return false
 	}
