@@ -65,12 +65,16 @@ func TestDocExample(t *testing.T) {
 }
 
 // TestCRC64NVME checks the polynomial against the CRC-64/NVME check value
-// (CRC of "123456789") and AWS's trailer encoding of it.
+// (CRC of "123456789"), the vector of the AWS Common Runtime's S3 checksum
+// tests (awslabs/aws-c-s3 tests/s3_checksums_crc64nvme_tests.c: ten 'a'
+// give 0x0C1A80036D65C555), and AWS's trailer encoding of it.
 func TestCRC64NVME(t *testing.T) {
-	h := crc64.New(crc64.MakeTable(crc64NVME))
-	h.Write([]byte("123456789"))
-	if got := h.Sum64(); got != 0xae8b14860a799888 {
-		t.Fatalf("crc64nvme(123456789) = %#x", got)
+	for in, want := range map[string]uint64{"123456789": 0xae8b14860a799888, "aaaaaaaaaa": 0x0c1a80036d65c555} {
+		h := crc64.New(crc64.MakeTable(crc64NVME))
+		h.Write([]byte(in))
+		if got := h.Sum64(); got != want {
+			t.Fatalf("crc64nvme(%q) = %#x, want %#x", in, got, want)
+		}
 	}
 	alg, _ := lookupChecksum("x-amz-checksum-crc64nvme")
 	h2 := alg.new()
