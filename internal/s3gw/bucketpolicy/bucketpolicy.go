@@ -64,6 +64,7 @@ const (
 	msgActionNotApply     = "Action does not apply to any resource(s) in statement"
 	msgInvalidCondKey     = "Policy has an invalid condition key"
 	msgUnknownField       = "Unknown field "
+	msgInvalidEffect      = "Invalid effect: "
 	msgPolicyTooLarge     = "Policy exceeds the maximum allowed document size."
 	msgNoSuchBucketPolicy = "The bucket policy does not exist"
 )
@@ -191,6 +192,10 @@ func checkStatement(bucket string, st map[string]json.RawMessage) *apierr.Error 
 	resources, hasR := strings1(st, "Resource", "NotResource")
 	if !hasEffect || !hasA || !hasR {
 		return malformed(msgMissingElement)
+	}
+	var effect string
+	if json.Unmarshal(st["Effect"], &effect) != nil || (effect != "Allow" && effect != "Deny") {
+		return malformed(msgInvalidEffect + strings.Trim(string(st["Effect"]), `"`))
 	}
 	if resources == nil {
 		return malformed(msgInvalidResource)

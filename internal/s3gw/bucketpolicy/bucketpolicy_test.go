@@ -57,9 +57,12 @@ func TestValidateRefuses(t *testing.T) {
 		//    versity/versitygw#648, noobaa/noobaa-core#10058 (Resource "*");
 		//  - Action does not apply to any resource(s) in statement:
 		//    versity/versitygw#645, ministryofjustice/modernisation-platform#10762;
-		//  - Invalid principal in policy: cloud-custodian/cloud-custodian#4948;
-		//  - Policy has invalid action, Policy has an invalid condition key:
-		//    versitygw's table of AWS messages (auth/bucket_policy.go) and
+		//  - Invalid principal in policy: cloud-custodian/cloud-custodian#4948,
+		//    versity/versitygw#649;
+		//  - Policy has invalid action: versity/versitygw#650;
+		//  - Invalid effect: hello: versity/versitygw#647;
+		//  - Policy has an invalid condition key: versitygw's table of the
+		//    messages it reproduces from AWS (auth/bucket_policy.go) and
 		//    scality cloudserver's validator ("the seen behaviour on AWS").
 		// stsd's own wording, with no recorded S3 answer: "Unknown field X"
 		// for an element outside the policy grammar (S3 answers
@@ -92,11 +95,12 @@ func TestValidateRefuses(t *testing.T) {
 		{"bucket action on objects", stmt(okPrincipal + `,"Action":"s3:ListBucket","Resource":"arn:aws:s3:::b1/*"`), CodeMalformedPolicy, msgActionNotApply},
 		{"bad principal", stmt(`"Effect":"Allow","Principal":{"AWS":"user"},"Action":"s3:GetObject","Resource":"arn:aws:s3:::b1/*"`), CodeMalformedPolicy, msgInvalidPrincipal},
 		{"condition key", stmt(okPrincipal + `,"Action":"s3:ListBucket","Resource":"arn:aws:s3:::b1","Condition":{"StringEquals":{"ec2:Region":"x"}}`), CodeMalformedPolicy, msgInvalidCondKey},
+		{"bad effect", stmt(`"Effect":"hello","Principal":"*","Action":"s3:GetObject","Resource":"arn:aws:s3:::b1/*"`), CodeMalformedPolicy, "Invalid effect: hello"},
+		{"lower-case effect", stmt(`"Effect":"allow","Principal":"*","Action":"s3:GetObject","Resource":"arn:aws:s3:::b1/*"`), CodeMalformedPolicy, "Invalid effect: allow"},
 		// The engine's own refusals keep IAM's message under S3's code
 		// (a key with no vendor is refused by the engine's grammar before
 		// the S3 namespace check sees it).
 		{"condition key no namespace", stmt(okPrincipal + `,"Action":"s3:ListBucket","Resource":"arn:aws:s3:::b1","Condition":{"StringEquals":{"prefix":"x"}}`), CodeMalformedPolicy, "Actions/Conditions must be prefaced by a vendor, e.g., iam, sdb, ec2, etc."},
-		{"bad effect", stmt(`"Effect":"Maybe","Principal":"*","Action":"s3:GetObject","Resource":"arn:aws:s3:::b1/*"`), CodeMalformedPolicy, "Syntax errors in policy."},
 		{"action and not action", stmt(okPrincipal + `,"Action":"s3:GetObject","NotAction":"s3:PutObject","Resource":"arn:aws:s3:::b1/*"`), CodeMalformedPolicy, "Syntax errors in policy."},
 		{"too large", stmt(okPrincipal + `,"Sid":"` + strings.Repeat("a", MaxSize) + `","Action":"s3:GetObject","Resource":"arn:aws:s3:::b1/*"`), CodePolicyTooLarge, msgPolicyTooLarge},
 	}
