@@ -1,4 +1,4 @@
-package s3auth
+package actions
 
 import (
 	"errors"

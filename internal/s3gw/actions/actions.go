@@ -1,4 +1,4 @@
-// Package s3auth turns a path-style S3 HTTP request into the authorization
+// Package actions turns a path-style S3 HTTP request into the authorization
 // questions AWS asks about it: which S3 policy actions, on which resource
 // ARNs, with which S3 condition keys. It is pure logic: it neither verifies
 // signatures nor evaluates policies nor forwards anything.
@@ -23,7 +23,7 @@
 // (https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazons3.html)
 // and "Amazon S3 Signature Version 4 Authentication Specific Policy Keys"
 // (https://docs.aws.amazon.com/AmazonS3/latest/API/bucket-policy-s3-sigv4-conditions.html).
-package s3auth
+package actions
 
 import (
 	"net/http"
@@ -108,7 +108,7 @@ type UnmappedError struct {
 }
 
 // Error implements error.
-func (e *UnmappedError) Error() string { return "s3auth: request not mapped: " + e.Reason }
+func (e *UnmappedError) Error() string { return "actions: request not mapped: " + e.Reason }
 
 func unmapped(reason string) error { return &UnmappedError{Reason: reason} }
 
