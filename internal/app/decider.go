@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"github.com/stsd/stsd/internal/apierr"
-	"github.com/stsd/stsd/internal/auth"
 	"github.com/stsd/stsd/internal/authmsg"
 	"github.com/stsd/stsd/internal/authz"
 	"github.com/stsd/stsd/internal/policy"
@@ -40,7 +39,7 @@ func (d *decider) Decide(ctx context.Context, q *relying.Question) (*relying.Ans
 			return nil, &apierr.Error{Code: "NoSuchEntity", Message: "The principal " + q.PrincipalARN + " cannot be found.", HTTPStatus: http.StatusNotFound}
 		}
 		if err == nil {
-			ans.Principal = whatIf(subject)
+			ans.Principal = subject.Principal
 		}
 	}
 	if err != nil {
@@ -183,20 +182,4 @@ func principals(p *policy.Principals) []string {
 	out = append(out, p.Federated...)
 	out = append(out, p.Service...)
 	return append(out, p.CanonicalUser...)
-}
-
-// whatIf describes the principal an administrator asked about by ARN: a
-// role ARN stands for the role itself, not one of its sessions.
-func whatIf(s *authz.Subject) *relying.Principal {
-	p := s.Principal
-	out := &relying.Principal{ARN: p.ARN, Account: p.AccountID, UserID: p.UserID}
-	switch p.Type {
-	case auth.AssumedRole:
-		out.Type = "role"
-	case auth.Root:
-		out.Type = "root"
-	default:
-		out.Type = "user"
-	}
-	return out
 }

@@ -398,7 +398,12 @@ func (a *API) authorize(ctx context.Context, c *call) (any, error) {
 			return nil, about(AboutCaller, err)
 		}
 		if ans.Principal != nil {
-			who = *ans.Principal
+			who = describe(ans.Principal)
+			if ans.Principal.Type == auth.AssumedRole {
+				// A what-if about a role ARN is about the role, not
+				// about a session of it.
+				who.Type = "role"
+			}
 		}
 		results[i] = result(ans)
 	}

@@ -63,8 +63,9 @@ type Answer struct {
 	// sts:DecodeAuthorizationMessage decodes; empty when none is made
 	// (Question.NoEncodedMessage).
 	EncodedMessage string
-	// Principal is, for a PrincipalARN question, the principal it named.
-	Principal *Principal
+	// Principal is, for a PrincipalARN question, the principal it named
+	// (a role ARN stands for a session of the role).
+	Principal *auth.Principal
 }
 
 // MatchedStatement is one statement that applied to a decision.

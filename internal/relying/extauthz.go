@@ -219,7 +219,7 @@ func (x *ExtAuthz) verify(ctx context.Context, r *http.Request, now time.Time) (
 		r.Header["Content-Length"] = []string{n}
 	}
 	hash := r.Header.Get("X-Amz-Content-Sha256")
-	hexHash := len(hash) == 64 && strings.Trim(hash, "0123456789abcdef") == ""
+	hexHash := sigv4.IsPayloadHash(hash)
 	switch {
 	case !hexHash && hash != sigv4.UnsignedPayload && !x.cfg.AllowUnsignedPayload:
 		return nil, nil, errNotCovered

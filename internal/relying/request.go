@@ -217,7 +217,7 @@ func (s *SignedRequest) validate() (payload, error) {
 		p.body = b
 	case s.BodySHA256 != nil:
 		h := strings.ToLower(*s.BodySHA256)
-		if len(h) != 64 || strings.Trim(h, "0123456789abcdef") != "" {
+		if !sigv4.IsPayloadHash(h) {
 			return p, invalid("Field 'body_sha256' must be the hex SHA-256 of the body (64 hex digits).")
 		}
 		p.hash = h
@@ -227,22 +227,11 @@ func (s *SignedRequest) validate() (payload, error) {
 		// canonical request. The body is then the relying party's to check
 		// against it (as pkg/stsdauth does), as it would be for a request
 		// sent with UNSIGNED-PAYLOAD.
-		if h := contentSHA256(s.Headers); h == sigv4.UnsignedPayload || len(h) == 64 && strings.Trim(h, "0123456789abcdef") == "" {
+		if h := s.header("X-Amz-Content-Sha256"); h == sigv4.UnsignedPayload || sigv4.IsPayloadHash(h) {
 			p.hash = h
 		}
 	}
 	return p, nil
-}
-
-// contentSHA256 is the first x-amz-content-sha256 value among headers,
-// whatever the case of its name; "" when there is none.
-func contentSHA256(headers map[string][]string) string {
-	for name, values := range headers {
-		if len(values) > 0 && strings.EqualFold(name, "x-amz-content-sha256") {
-			return values[0]
-		}
-	}
-	return ""
 }
 
 // httpRequest rebuilds the request the signer sent, as net/http's server

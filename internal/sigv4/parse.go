@@ -66,7 +66,7 @@ const UnsignedPayload = "UNSIGNED-PAYLOAD"
 // trailer forms): a caller that decodes aws-chunked bodies passes the
 // header's value as hash and then verifies the body with StreamSeed.
 func ParseHashed(r *http.Request, hash string, now time.Time, opts Options) (*Request, error) {
-	if !literalHash(hash) && (len(hash) != 64 || !isLowerHex(hash)) {
+	if !literalHash(hash) && !IsPayloadHash(hash) {
 		return nil, refuse(CodeInvalidArgument, msgPayloadHashInvalid)
 	}
 	var p payloadHash
@@ -212,7 +212,7 @@ func parse(r *http.Request, payload payloadHash, now time.Time, opts Options) (*
 
 	if v := r.Header["X-Amz-Content-Sha256"]; len(v) > 0 {
 		unsigned := literalHash(v[0]) && string(payload.b[:payload.n]) == v[0]
-		if !unsigned && (len(v[0]) != 64 || !isLowerHex(v[0])) {
+		if !unsigned && !IsPayloadHash(v[0]) {
 			return nil, refuse(CodeInvalidArgument, msgContentSHAInvalid)
 		}
 		if v[0] != string(payload.b[:payload.n]) {
@@ -241,6 +241,10 @@ func first(v []string) string {
 	}
 	return v[0]
 }
+
+// IsPayloadHash reports whether s is a payload hash as SigV4 writes it: the
+// SHA-256 of the body in 64 lower-case hex digits.
+func IsPayloadHash(s string) bool { return len(s) == 64 && isLowerHex(s) }
 
 func isLowerHex(s string) bool {
 	for i := 0; i < len(s); i++ {
