@@ -14,7 +14,6 @@ import (
 	"errors"
 	"io"
 	"log/slog"
-	"net"
 	"net/http"
 	"strconv"
 	"time"
@@ -244,7 +243,7 @@ func readAll(body io.Reader, max int64) ([]byte, error) {
 func (a *API) permit(ctx context.Context, c *call, action string) error {
 	ans, err := a.cfg.Decider.Decide(ctx, &Question{
 		Principal: c.caller, Action: action, Resource: "*",
-		SourceIP: sourceIP(c.r.RemoteAddr), SecureTransport: c.r.TLS != nil, UserAgent: c.r.UserAgent(),
+		SourceIP: server.SourceIP(c.r), SecureTransport: c.r.TLS != nil, UserAgent: c.r.UserAgent(),
 		Region: c.sr.Region, Time: c.now, NoEncodedMessage: true,
 	})
 	if err != nil {
@@ -495,13 +494,4 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 	h.Set("Content-Length", strconv.Itoa(len(b)))
 	w.WriteHeader(status)
 	_, _ = w.Write(b)
-}
-
-// sourceIP is the host of a remote address.
-func sourceIP(remote string) string {
-	host, _, err := net.SplitHostPort(remote)
-	if err != nil {
-		return remote
-	}
-	return host
 }

@@ -318,7 +318,7 @@ func forwardedFor(r *http.Request) string {
 			return last
 		}
 	}
-	return sourceIP(r.RemoteAddr)
+	return server.SourceIP(r)
 }
 
 // record writes the check's log line and metrics.
@@ -337,7 +337,7 @@ func (x *ExtAuthz) record(r *http.Request, rec *checkLog, latency time.Duration)
 		slog.String("region", rec.region),
 		slog.Int("status", rec.status),
 		slog.Float64("latency_ms", float64(latency.Microseconds())/1000),
-		slog.String("remote", sourceIP(r.RemoteAddr)),
+		slog.String("remote", server.SourceIP(r)),
 	}
 	if rec.code != "" {
 		attrs = append(attrs, slog.String("error", rec.code))

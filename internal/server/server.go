@@ -344,7 +344,7 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request, rec *record, now 
 
 	call := &rpc.Call{
 		RequestID:       rec.requestID,
-		SourceIP:        sourceIP(r),
+		SourceIP:        SourceIP(r),
 		UserAgent:       r.UserAgent(),
 		SecureTransport: r.TLS != nil,
 		Time:            now,
@@ -531,7 +531,9 @@ func parseForm(r *http.Request, body []byte) (url.Values, error) {
 	return form, nil
 }
 
-func sourceIP(r *http.Request) string {
+// SourceIP is the address a request came from, without its port: what
+// aws:SourceIp states and the request log records.
+func SourceIP(r *http.Request) string {
 	host, _, err := net.SplitHostPort(r.RemoteAddr)
 	if err != nil {
 		return r.RemoteAddr
@@ -548,7 +550,7 @@ func (s *Server) logRequest(r *http.Request, rec *record, latency time.Duration)
 		slog.String("region", rec.region),
 		slog.Int("status", rec.status),
 		slog.Float64("latency_ms", float64(latency.Microseconds())/1000),
-		slog.String("remote", sourceIP(r)),
+		slog.String("remote", SourceIP(r)),
 	}
 	if rec.errCode != "" {
 		attrs = append(attrs, slog.String("error", rec.errCode))
